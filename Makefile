@@ -1,0 +1,78 @@
+# isolab — build, run, test. See README.md.
+PREFIX ?= /usr/local
+CC ?= cc
+PKGS := libseccomp jansson ncursesw libcap
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
+	-DISOLAB_DATADIR='"$(PREFIX)/share/isolab"' -Ilayers $(PKG_CFLAGS)
+LDLIBS += $(PKG_LIBS)
+BUILD ?= build
+
+# Debian packages the build, the tests and the benchmarks need.
+DEPS_PKGS := build-essential pkg-config libseccomp-dev libjansson-dev libncurses-dev \
+	libcap-dev libapparmor-dev apparmor libcmocka-dev tmux busybox-static \
+	qemu-system-x86 linux-image-amd64 bubblewrap runc clang cpio kmod \
+	iproute2 util-linux procps hyperfine golang-github-containers-common
+
+LIB_SRCS := $(wildcard layers/*.c)
+TUI_SRCS := $(wildcard tui/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+TUI_OBJS := $(TUI_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
+ITEST_SRCS := $(wildcard tests/integration/test_*.c)
+ITEST_BINS := $(ITEST_SRCS:tests/integration/%.c=$(BUILD)/tests/integration/%)
+
+.PHONY: all deps run check check-unit check-asan bench install clean fuzz tests
+all: isolab
+
+$(BUILD)/%.o: %.c $(wildcard layers/*.h tui/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libisolab.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+BIN ?= isolab
+$(BIN): $(TUI_OBJS) $(BUILD)/libisolab.a
+	$(CC) $(CFLAGS) -o $@ $(TUI_OBJS) $(BUILD)/libisolab.a $(LDLIBS)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libisolab.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libisolab.a $(LDLIBS) -lcmocka
+
+$(BUILD)/tests/integration/%: tests/integration/%.c $(BUILD)/libisolab.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libisolab.a $(LDLIBS) -lcmocka
+
+tests: $(BIN) $(UNIT_BINS) $(ITEST_BINS)
+
+deps:
+	@bash tests/deps.sh $(DEPS_PKGS)
+
+run: isolab
+	./isolab
+
+# Every suite, then one summary line: "N passed, N failed, N skipped".
+# The unit tests are built and run a second time with ASan/UBSan.
+check: tests
+	@$(MAKE) -s BUILD=build/asan BIN=build/asan/isolab \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" tests >/dev/null
+	@bash tests/run-suites.sh
+
+bench: isolab
+	@bash bench/run.sh
+
+fuzz:
+	@bash tests/fuzz/run.sh
+
+install: isolab
+	install -D -m 755 isolab $(DESTDIR)$(PREFIX)/bin/isolab
+	mkdir -p $(DESTDIR)$(PREFIX)/share/isolab
+	cp -r profiles labs $(DESTDIR)$(PREFIX)/share/isolab/
+
+clean:
+	rm -rf build isolab

@@ -1,0 +1,142 @@
+/* isolab engine: the public interface of libisolab.a.
+ *
+ * A sandbox is described by one plain struct (struct lab_config). Front ends
+ * (TUI, command line, tests) only edit that struct; nothing is applied until
+ * sandbox_start(). See DESIGN.md, "The engine". */
+#ifndef ISOLAB_H
+#define ISOLAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define ISOLAB_PATH_MAX 4096
+
+/* ---- errors ------------------------------------------------------------ */
+
+/* Parent-side functions return -1 and fill one of these; nothing prints. */
+struct isolab_err {
+    int errnum;          /* errno that caused it, 0 if none */
+    char msg[1024];      /* "seccomp: profile.json:3:14: syscalls[0]: ..." */
+    char hint[512];      /* what the learner can do about it, "" if none */
+};
+
+int isolab_err_set(struct isolab_err *e, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void isolab_err_hint(struct isolab_err *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void isolab_err_clear(struct isolab_err *e);
+/* Prints "isolab: msg\n  hint: ...\n" to stderr. */
+void isolab_err_print(const struct isolab_err *e);
+
+/* ---- layers ------------------------------------------------------------- */
+
+/* Outside in, as the lab teaches them. Index into cfg->layer_on[]. */
+enum layer_id {
+    LAYER_SECCOMP = 0,
+    LAYER_LSM,
+    LAYER_CGROUP,
+    LAYER_CAPS,
+    LAYER_NS,
+    LAYER_COUNT
+};
+const char *layer_name(enum layer_id id); /* "seccomp", "lsm", "cgroups", "caps", "namespaces" */
+
+enum ns_kind {
+    NS_USER = 0, NS_PID, NS_MNT, NS_UTS, NS_IPC, NS_NET, NS_CGROUP, NS_TIME,
+    NS_COUNT
+};
+const char *ns_name(enum ns_kind k);      /* "user", "pid", "mnt", ... */
+int ns_clone_flag(enum ns_kind k);        /* CLONE_NEWUSER, ... */
+int ns_from_name(const char *name);       /* -1 if unknown; accepts "mount","network" too */
+
+/* ---- the config --------------------------------------------------------- */
+
+struct lab_config {
+    bool layer_on[LAYER_COUNT];   /* a layer switched off is not applied at all */
+
+    /* namespaces */
+    bool ns[NS_COUNT];
+    char rootfs[ISOLAB_PATH_MAX]; /* "" = host programs read-only + tmpfs overlay */
+    char hostname[64];            /* used when NS_UTS is on; default "isolab" */
+
+    /* capabilities: bit n = capability n (CAP_CHOWN = 0 ...) */
+    uint64_t caps;
+    bool no_new_privs;
+    bool set_user;                /* --user given */
+    uid_t uid;
+    gid_t gid;
+
+    /* seccomp: path of a Docker/OCI JSON profile; "" = built-in default
+     * (profiles/seccomp/docker-default.json). layer_on[LAYER_SECCOMP]=false
+     * is seccomp=unconfined. */
+    char seccomp_profile[ISOLAB_PATH_MAX];
+    /* Resolve the profile's includes/excludes.caps against this set instead
+     * of the caps in force (attribution: "seccomp alone" keeps the filter
+     * compiled for the full configuration). */
+    bool seccomp_caps_fixed;
+    uint64_t seccomp_caps;
+
+    /* cgroups: 0 / negative = no limit */
+    long pids_limit;
+    long long memory_bytes;
+    double cpus;
+
+    /* LSM: policy name ("isolab-default", "isolab-readonly-root") */
+    char lsm_profile[64];
+
+    bool privileged;              /* --privileged: all caps, no seccomp */
+
+    /* command; argv[0] looked up in PATH inside the sandbox. NULL = $SHELL */
+    char **argv;
+    char **envp;                  /* NULL = inherit */
+    /* Instead of argv: run this function in the sandbox after every layer
+     * (used by probes). Its return value is the exit status. */
+    int (*fn)(void *arg);
+    void *fn_arg;
+
+    bool tty;                     /* foreground process group on the terminal */
+};
+
+/* Docker's defaults: namespaces mnt,uts,pid,ipc,net(,time if the kernel has
+ * it), 14 capabilities, docker-default seccomp, LSM isolab-default, no
+ * cgroup limits (pids/memory/cpus 0). */
+void lab_config_init_docker(struct lab_config *cfg);
+/* A bare host process: every layer off. */
+void lab_config_init_unconfined(struct lab_config *cfg);
+/* Docker's 14 default capabilities as a mask. */
+uint64_t caps_docker_default(void);
+/* All capabilities the running kernel knows (CAP_LAST_CAP from /proc). */
+uint64_t caps_all_known(void);
+int cap_last_known(void);
+
+/* Where profiles/, labs/ live: beside the binary in the source tree, else
+ * $(PREFIX)/share/isolab. Writes "<datadir>/<rel>" into out. */
+int isolab_data_path(const char *rel, char *out, size_t n);
+
+/* ---- running -------------------------------------------------------------- */
+
+struct sandbox;   /* opaque: a started sandbox */
+
+/* Validate every layer, then start. On failure returns -1 with err set and
+ * nothing left behind. */
+int sandbox_start(const struct lab_config *cfg, struct sandbox **out,
+                  struct isolab_err *err);
+pid_t sandbox_pid(const struct sandbox *sb);
+/* Wait for the sandbox. *status gets a shell-style exit status (128+sig for a
+ * signal). Reports a child-side failure as -1 with err. Always cleans up. */
+int sandbox_wait(struct sandbox *sb, int *status, struct isolab_err *err);
+
+/* Run to completion: start + wait. */
+int sandbox_run(const struct lab_config *cfg, int *status, struct isolab_err *err);
+
+/* Validate all layers without starting anything (for the TUI/linter). */
+int lab_config_validate(const struct lab_config *cfg, struct isolab_err *err);
+
+/* One line per layer describing what is in force, for the TUI / banner. */
+void layer_describe(const struct lab_config *cfg, enum layer_id id, char *buf, size_t n);
+/* true if the layer can work here; else why (a sentence a learner can act on) */
+bool layer_available(enum layer_id id, char *why, size_t n);
+
+#endif

@@ -1,0 +1,72 @@
+/* Probes: small named actions tried inside a sandbox, each in its own child,
+ * reported as allowed or blocked with the errno or signal the kernel gave.
+ * Safety rule (DESIGN.md): every probe is harmless even when it runs
+ * unconfined as root on the host. */
+#ifndef ISOLAB_PROBES_H
+#define ISOLAB_PROBES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "isolab.h"
+
+enum probe_verdict {
+    PROBE_ALLOWED = 0,
+    PROBE_BLOCKED,
+    PROBE_ERROR,      /* could not tell (timeout, unexpected failure) */
+    PROBE_SKIPPED,    /* the kernel lacks what the probe needs */
+};
+const char *probe_verdict_name(enum probe_verdict v);   /* "allowed" ... */
+
+struct probe_result {
+    enum probe_verdict verdict;
+    int err;              /* errno when blocked by a failing call */
+    int sig;              /* signal when blocked by death (SIGSYS, SIGKILL) */
+    char detail[160];     /* e.g. "started 9 of 200 before EAGAIN" */
+};
+/* "EPERM", "SIGSYS", "allowed", "ERROR: ..." */
+void probe_result_str(const struct probe_result *r, char *buf, size_t n);
+
+/* What a probe may need to know about the world outside the sandbox. */
+struct probe_env {
+    pid_t host_pid;       /* isolab's own pid on the host */
+    int host_ifaces;      /* number of network interfaces on the host */
+};
+
+struct probe {
+    const char *id;       /* "unshare-user" */
+    const char *title;    /* "unshare(CLONE_NEWUSER)" */
+    const char *explain;  /* one line for a learner */
+    const char *syscall;  /* main syscall exercised, "" if none */
+    unsigned int usual;   /* bitmask of 1u << LAYER_* that usually stop it */
+    /* Runs in its own child inside the sandbox; fills r. Bounded, harmless. */
+    void (*run)(struct probe_result *r, const struct probe_env *env);
+};
+
+extern const struct probe probe_catalogue[];
+extern const size_t probe_count;
+const struct probe *probe_find(const char *id);
+int probe_index(const char *id);      /* -1 if unknown */
+
+/* Run probes under cfg in one sandbox (cfg->argv/fn are ignored).
+ * sel: indexes into probe_catalogue (NULL, n=0 = all). results[i] for sel[i]
+ * (or catalogue order). */
+int probes_run(const struct lab_config *cfg, const int *sel, size_t nsel,
+               struct probe_result *results, struct isolab_err *err);
+
+/* Attribution (DESIGN.md, "Probes and attribution"). */
+struct probe_blame {
+    struct probe_result full;
+    struct probe_result alone[LAYER_COUNT]; /* layer exactly as in force, others off */
+    bool layer_tested[LAYER_COUNT];         /* false = layer off in full config */
+    unsigned int blocked_by;                /* 1u << LAYER_* blocking alone */
+    bool combination;                       /* blocked, but by no layer alone */
+};
+/* A config that has only layer `id` as it is in force in `full`. */
+void lab_config_only_layer(const struct lab_config *full, enum layer_id id,
+                           struct lab_config *out);
+int probes_blame(const struct lab_config *cfg, const int *sel, size_t nsel,
+                 struct probe_blame *out, struct isolab_err *err);
+
+#endif

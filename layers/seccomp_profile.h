@@ -1,0 +1,121 @@
+/* Docker/OCI seccomp profiles: the parsed model, kept apart from the
+ * compiled filter so that a syscall can be evaluated against the model
+ * without the kernel (isolab syscalls, diff, lint, explain). */
+#ifndef ISOLAB_SECCOMP_PROFILE_H
+#define ISOLAB_SECCOMP_PROFILE_H
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "isolab.h"
+
+enum sc_action {
+    SC_ACT_ALLOW = 0,
+    SC_ACT_ERRNO,
+    SC_ACT_KILL,          /* SCMP_ACT_KILL == KILL_THREAD */
+    SC_ACT_KILL_THREAD,
+    SC_ACT_KILL_PROCESS,
+    SC_ACT_TRAP,
+    SC_ACT_TRACE,
+    SC_ACT_LOG,
+    SC_ACT_NOTIFY,
+};
+const char *sc_action_name(enum sc_action a);          /* "SCMP_ACT_ALLOW" */
+int sc_action_from_name(const char *name);             /* -1 if unknown */
+
+struct sc_arg {
+    unsigned int index;   /* 0..5 */
+    uint64_t value;
+    uint64_t value_two;
+    int op;               /* enum scmp_compare (SCMP_CMP_NE ...) */
+};
+
+struct sc_filter {        /* includes or excludes */
+    char **caps;          /* "CAP_SYS_ADMIN" */
+    size_t ncaps;
+    char **arches;        /* Docker arch names: "amd64", "arm64", ... */
+    size_t narches;
+    char min_kernel[32];  /* "" = none */
+};
+
+struct sc_rule {
+    char **names;
+    size_t nnames;
+    enum sc_action action;
+    bool has_errno;
+    unsigned int errno_ret;
+    struct sc_arg *args;
+    size_t nargs;
+    struct sc_filter includes;
+    struct sc_filter excludes;
+    char *comment;
+    int line, column;     /* where the rule starts in the file, 0 if unknown */
+};
+
+struct seccomp_profile {
+    char *path;
+    enum sc_action default_action;
+    bool has_default_errno;
+    unsigned int default_errno;
+    uint32_t *arches;     /* SCMP_ARCH_* tokens, from architectures or archMap
+                             (main arch and its subArchitectures) */
+    size_t narches;
+    unsigned int flags;   /* SECCOMP_FILTER_FLAG_* */
+    char **flag_names;
+    size_t nflags;
+    char *listener_path;
+    char *listener_metadata;
+    struct sc_rule *rules;
+    size_t nrules;
+};
+
+/* Parse a file / a buffer. Errors name file:line:col, the field, what was
+ * expected and the fix. */
+int seccomp_profile_load(const char *path, struct seccomp_profile **out,
+                         struct isolab_err *err);
+int seccomp_profile_parse(const char *text, size_t len, const char *name,
+                          struct seccomp_profile **out, struct isolab_err *err);
+void seccomp_profile_free(struct seccomp_profile *p);
+
+/* Running kernel as major*1000000 + minor*1000 + patch. */
+unsigned long kernel_version_code(void);
+unsigned long kernel_version_parse(const char *s);   /* "5.8" -> 5008000 */
+
+/* Does rule r apply for these capabilities, this arch (SCMP_ARCH_*) and
+ * kernel version? (includes: every listed cap present; excludes: any.) */
+bool seccomp_rule_applies(const struct sc_rule *r, uint64_t caps, uint32_t arch,
+                          unsigned long kver);
+
+/* The decision for one syscall, from the model alone. */
+struct sc_verdict {
+    enum sc_action action;
+    unsigned int errno_ret;        /* for SC_ACT_ERRNO (default 1 = EPERM) */
+    const struct sc_rule *rule;    /* NULL = defaultAction */
+    bool conditional;              /* the rule has argument conditions: the
+                                      action applies only when they hold */
+};
+/* args == NULL: "any arguments" -- the first applicable rule for the name
+ * decides and .conditional says whether arguments matter. With args (6
+ * values): the first applicable rule whose conditions hold. Returns -1 if
+ * the name is not a syscall on arch. */
+int seccomp_profile_eval(const struct seccomp_profile *p, uint64_t caps,
+                         uint32_t arch, const char *syscall,
+                         const uint64_t *args, struct sc_verdict *out);
+
+/* Compile for the native arch (and its sub-arches) with libseccomp, export
+ * to BPF. Unknown syscall names are skipped; each one is reported through
+ * warn (may be NULL) and counted in *nwarnings. */
+typedef void (*seccomp_warn_fn)(void *ud, const char *msg);
+int seccomp_profile_compile(const struct seccomp_profile *p, uint64_t caps,
+                            struct sock_fprog *prog, unsigned int *flags,
+                            seccomp_warn_fn warn, void *ud, int *nwarnings,
+                            struct isolab_err *err);
+
+/* Capability name <-> number, Docker's spelling ("CAP_SYS_ADMIN" or
+ * "SYS_ADMIN", any case). -1 if unknown. */
+int cap_from_name(const char *name);
+const char *cap_to_name(int cap);   /* "CAP_SYS_ADMIN" */
+
+#endif
