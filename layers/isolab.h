@@ -111,6 +111,32 @@ uint64_t caps_docker_default(void);
 uint64_t caps_all_known(void);
 int cap_last_known(void);
 
+/* Capability name <-> number, Docker's spelling ("CAP_SYS_ADMIN" or
+ * "SYS_ADMIN", any case). -1 if unknown. (libcap's names are taken.) */
+int isolab_cap_from_name(const char *name);
+const char *isolab_cap_name(int cap);   /* "CAP_SYS_ADMIN", "CAP_42" if unnamed */
+
+/* Command-line layer flags, Docker's spelling (layers/config_flags.c):
+ * --security-opt seccomp=FILE|unconfined, --security-opt apparmor=NAME|unconfined,
+ * --security-opt no-new-privileges, --cap-add X, --cap-drop X (ALL too),
+ * --privileged, --user UID[:GID], --ns LIST, --no-ns LIST, --rootfs DIR,
+ * --pids-limit N, --memory BYTES[kmg], --cpus F, --preset NAME, --hostname H,
+ * --no-LAYER / --LAYER to switch a layer off/on (seccomp, lsm, cgroups, caps,
+ * namespaces). Parses argv[*i]; returns 1 and advances *i past the flag (and
+ * its value) if it was a layer flag, 0 if not one, -1 on a bad value. */
+int lab_config_parse_flag(struct lab_config *cfg, int argc, char **argv, int *i,
+                          struct isolab_err *err);
+/* Help text for the layer flags. */
+const char *lab_config_flags_help(void);
+
+/* Presets (profiles/presets/NAME.json, layers/preset.c): set all five
+ * layers at once. Names are listed in *names (malloc'ed array of malloc'ed
+ * strings, sorted). */
+int preset_apply(struct lab_config *cfg, const char *name, struct isolab_err *err);
+int preset_list(char ***names, size_t *n);
+/* One-line description and source of a preset ("" if none). */
+int preset_describe(const char *name, char *desc, size_t n);
+
 /* Where profiles/, labs/ live: beside the binary in the source tree, else
  * $(PREFIX)/share/isolab. Writes "<datadir>/<rel>" into out. */
 int isolab_data_path(const char *rel, char *out, size_t n);

@@ -113,9 +113,4 @@ int seccomp_profile_compile(const struct seccomp_profile *p, uint64_t caps,
                             seccomp_warn_fn warn, void *ud, int *nwarnings,
                             struct isolab_err *err);
 
-/* Capability name <-> number, Docker's spelling ("CAP_SYS_ADMIN" or
- * "SYS_ADMIN", any case). -1 if unknown. */
-int cap_from_name(const char *name);
-const char *cap_to_name(int cap);   /* "CAP_SYS_ADMIN" */
-
 #endif
