@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The VM suite: boots Debian's kernel under qemu (TCG) with AppArmor enabled
+# and pure cgroup v2, runs tests/vm/guest-tests.sh inside it, and prints the
+# guest's TAP here with every test name prefixed "vm/".
+#
+# How the results get out: the guest's /init prints the suite's TAP on the
+# serial console (ttyS0, qemu's stdout under -nographic) between the markers
+# @@ISOLAB-VM-TAP-BEGIN@@ and @@ISOLAB-VM-TAP-END rc=N@@. The whole console
+# goes to build/vm/console.log; this script extracts the lines in between.
+#
+# Environment: VM_TIMEOUT (seconds, default 300), VM_KERNEL (a vmlinuz path).
+set -u
+cd "$(dirname "$0")/../.."
+OUT=build/vm
+TIMEOUT=${VM_TIMEOUT:-300}
+
+skip_all() { echo "ok - vm # SKIP $*"; exit 0; }
+
+QEMU=$(command -v qemu-system-x86_64) ||
+    skip_all "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
+if [ -n "${VM_KERNEL:-}" ]; then
+    KERNEL=$VM_KERNEL
+else
+    KERNEL=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)
+fi
+[ -n "$KERNEL" ] && [ -f "$KERNEL" ] ||
+    skip_all "no kernel image in /boot (apt-get install linux-image-amd64)"
+[ -r "$KERNEL" ] || skip_all "$KERNEL is not readable by $(id -un)"
+KVER=${KERNEL##*/vmlinuz-}
+mkdir -p "$OUT"
+
+# The guest runs the host's ./isolab. Keep it current; if the tree does not
+# build right now, an existing binary is still worth testing.
+if ! make -s isolab >"$OUT/make.log" 2>&1; then
+    if [ -x isolab ]; then
+        echo "# vm: 'make isolab' failed (see $OUT/make.log); testing the existing ./isolab"
+    else
+        echo "# vm: 'make isolab' failed (see $OUT/make.log); guest tests that need isolab will fail"
+    fi
+fi
+
+t0=$(date +%s.%N)
+if ! IMG=$(bash tests/vm/build-initramfs.sh "$KVER" 2>"$OUT/build.log"); then
+    echo "not ok - vm boot: building the initramfs failed"
+    tail -15 "$OUT/build.log" | sed 's/^/#   /'
+    exit 1
+fi
+sed 's/^build-initramfs: /# vm: /' "$OUT/build.log"
+t1=$(date +%s.%N)
+
+LOG=$OUT/console.log
+tmplog=$OUT/console.log.$$
+# -enable-kvm hangs on this host; TCG is portable and boots in seconds.
+timeout "$TIMEOUT" "$QEMU" -accel tcg -m 1024 -smp 2 -nographic -no-reboot \
+    -nic none -kernel "$KERNEL" -initrd "$IMG" \
+    -append "console=ttyS0 lsm=landlock,lockdown,yama,apparmor,bpf apparmor=1 security=apparmor cgroup_no_v1=all panic=-1 quiet" \
+    </dev/null >"$tmplog" 2>&1
+qrc=$?
+t2=$(date +%s.%N)
+tr -d '\r' <"$tmplog" >"$LOG"; rm -f "$tmplog"
+
+# TAP between the markers; test names get the "vm/" prefix.
+tap=$(awk '
+    /@@ISOLAB-VM-TAP-END rc=/ { exit }
+    in_tap                    { print }
+    /@@ISOLAB-VM-TAP-BEGIN@@/ { in_tap = 1 }' "$LOG" |
+    sed -nE 's/^(not ok|ok)( [0-9]+)?( -)? (.*)$/\1 - vm\/\4/p; /^#/p')
+began=$(grep -c '@@ISOLAB-VM-TAP-BEGIN@@' "$LOG")
+end_line=$(grep -m1 -o '@@ISOLAB-VM-TAP-END rc=[0-9]*@@' "$LOG")
+grc=${end_line#*rc=}; grc=${grc%@@}
+
+[ -n "$tap" ] && printf '%s\n' "$tap"
+failed=0
+last_lines() { tail -25 "$LOG" | sed 's/^/#   /'; }
+if [ "$began" -eq 0 ]; then
+    if [ "$qrc" -eq 124 ]; then why="no test ran within ${TIMEOUT}s (boot hung)"
+    else why="the guest never reached the tests (qemu exit status $qrc)"; fi
+    echo "not ok - vm boot: $why"; last_lines; failed=1
+elif [ -z "$end_line" ]; then
+    if [ "$qrc" -eq 124 ]; then why="timed out after ${TIMEOUT}s during the guest suite"
+    else why="the VM stopped during the guest suite (qemu exit status $qrc)"; fi
+    echo "not ok - vm boot: $why"; last_lines; failed=1
+elif [ "$grc" != 0 ] && ! printf '%s\n' "$tap" | grep -q '^not ok '; then
+    echo "not ok - vm guest suite exited with status $grc without reporting a failure"
+    last_lines; failed=1
+fi
+printf '%s\n' "$tap" | grep -q '^not ok ' && failed=1
+
+boot=$(sed -nE 's/^# vm: .*userspace up at ([0-9.]+)s.*/\1/p' "$LOG")
+suite=$(sed -nE 's/^# vm: guest suite took ([0-9.]+)s.*/\1/p' "$LOG")
+awk -v a="$t0" -v b="$t1" -v c="$t2" -v boot="${boot:-?}" -v suite="${suite:-?}" 'BEGIN {
+    printf "# vm: timings: initramfs %.1fs, qemu wall %.1fs (kernel boot %ss + guest suite %ss by the guest clock)\n",
+        b - a, c - b, boot, suite }'
+exit "$failed"
