@@ -1,0 +1,188 @@
+/* The capabilities layer (libcap): bounding set, then effective, permitted,
+ * inheritable and ambient; optional uid/gid change. */
+#include <ctype.h>
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+#include "layer.h"
+
+int isolab_cap_from_name(const char *name)
+{
+    char buf[64];
+    if (!name || !*name)
+        return -1;
+    if (strncasecmp(name, "CAP_", 4) != 0)
+        snprintf(buf, sizeof buf, "cap_%s", name);
+    else
+        snprintf(buf, sizeof buf, "%s", name);
+    for (char *p = buf; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    cap_value_t v;
+    if (cap_from_name(buf, &v) != 0 || v < 0 || v > 63)
+        return -1;
+    return (int)v;
+}
+
+const char *isolab_cap_name(int cap)
+{
+    static char names[64][40];
+    if (cap < 0 || cap > 63)
+        return "CAP_?";
+    if (!names[cap][0]) {
+        char *s = cap_to_name((cap_value_t)cap);
+        if (s && strncmp(s, "cap_", 4) == 0) {
+            snprintf(names[cap], sizeof names[cap], "%s", s);
+            for (char *p = names[cap]; *p; p++)
+                *p = (char)toupper((unsigned char)*p);
+        } else {
+            snprintf(names[cap], sizeof names[cap], "CAP_%d", cap);
+        }
+        cap_free(s);
+    }
+    return names[cap];
+}
+
+static bool caps_available(char *why, size_t n)
+{
+    if (why && n)
+        why[0] = '\0';
+    return true;
+}
+
+static int caps_validate(const struct lab_config *cfg, struct isolab_err *err)
+{
+    uint64_t unknown = cfg->caps & ~caps_all_known();
+    if (unknown) {
+        int bit = __builtin_ctzll(unknown);
+        isolab_err_set(err, EINVAL, "caps: capability %d is not known to this kernel "
+                       "(it knows 0..%d)", bit, cap_last_known());
+        isolab_err_hint(err, "drop it with --cap-drop, or list the known ones with 'isolab explain caps'");
+        return -1;
+    }
+    return 0;
+}
+
+static int caps_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
+                        struct isolab_err *err)
+{
+    return 0;
+}
+
+static int change_user(const struct lab_config *cfg, struct sandbox_ctx *ctx,
+                       struct isolab_err *err)
+{
+    /* Keep the permitted set across setuid so it can be set right after. */
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+        return isolab_err_set(err, errno, "caps: PR_SET_KEEPCAPS: %s", strerror(errno));
+    gid_t g = cfg->gid;
+    if (setgroups(1, &g) < 0 && !(errno == EPERM && ctx->userns))
+        return isolab_err_set(err, errno, "caps: setgroups(%u): %s", g, strerror(errno));
+    if (setresgid(g, g, g) < 0) {
+        isolab_err_set(err, errno, "caps: setresgid(%u): %s", g, strerror(errno));
+        if (ctx->userns)
+            isolab_err_hint(err, "inside a user namespace only mapped ids exist; use --user 0 or turn the user namespace off");
+        return -1;
+    }
+    if (setresuid(cfg->uid, cfg->uid, cfg->uid) < 0) {
+        isolab_err_set(err, errno, "caps: setresuid(%u): %s", cfg->uid, strerror(errno));
+        if (ctx->userns)
+            isolab_err_hint(err, "inside a user namespace only mapped ids exist; use --user 0 or turn the user namespace off");
+        return -1;
+    }
+    return 0;
+}
+
+/* Bounding first (needs CAP_SETPCAP, still held), then the uid change, then
+ * E/P/I in one capset, then ambient. For uid 0 the bounding set decides what
+ * an exec'd program gets; for another uid the ambient set carries the caps
+ * across execve, so inheritable and ambient are set to the same list. */
+static int caps_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
+                      enum child_step step, struct isolab_err *err)
+{
+    if (step != STEP_CAPS)
+        return 0;
+    uint64_t keep = cfg->caps;
+    int last = cap_last_known();
+    for (int c = 0; c <= last; c++) {
+        if (keep & (1ull << c))
+            continue;
+        if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+            return isolab_err_set(err, errno, "caps: dropping %s from the bounding set: %s",
+                                  isolab_cap_name(c), strerror(errno));
+    }
+    bool nonroot = cfg->set_user && cfg->uid != 0;
+    if (cfg->set_user && change_user(cfg, ctx, err) < 0)
+        return -1;
+
+    cap_t caps = cap_init();
+    if (!caps)
+        return isolab_err_set(err, errno, "caps: cap_init: %s", strerror(errno));
+    for (int c = 0; c <= last; c++) {
+        if (!(keep & (1ull << c)))
+            continue;
+        cap_value_t v = c;
+        cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET);
+        cap_set_flag(caps, CAP_PERMITTED, 1, &v, CAP_SET);
+        if (nonroot)
+            cap_set_flag(caps, CAP_INHERITABLE, 1, &v, CAP_SET);
+    }
+    int rc = cap_set_proc(caps);
+    int saved = errno;
+    cap_free(caps);
+    if (rc < 0)
+        return isolab_err_set(err, saved, "caps: capset: %s", strerror(saved));
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+        return isolab_err_set(err, errno, "caps: clearing the ambient set: %s", strerror(errno));
+    if (nonroot) {
+        for (int c = 0; c <= last; c++) {
+            if ((keep & (1ull << c)) &&
+                prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+                return isolab_err_set(err, errno, "caps: raising %s in the ambient set: %s",
+                                      isolab_cap_name(c), strerror(errno));
+        }
+    }
+    return 0;
+}
+
+static void caps_describe(const struct lab_config *cfg, char *buf, size_t n)
+{
+    uint64_t c = cfg->caps;
+    int count = __builtin_popcountll(c);
+    const char *what = c == caps_docker_default() ? "docker"
+                     : c == caps_all_known() ? "all"
+                     : c == 0 ? "none" : "custom";
+    int len = snprintf(buf, n, "caps %d (%s)", count, what);
+    if (c != caps_docker_default() && c != caps_all_known() && c != 0 && len > 0 && (size_t)len < n) {
+        uint64_t added = c & ~caps_docker_default(), dropped = caps_docker_default() & ~c;
+        for (int i = 0; i < 64 && (size_t)len < n; i++)
+            if (added & (1ull << i))
+                len += snprintf(buf + len, n - len, " +%s", isolab_cap_name(i) + 4);
+        for (int i = 0; i < 64 && (size_t)len < n; i++)
+            if (dropped & (1ull << i))
+                len += snprintf(buf + len, n - len, " -%s", isolab_cap_name(i) + 4);
+    }
+    if (cfg->no_new_privs && len > 0 && (size_t)len < n)
+        len += snprintf(buf + len, n - len, ", no-new-privs");
+    if (cfg->set_user && len > 0 && (size_t)len < n)
+        snprintf(buf + len, n - len, ", user %u:%u", cfg->uid, cfg->gid);
+}
+
+static void caps_cleanup(const struct lab_config *cfg, struct sandbox_ctx *ctx)
+{
+}
+
+const struct layer_ops caps_layer = {
+    .name = "caps",
+    .id = LAYER_CAPS,
+    .available = caps_available,
+    .validate = caps_validate,
+    .prepare = caps_prepare,
+    .attach = NULL,
+    .enter = caps_enter,
+    .describe = caps_describe,
+    .cleanup = caps_cleanup,
+};

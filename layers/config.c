@@ -1,0 +1,216 @@
+/* The config object: defaults, names, errors, where data files live. */
+#include <errno.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "layer.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef ISOLAB_DATADIR
+#define ISOLAB_DATADIR "/usr/local/share/isolab"
+#endif
+
+int isolab_err_set(struct isolab_err *e, int errnum, const char *fmt, ...)
+{
+    if (!e)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    e->errnum = errnum;
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    e->hint[0] = '\0';
+    return -1;
+}
+
+void isolab_err_hint(struct isolab_err *e, const char *fmt, ...)
+{
+    if (!e)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->hint, sizeof e->hint, fmt, ap);
+    va_end(ap);
+}
+
+void isolab_err_clear(struct isolab_err *e)
+{
+    if (e)
+        memset(e, 0, sizeof *e);
+}
+
+void isolab_err_print(const struct isolab_err *e)
+{
+    fprintf(stderr, "isolab: %s\n", e->msg[0] ? e->msg : "unknown error");
+    if (e->hint[0])
+        fprintf(stderr, "  hint: %s\n", e->hint);
+}
+
+static const char *const layer_names[LAYER_COUNT] = {
+    [LAYER_SECCOMP] = "seccomp", [LAYER_LSM] = "lsm", [LAYER_CGROUP] = "cgroups",
+    [LAYER_CAPS] = "caps", [LAYER_NS] = "namespaces",
+};
+
+const char *layer_name(enum layer_id id)
+{
+    return (unsigned)id < LAYER_COUNT ? layer_names[id] : "?";
+}
+
+static const struct {
+    const char *name;
+    const char *alias;
+    int flag;
+} ns_table[NS_COUNT] = {
+    [NS_USER] = {"user", "userns", CLONE_NEWUSER},
+    [NS_PID] = {"pid", "pidns", CLONE_NEWPID},
+    [NS_MNT] = {"mnt", "mount", CLONE_NEWNS},
+    [NS_UTS] = {"uts", "hostname", CLONE_NEWUTS},
+    [NS_IPC] = {"ipc", "ipcns", CLONE_NEWIPC},
+    [NS_NET] = {"net", "network", CLONE_NEWNET},
+    [NS_CGROUP] = {"cgroup", "cgroupns", CLONE_NEWCGROUP},
+    [NS_TIME] = {"time", "timens", CLONE_NEWTIME},
+};
+
+const char *ns_name(enum ns_kind k)
+{
+    return (unsigned)k < NS_COUNT ? ns_table[k].name : "?";
+}
+
+int ns_clone_flag(enum ns_kind k)
+{
+    return (unsigned)k < NS_COUNT ? ns_table[k].flag : 0;
+}
+
+int ns_from_name(const char *name)
+{
+    for (int k = 0; k < NS_COUNT; k++)
+        if (!strcasecmp(name, ns_table[k].name) || !strcasecmp(name, ns_table[k].alias))
+            return k;
+    return -1;
+}
+
+int cap_last_known(void)
+{
+    static int last = -1;
+    if (last >= 0)
+        return last;
+    FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+    if (f) {
+        if (fscanf(f, "%d", &last) != 1)
+            last = -1;
+        fclose(f);
+    }
+    if (last < 0 || last > 63)
+        last = CAP_LAST_CAP;
+    return last;
+}
+
+uint64_t caps_all_known(void)
+{
+    int last = cap_last_known();
+    return last >= 63 ? ~0ull : ((1ull << (last + 1)) - 1);
+}
+
+uint64_t caps_docker_default(void)
+{
+    /* moby's oci/caps/defaults.go: the 14 capabilities a container keeps. */
+    static const int caps[] = {
+        CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FSETID, CAP_FOWNER, CAP_MKNOD,
+        CAP_NET_RAW, CAP_SETGID, CAP_SETUID, CAP_SETFCAP, CAP_SETPCAP,
+        CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT, CAP_KILL, CAP_AUDIT_WRITE,
+    };
+    uint64_t m = 0;
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
+        m |= 1ull << caps[i];
+    return m;
+}
+
+static bool kernel_has_timens(void)
+{
+    return access("/proc/self/ns/time", F_OK) == 0;
+}
+
+void lab_config_init_docker(struct lab_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    for (int i = 0; i < LAYER_COUNT; i++)
+        cfg->layer_on[i] = true;
+    /* Docker: mount, network, uts, pid, ipc (and time where the kernel has
+     * it); no user namespace; the cgroup namespace is private on cgroup v2. */
+    cfg->ns[NS_MNT] = cfg->ns[NS_NET] = cfg->ns[NS_UTS] = true;
+    cfg->ns[NS_PID] = cfg->ns[NS_IPC] = true;
+    cfg->ns[NS_TIME] = kernel_has_timens();
+    cfg->ns[NS_CGROUP] = access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
+    snprintf(cfg->hostname, sizeof cfg->hostname, "isolab");
+    cfg->caps = caps_docker_default();
+    snprintf(cfg->lsm_profile, sizeof cfg->lsm_profile, "isolab-default");
+    cfg->tty = isatty(STDIN_FILENO);
+}
+
+void lab_config_init_unconfined(struct lab_config *cfg)
+{
+    lab_config_init_docker(cfg);
+    for (int i = 0; i < LAYER_COUNT; i++)
+        cfg->layer_on[i] = false;
+    memset(cfg->ns, 0, sizeof cfg->ns);
+    cfg->caps = caps_all_known();
+}
+
+bool layer_in_force(const struct lab_config *cfg, enum layer_id id)
+{
+    if (!cfg->layer_on[id])
+        return false;
+    if (cfg->privileged && (id == LAYER_SECCOMP || id == LAYER_LSM))
+        return false;   /* --privileged: no seccomp, no AppArmor, as Docker */
+    return true;
+}
+
+static int exe_dir(char *out, size_t n)
+{
+    char buf[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (len <= 0)
+        return -1;
+    buf[len] = '\0';
+    char *slash = strrchr(buf, '/');
+    if (!slash)
+        return -1;
+    *slash = '\0';
+    snprintf(out, n, "%s", buf);
+    return 0;
+}
+
+int isolab_data_path(const char *rel, char *out, size_t n)
+{
+    struct stat st;
+    const char *env = getenv("ISOLAB_DATADIR");
+    char dir[PATH_MAX];
+    if (env && *env) {
+        return snprintf(out, n, "%s/%s", env, rel) < (int)n ? 0 : -1;
+    }
+    /* Source tree: profiles/ beside the binary (or one level up, for test
+     * binaries under build/). */
+    if (exe_dir(dir, sizeof dir) == 0) {
+        const char *ups[] = {"", "/..", "/../..", "/../../..", "/../../../.."};
+        for (size_t i = 0; i < sizeof ups / sizeof ups[0]; i++) {
+            char probe[PATH_MAX + 64];
+            snprintf(probe, sizeof probe, "%s%s/profiles", dir, ups[i]);
+            if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode)) {
+                char real[PATH_MAX];
+                snprintf(probe, sizeof probe, "%s%s", dir, ups[i]);
+                if (!realpath(probe, real))
+                    return snprintf(out, n, "%s/%s", probe, rel) < (int)n ? 0 : -1;
+                return snprintf(out, n, "%s/%s", real, rel) < (int)n ? 0 : -1;
+            }
+        }
+    }
+    return snprintf(out, n, "%s/%s", ISOLAB_DATADIR, rel) < (int)n ? 0 : -1;
+}

@@ -1,0 +1,331 @@
+/* The namespaces layer: which CLONE_NEW* flags the sandbox gets, and, with a
+ * mount namespace, the root filesystem it sees (DESIGN.md, "Root
+ * filesystem"): the host's programs read-only under a throwaway tmpfs
+ * overlay, a private /tmp, its own /proc and a minimal /dev, Docker's masked
+ * and read-only paths, then pivot_root. Steps 1 and 2 of the child. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "layer.h"
+
+/* Where the new root is assembled inside the child's private mount ns. The
+ * tmpfs mounted here is visible only in that namespace. */
+#define STAGE "/tmp"
+#define NEWROOT STAGE "/isolab-root"
+
+/* Docker's masked paths (moby oci/defaults.go) and read-only paths. */
+static const char *const masked_paths[] = {
+    "/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys",
+    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+    "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap",
+};
+static const char *const readonly_paths[] = {
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+
+static int fail(struct isolab_err *err, const char *what, const char *path)
+{
+    int e = errno;
+    isolab_err_set(err, e, "namespaces: %s %s: %s", what, path, strerror(e));
+    if (e == EPERM || e == EACCES)
+        isolab_err_hint(err, "run as root, or let isolab create a user namespace (--ns user)");
+    return -1;
+}
+
+static bool ns_available(char *why, size_t n)
+{
+    if (access("/proc/self/ns/user", F_OK) != 0) {
+        snprintf(why, n, "this kernel has no namespaces support (/proc/self/ns is missing)");
+        return false;
+    }
+    if (geteuid() != 0) {
+        FILE *f = fopen("/proc/sys/kernel/unprivileged_userns_clone", "re");
+        int v = 1;
+        if (f) {
+            if (fscanf(f, "%d", &v) != 1)
+                v = 1;
+            fclose(f);
+        }
+        if (!v) {
+            snprintf(why, n, "unprivileged user namespaces are disabled "
+                     "(sysctl kernel.unprivileged_userns_clone=1, or run as root)");
+            return false;
+        }
+        snprintf(why, n, "rootless: a user namespace is forced on so the other namespaces can be created");
+        return true;
+    }
+    if (why && n)
+        why[0] = '\0';
+    return true;
+}
+
+static int ns_validate(const struct lab_config *cfg, struct isolab_err *err)
+{
+    static const char *const files[NS_COUNT] = {
+        [NS_USER] = "user", [NS_PID] = "pid", [NS_MNT] = "mnt", [NS_UTS] = "uts",
+        [NS_IPC] = "ipc", [NS_NET] = "net", [NS_CGROUP] = "cgroup", [NS_TIME] = "time",
+    };
+    for (int k = 0; k < NS_COUNT; k++) {
+        char p[64];
+        snprintf(p, sizeof p, "/proc/self/ns/%s", files[k]);
+        if (cfg->ns[k] && access(p, F_OK) != 0) {
+            isolab_err_set(err, ENOSYS, "namespaces: this kernel has no %s namespace (%s is missing)",
+                           ns_name(k), p);
+            isolab_err_hint(err, "switch it off with --no-ns %s", ns_name(k));
+            return -1;
+        }
+    }
+    if (cfg->rootfs[0]) {
+        struct stat st;
+        if (!cfg->ns[NS_MNT]) {
+            isolab_err_set(err, EINVAL, "namespaces: --rootfs %s needs the mount namespace", cfg->rootfs);
+            isolab_err_hint(err, "add --ns mnt, or drop --rootfs");
+            return -1;
+        }
+        if (stat(cfg->rootfs, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            isolab_err_set(err, errno ? errno : ENOTDIR, "namespaces: --rootfs %s: not a directory",
+                           cfg->rootfs);
+            isolab_err_hint(err, "give a directory that holds a root filesystem (bin/, lib/, etc/)");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int ns_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
+                      struct isolab_err *err)
+{
+    return 0;
+}
+
+static int mkdirs(const char *path, mode_t mode)
+{
+    char buf[ISOLAB_PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, mode) < 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir(buf, mode) < 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+static int bind_ro(const char *src, const char *dst, struct isolab_err *err)
+{
+    if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return fail(err, "bind", dst);
+    if (mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
+        return fail(err, "remount read-only", dst);
+    return 0;
+}
+
+static int build_dev(const char *root, struct isolab_err *err)
+{
+    char p[ISOLAB_PATH_MAX], src[64];
+    snprintf(p, sizeof p, "%s/dev", root);
+    if (mkdirs(p, 0755) < 0 && errno != EEXIST)
+        return fail(err, "mkdir", p);
+    if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=65536k") < 0)
+        return fail(err, "mount tmpfs on", p);
+    for (size_t i = 0; i < sizeof dev_nodes / sizeof dev_nodes[0]; i++) {
+        snprintf(p, sizeof p, "%s/dev/%s", root, dev_nodes[i]);
+        snprintf(src, sizeof src, "/dev/%s", dev_nodes[i]);
+        int fd = open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+        if (fd < 0)
+            return fail(err, "create", p);
+        close(fd);
+        if (mount(src, p, NULL, MS_BIND, NULL) < 0 && errno != ENOENT && errno != ENXIO)
+            return fail(err, "bind", p);
+    }
+    /* The terminal the learner types into stays usable as /dev/console. */
+    const char *tty = ttyname(STDIN_FILENO);
+    if (tty) {
+        snprintf(p, sizeof p, "%s/dev/console", root);
+        int fd = open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            close(fd);
+            if (mount(tty, p, NULL, MS_BIND, NULL) < 0)
+                unlink(p);
+        }
+    }
+    snprintf(p, sizeof p, "%s/dev/pts", root);
+    mkdir(p, 0755);
+    if (mount("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC,
+              "newinstance,ptmxmode=0666,mode=0620") == 0) {
+        snprintf(p, sizeof p, "%s/dev/ptmx", root);
+        if (symlink("pts/ptmx", p) < 0 && errno != EEXIST)
+            return fail(err, "symlink", p);
+    }
+    snprintf(p, sizeof p, "%s/dev/shm", root);
+    mkdir(p, 01777);
+    if (mount("shm", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k") < 0)
+        return fail(err, "mount tmpfs on", p);
+    static const char *const links[][2] = {
+        {"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"},
+        {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+    };
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+        snprintf(p, sizeof p, "%s/dev/%s", root, links[i][1]);
+        if (symlink(links[i][0], p) < 0 && errno != EEXIST)
+            return fail(err, "symlink", p);
+    }
+    return 0;
+}
+
+static int mask_paths(const char *root, struct isolab_err *err)
+{
+    char p[ISOLAB_PATH_MAX];
+    for (size_t i = 0; i < sizeof masked_paths / sizeof masked_paths[0]; i++) {
+        struct stat st;
+        snprintf(p, sizeof p, "%s%s", root, masked_paths[i]);
+        if (stat(p, &st) < 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            if (mount("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0") < 0)
+                return fail(err, "mask", masked_paths[i]);
+        } else if (mount("/dev/null", p, NULL, MS_BIND, NULL) < 0) {
+            return fail(err, "mask", masked_paths[i]);
+        }
+    }
+    for (size_t i = 0; i < sizeof readonly_paths / sizeof readonly_paths[0]; i++) {
+        snprintf(p, sizeof p, "%s%s", root, readonly_paths[i]);
+        if (access(p, F_OK) < 0)
+            continue;
+        if (bind_ro(p, p, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Overlay of the host's root filesystem with a tmpfs upper layer: the host's
+ * programs, read-only underneath, and writes that vanish with the sandbox. */
+static int build_overlay_root(struct isolab_err *err)
+{
+    if (mount("isolab", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755") < 0)
+        return fail(err, "mount tmpfs on", STAGE);
+    if (mkdir(STAGE "/upper", 0755) < 0 || mkdir(STAGE "/work", 0755) < 0 ||
+        mkdir(NEWROOT, 0755) < 0)
+        return fail(err, "mkdir", STAGE "/upper");
+    if (mount("overlay", NEWROOT, "overlay", 0,
+              "lowerdir=/,upperdir=" STAGE "/upper,workdir=" STAGE "/work") == 0)
+        return 0;
+    /* No overlay (module missing, or / is already an overlay too deep):
+     * fall back to a read-only view of the host. */
+    if (mount("/", NEWROOT, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return fail(err, "bind", "/");
+    if (mount(NULL, NEWROOT, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+        return fail(err, "remount read-only", "/");
+    return 0;
+}
+
+static int setup_root(const struct lab_config *cfg, struct sandbox_ctx *ctx,
+                      struct isolab_err *err)
+{
+    char p[ISOLAB_PATH_MAX];
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return fail(err, "make private", "/");
+    if (cfg->rootfs[0]) {
+        if (mount("isolab", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755") < 0)
+            return fail(err, "mount tmpfs on", STAGE);
+        if (mkdir(NEWROOT, 0755) < 0)
+            return fail(err, "mkdir", NEWROOT);
+        if (mount(cfg->rootfs, NEWROOT, NULL, MS_BIND | MS_REC, NULL) < 0)
+            return fail(err, "bind --rootfs", cfg->rootfs);
+    } else if (build_overlay_root(err) < 0) {
+        return -1;
+    }
+    snprintf(ctx->staging, sizeof ctx->staging, "%s", NEWROOT);
+
+    snprintf(p, sizeof p, NEWROOT "/proc");
+    mkdir(p, 0555);
+    /* A fresh procfs shows only the sandbox's processes when it has a pid
+     * namespace; without one it shows the host's, truthfully. */
+    if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+        if (mount("/proc", p, NULL, MS_BIND | MS_REC, NULL) < 0)
+            return fail(err, "mount /proc on", p);
+    }
+    snprintf(p, sizeof p, NEWROOT "/sys");
+    mkdir(p, 0555);
+    if (mount("sysfs", p, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 &&
+        bind_ro("/sys", p, err) < 0)
+        return -1;
+    if (build_dev(NEWROOT, err) < 0)
+        return -1;
+    snprintf(p, sizeof p, NEWROOT "/tmp");
+    mkdir(p, 01777);
+    if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+        return fail(err, "mount tmpfs on", p);
+    if (mask_paths(NEWROOT, err) < 0)
+        return -1;
+
+    if (chdir(NEWROOT) < 0)
+        return fail(err, "chdir", NEWROOT);
+    /* pivot_root(".", ".") stacks the old root under the new one; detaching
+     * it leaves nothing of the host reachable. */
+    if (syscall(SYS_pivot_root, ".", ".") < 0)
+        return fail(err, "pivot_root", NEWROOT);
+    if (umount2(".", MNT_DETACH) < 0)
+        return fail(err, "detach old root", "/");
+    if (chdir("/") < 0)
+        return fail(err, "chdir", "/");
+    return 0;
+}
+
+static int ns_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
+                    enum child_step step, struct isolab_err *err)
+{
+    if (step == STEP_MOUNT && cfg->ns[NS_MNT])
+        return setup_root(cfg, ctx, err);
+    if (step == STEP_HOSTNAME && cfg->ns[NS_UTS]) {
+        const char *h = cfg->hostname[0] ? cfg->hostname : "isolab";
+        if (sethostname(h, strlen(h)) < 0)
+            return isolab_err_set(err, errno, "namespaces: sethostname(%s): %s", h, strerror(errno));
+    }
+    return 0;
+}
+
+static void ns_describe(const struct lab_config *cfg, char *buf, size_t n)
+{
+    int len = snprintf(buf, n, "ns");
+    int count = 0;
+    for (int k = 0; k < NS_COUNT && len > 0 && (size_t)len < n; k++)
+        if (cfg->ns[k]) {
+            len += snprintf(buf + len, n - len, " %s", ns_name(k));
+            count++;
+        }
+    if (!count && len > 0 && (size_t)len < n)
+        len += snprintf(buf + len, n - len, " (none)");
+    if (cfg->ns[NS_MNT] && cfg->rootfs[0] && len > 0 && (size_t)len < n)
+        snprintf(buf + len, n - len, ", rootfs %s", cfg->rootfs);
+    else if (!cfg->ns[NS_MNT] && len > 0 && (size_t)len < n)
+        snprintf(buf + len, n - len, ", shares the host's files");
+}
+
+static void ns_cleanup(const struct lab_config *cfg, struct sandbox_ctx *ctx)
+{
+}
+
+const struct layer_ops ns_layer = {
+    .name = "namespaces",
+    .id = LAYER_NS,
+    .available = ns_available,
+    .validate = ns_validate,
+    .prepare = ns_prepare,
+    .attach = NULL,
+    .enter = ns_enter,
+    .describe = ns_describe,
+    .cleanup = ns_cleanup,
+};

@@ -1,0 +1,525 @@
+/* The launcher: validate every layer, prepare them in the parent, clone the
+ * child into its namespaces (and cgroup), write the id maps, release the
+ * child, which then applies the layers in the documented order:
+ *
+ *   1 mount namespace and root filesystem   (namespaces)
+ *   2 hostname                              (namespaces)
+ *   3 LSM: AppArmor change_onexec or Landlock
+ *   4 no_new_privs when asked
+ *   5 seccomp, when no_new_privs is off (loading needs CAP_SYS_ADMIN,
+ *     which is still held here)
+ *   6 capabilities, optional uid/gid change
+ *   7 seccomp, when no_new_privs is on: the last step before execve
+ *   8 execve (or the probe runner function)
+ *
+ * A child-side failure travels back over a CLOEXEC pipe as (step, errno,
+ * message, hint); the child never prints to the learner's terminal. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "layer.h"
+
+const struct layer_ops *const layer_table[LAYER_COUNT] = {
+    [LAYER_SECCOMP] = &seccomp_layer, [LAYER_LSM] = &lsm_layer,
+    [LAYER_CGROUP] = &cgroup_layer, [LAYER_CAPS] = &caps_layer, [LAYER_NS] = &ns_layer,
+};
+
+/* Parent-side order: the cgroup exists before the clone that goes into it. */
+static const enum layer_id prepare_order[LAYER_COUNT] = {
+    LAYER_CGROUP, LAYER_LSM, LAYER_SECCOMP, LAYER_CAPS, LAYER_NS,
+};
+
+struct child_report {
+    int step;
+    int errnum;
+    char msg[sizeof(((struct isolab_err *)0)->msg)];
+    char hint[sizeof(((struct isolab_err *)0)->hint)];
+};
+
+struct sandbox {
+    struct lab_config cfg;
+    struct sandbox_ctx ctx;
+    int err_fd;          /* read end of the report pipe, -1 once read */
+    bool prepared[LAYER_COUNT];
+    bool waited;
+};
+
+const char *child_step_name(enum child_step s)
+{
+    static const char *const names[] = {
+        "start", "mount namespace", "hostname", "LSM", "no_new_privs",
+        "seccomp", "capabilities", "seccomp", "execve",
+    };
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+bool layer_available(enum layer_id id, char *why, size_t n)
+{
+    if (why && n)
+        why[0] = '\0';
+    if ((unsigned)id >= LAYER_COUNT || !layer_table[id]->available)
+        return true;
+    return layer_table[id]->available(why, n);
+}
+
+void layer_describe(const struct lab_config *cfg, enum layer_id id, char *buf, size_t n)
+{
+    if (!layer_in_force(cfg, id)) {
+        if (id == LAYER_SECCOMP)
+            snprintf(buf, n, "seccomp unconfined%s", cfg->privileged ? " (--privileged)" : "");
+        else if (id == LAYER_LSM)
+            snprintf(buf, n, "lsm unconfined%s", cfg->privileged ? " (--privileged)" : "");
+        else if (id == LAYER_NS)
+            snprintf(buf, n, "ns off: the host's namespaces and files");
+        else if (id == LAYER_CAPS)
+            snprintf(buf, n, "caps off: every capability of the caller");
+        else
+            snprintf(buf, n, "%s off", layer_name(id));
+        return;
+    }
+    layer_table[id]->describe(cfg, buf, n);
+}
+
+static void compute_ctx(const struct lab_config *cfg, struct sandbox_ctx *ctx)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->cgroup_fd = -1;
+    ctx->landlock_ruleset_fd = -1;
+    ctx->rootless = geteuid() != 0;
+    bool ns_on = layer_in_force(cfg, LAYER_NS);
+    ctx->userns = (ns_on && cfg->ns[NS_USER]) || (ctx->rootless && ns_on);
+    uint64_t caps = cfg->privileged ? caps_all_known()
+                  : layer_in_force(cfg, LAYER_CAPS) ? cfg->caps : caps_all_known();
+    ctx->caps_in_force = caps;
+    ctx->seccomp_caps = cfg->seccomp_caps_fixed ? cfg->seccomp_caps : caps;
+}
+
+/* The config as it is applied: --privileged means every capability. */
+static void effective_config(const struct lab_config *in, struct lab_config *out)
+{
+    *out = *in;
+    if (out->privileged)
+        out->caps = caps_all_known();
+}
+
+int lab_config_validate(const struct lab_config *cfg, struct isolab_err *err)
+{
+    struct lab_config eff;
+    effective_config(cfg, &eff);
+    if (!eff.layer_on[LAYER_NS] && geteuid() != 0) {
+        isolab_err_set(err, EPERM, "namespaces: running as an ordinary user needs the "
+                       "namespaces layer (a user namespace)");
+        isolab_err_hint(err, "switch namespaces on, or run isolab as root");
+        return -1;
+    }
+    for (int id = 0; id < LAYER_COUNT; id++) {
+        if (!layer_in_force(&eff, id))
+            continue;
+        char why[256] = "";
+        if (!layer_table[id]->available(why, sizeof why)) {
+            isolab_err_set(err, ENOTSUP, "%s: not available here: %s", layer_name(id), why);
+            isolab_err_hint(err, "switch the %s layer off to run without it", layer_name(id));
+            return -1;
+        }
+        if (layer_table[id]->validate && layer_table[id]->validate(&eff, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void cleanup_layers(struct sandbox *sb)
+{
+    for (int i = LAYER_COUNT - 1; i >= 0; i--) {
+        enum layer_id id = prepare_order[i];
+        if (sb->prepared[id] && layer_table[id]->cleanup)
+            layer_table[id]->cleanup(&sb->cfg, &sb->ctx);
+        sb->prepared[id] = false;
+    }
+}
+
+static void free_sandbox(struct sandbox *sb)
+{
+    if (!sb)
+        return;
+    cleanup_layers(sb);
+    if (sb->err_fd >= 0)
+        close(sb->err_fd);
+    free(sb);
+}
+
+static int write_file(const char *path, const char *data)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = write(fd, data, strlen(data));
+    int e = errno;
+    close(fd);
+    errno = e;
+    return n == (ssize_t)strlen(data) ? 0 : -1;
+}
+
+/* The caller becomes root inside; with --user, that id is mapped too. */
+static int write_id_maps(const struct lab_config *cfg, pid_t pid, struct isolab_err *err)
+{
+    char path[64], map[128];
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+    snprintf(path, sizeof path, "/proc/%d/uid_map", pid);
+    int len = snprintf(map, sizeof map, "0 %u 1\n", uid);
+    if (uid == 0 && cfg->set_user && cfg->uid != 0)
+        snprintf(map + len, sizeof map - len, "%u %u 1\n", cfg->uid, cfg->uid);
+    if (write_file(path, map) < 0)
+        return isolab_err_set(err, errno, "namespaces: writing %s: %s", path, strerror(errno));
+    if (uid != 0) {
+        snprintf(path, sizeof path, "/proc/%d/setgroups", pid);
+        if (write_file(path, "deny") < 0 && errno != ENOENT)
+            return isolab_err_set(err, errno, "namespaces: writing %s: %s", path, strerror(errno));
+    }
+    snprintf(path, sizeof path, "/proc/%d/gid_map", pid);
+    len = snprintf(map, sizeof map, "0 %u 1\n", gid);
+    if (uid == 0 && cfg->set_user && cfg->gid != 0)
+        snprintf(map + len, sizeof map - len, "%u %u 1\n", cfg->gid, cfg->gid);
+    if (write_file(path, map) < 0)
+        return isolab_err_set(err, errno, "namespaces: writing %s: %s", path, strerror(errno));
+    return 0;
+}
+
+static _Noreturn void child_fail(int fd, enum child_step step, const struct isolab_err *e)
+{
+    struct child_report r;
+    memset(&r, 0, sizeof r);
+    r.step = step;
+    r.errnum = e->errnum;
+    snprintf(r.msg, sizeof r.msg, "%s", e->msg);
+    snprintf(r.hint, sizeof r.hint, "%s", e->hint);
+    ssize_t n = write(fd, &r, sizeof r);
+    (void)n;
+    _exit(127);
+}
+
+static int run_step(const struct lab_config *cfg, struct sandbox_ctx *ctx,
+                    enum layer_id id, enum child_step step, struct isolab_err *err)
+{
+    if (!layer_in_force(cfg, id))
+        return 0;
+    return layer_table[id]->enter(cfg, ctx, step, err);
+}
+
+/* pid 1 of a pid namespace: start the command, reap every zombie, pass on
+ * the signals that ask it to stop, and exit with the command's status. */
+static volatile pid_t init_child = -1;
+static void init_forward(int sig)
+{
+    if (init_child > 0)
+        kill(init_child, sig);
+}
+
+static _Noreturn void run_as_init(const struct lab_config *cfg, int err_fd,
+                                  char *const *argv, char *const *envp)
+{
+    pid_t pid = fork();
+    if (pid < 0) {
+        struct isolab_err e;
+        isolab_err_set(&e, errno, "execve: fork of the command under the sandbox's init: %s",
+                       strerror(errno));
+        child_fail(err_fd, STEP_EXEC, &e);
+    }
+    if (pid == 0) {
+        execvpe(argv[0], argv, envp);
+        struct isolab_err e;
+        isolab_err_set(&e, errno, "execve %s: %s", argv[0], strerror(errno));
+        if (errno == ENOENT)
+            isolab_err_hint(&e, "the command must exist inside the sandbox's root filesystem");
+        else if (errno == EPERM)
+            isolab_err_hint(&e, "the seccomp profile or the LSM may deny execve");
+        child_fail(err_fd, STEP_EXEC, &e);
+    }
+    close(err_fd);
+    init_child = pid;
+    struct sigaction sa = {.sa_handler = init_forward};
+    sigemptyset(&sa.sa_mask);
+    int fwd[] = {SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGCONT};
+    for (size_t i = 0; i < sizeof fwd / sizeof fwd[0]; i++)
+        sigaction(fwd[i], &sa, NULL);
+    /* Keyboard signals reach the command directly from the terminal. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGQUIT, SIG_IGN);
+    for (;;) {
+        int st;
+        pid_t w = waitpid(-1, &st, 0);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            _exit(127);
+        if (w == pid) {
+            if (WIFEXITED(st))
+                _exit(WEXITSTATUS(st));
+            _exit(128 + WTERMSIG(st));
+        }
+    }
+}
+
+static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
+{
+    const struct lab_config *cfg = &sb->cfg;
+    struct sandbox_ctx *ctx = &sb->ctx;
+    struct isolab_err e;
+    isolab_err_clear(&e);
+
+    /* Die with isolab, even when it is SIGKILLed. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    char c;
+    if (read(sync_fd, &c, 1) != 1)
+        _exit(127);     /* the parent is gone or gave up on us */
+    close(sync_fd);
+
+    static const struct {
+        enum layer_id layer;
+        enum child_step step;
+    } steps[] = {
+        {LAYER_NS, STEP_MOUNT}, {LAYER_NS, STEP_HOSTNAME}, {LAYER_LSM, STEP_LSM},
+        {LAYER_SECCOMP, STEP_NNP}, {LAYER_SECCOMP, STEP_SECCOMP_EARLY},
+        {LAYER_CAPS, STEP_CAPS}, {LAYER_SECCOMP, STEP_SECCOMP_LATE},
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        if (steps[i].step == STEP_NNP) {
+            if (cfg->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+                isolab_err_set(&e, errno, "no_new_privs: %s", strerror(errno));
+                child_fail(err_fd, STEP_NNP, &e);
+            }
+            continue;
+        }
+        if (run_step(cfg, ctx, steps[i].layer, steps[i].step, &e) < 0)
+            child_fail(err_fd, steps[i].step, &e);
+    }
+
+    if (cfg->fn) {
+        close(err_fd);
+        _exit(cfg->fn(cfg->fn_arg));
+    }
+
+    char *shell_argv[3] = {NULL, NULL, NULL};
+    char *const *argv = cfg->argv;
+    if (!argv || !argv[0]) {
+        const char *sh = getenv("SHELL");
+        if (!sh || access(sh, X_OK) != 0)
+            sh = access("/bin/bash", X_OK) == 0 ? "/bin/bash" : "/bin/sh";
+        shell_argv[0] = (char *)sh;
+        argv = shell_argv;
+    }
+    extern char **environ;
+    char *const *envp = cfg->envp ? cfg->envp : environ;
+    if (layer_in_force(cfg, LAYER_NS) && cfg->ns[NS_PID])
+        run_as_init(cfg, err_fd, argv, envp);
+    execvpe(argv[0], argv, envp);
+    isolab_err_set(&e, errno, "execve %s: %s", argv[0], strerror(errno));
+    if (errno == ENOENT)
+        isolab_err_hint(&e, "the command must exist inside the sandbox's root filesystem");
+    else if (errno == EPERM)
+        isolab_err_hint(&e, "the seccomp profile or the LSM may deny execve");
+    child_fail(err_fd, STEP_EXEC, &e);
+}
+
+static pid_t clone_child(const struct sandbox *sb, unsigned long flags)
+{
+    struct clone_args args;
+    memset(&args, 0, sizeof args);
+    args.flags = flags;
+    args.exit_signal = SIGCHLD;
+    if (sb->ctx.cgroup_fd >= 0) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = (uint64_t)sb->ctx.cgroup_fd;
+    }
+    long pid = syscall(SYS_clone3, &args, sizeof args);
+    if (pid < 0 && errno == ENOSYS && !(flags & CLONE_NEWTIME) && sb->ctx.cgroup_fd < 0)
+        pid = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+    return (pid_t)pid;
+}
+
+int sandbox_start(const struct lab_config *cfg_in, struct sandbox **out,
+                  struct isolab_err *err)
+{
+    *out = NULL;
+    if (lab_config_validate(cfg_in, err) < 0)
+        return -1;
+    struct sandbox *sb = calloc(1, sizeof *sb);
+    if (!sb)
+        return isolab_err_set(err, ENOMEM, "out of memory");
+    effective_config(cfg_in, &sb->cfg);
+    sb->err_fd = -1;
+    compute_ctx(&sb->cfg, &sb->ctx);
+    const struct lab_config *cfg = &sb->cfg;
+
+    for (int i = 0; i < LAYER_COUNT; i++) {
+        enum layer_id id = prepare_order[i];
+        if (!layer_in_force(cfg, id))
+            continue;
+        sb->prepared[id] = true;
+        if (layer_table[id]->prepare && layer_table[id]->prepare(cfg, &sb->ctx, err) < 0) {
+            free_sandbox(sb);
+            return -1;
+        }
+    }
+
+    unsigned long flags = 0;
+    if (layer_in_force(cfg, LAYER_NS))
+        for (int k = 0; k < NS_COUNT; k++)
+            if (cfg->ns[k])
+                flags |= (unsigned long)ns_clone_flag(k);
+    if (sb->ctx.userns)
+        flags |= CLONE_NEWUSER;
+
+    int syncp[2], errp[2];
+    if (pipe2(syncp, O_CLOEXEC) < 0) {
+        isolab_err_set(err, errno, "pipe: %s", strerror(errno));
+        free_sandbox(sb);
+        return -1;
+    }
+    if (pipe2(errp, O_CLOEXEC) < 0) {
+        isolab_err_set(err, errno, "pipe: %s", strerror(errno));
+        close(syncp[0]);
+        close(syncp[1]);
+        free_sandbox(sb);
+        return -1;
+    }
+    fflush(NULL);
+    pid_t pid = clone_child(sb, flags);
+    if (pid == 0) {
+        close(syncp[1]);
+        close(errp[0]);
+        child_main(sb, syncp[0], errp[1]);
+    }
+    int clone_errno = errno;
+    close(syncp[0]);
+    close(errp[1]);
+    sb->err_fd = errp[0];
+    if (pid < 0) {
+        isolab_err_set(err, clone_errno, "namespaces: clone: %s", strerror(clone_errno));
+        if (clone_errno == EPERM || clone_errno == EINVAL)
+            isolab_err_hint(err, "this kernel or user may not create some of these namespaces; "
+                            "try switching them off one by one with --no-ns");
+        close(syncp[1]);
+        free_sandbox(sb);
+        return -1;
+    }
+    sb->ctx.child = pid;
+
+    int rc = 0;
+    for (int i = 0; i < LAYER_COUNT && rc == 0; i++) {
+        enum layer_id id = prepare_order[i];
+        if (sb->prepared[id] && layer_table[id]->attach)
+            rc = layer_table[id]->attach(cfg, &sb->ctx, pid, err);
+    }
+    if (rc == 0 && sb->ctx.userns)
+        rc = write_id_maps(cfg, pid, err);
+    if (rc < 0) {
+        close(syncp[1]);          /* the child reads EOF and exits */
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        free_sandbox(sb);
+        return -1;
+    }
+    if (write(syncp[1], "g", 1) != 1) {
+        isolab_err_set(err, errno, "releasing the sandbox: %s", strerror(errno));
+        close(syncp[1]);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        free_sandbox(sb);
+        return -1;
+    }
+    close(syncp[1]);
+
+    /* EOF: the command was exec'd (or the function started). A report: it
+     * failed at some step, and has exited. */
+    struct child_report r;
+    ssize_t n;
+    do
+        n = read(sb->err_fd, &r, sizeof r);
+    while (n < 0 && errno == EINTR);
+    close(sb->err_fd);
+    sb->err_fd = -1;
+    if (n == (ssize_t)sizeof r) {
+        isolab_err_set(err, r.errnum, "%s", r.msg);
+        if (r.hint[0])
+            isolab_err_hint(err, "%s", r.hint);
+        waitpid(pid, NULL, 0);
+        sb->waited = true;
+        free_sandbox(sb);
+        return -1;
+    }
+    *out = sb;
+    return 0;
+}
+
+pid_t sandbox_pid(const struct sandbox *sb)
+{
+    return sb ? sb->ctx.child : -1;
+}
+
+static volatile pid_t forward_to = -1;
+static void forward_signal(int sig)
+{
+    if (forward_to > 0)
+        kill(forward_to, sig);
+}
+
+int sandbox_wait(struct sandbox *sb, int *status, struct isolab_err *err)
+{
+    int st = 0;
+    struct sigaction sa = {.sa_handler = forward_signal}, old_term, old_hup, old_int, old_quit;
+    sigemptyset(&sa.sa_mask);
+    forward_to = sb->ctx.child;
+    sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup);
+    /* The terminal sends ^C to the sandboxed command; isolab stays. */
+    struct sigaction ign = {.sa_handler = SIG_IGN};
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGINT, &ign, &old_int);
+    sigaction(SIGQUIT, &ign, &old_quit);
+    pid_t w;
+    do
+        w = waitpid(sb->ctx.child, &st, 0);
+    while (w < 0 && errno == EINTR);
+    forward_to = -1;
+    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGQUIT, &old_quit, NULL);
+    sb->waited = true;
+
+    /* An interactive shell may have taken the terminal's foreground; take it
+     * back so isolab's own screen works again. */
+    if (sb->cfg.tty && isatty(STDIN_FILENO)) {
+        struct sigaction oldttou;
+        sigaction(SIGTTOU, &ign, &oldttou);
+        tcsetpgrp(STDIN_FILENO, getpgrp());
+        sigaction(SIGTTOU, &oldttou, NULL);
+    }
+    int rc = 0;
+    if (w < 0) {
+        rc = isolab_err_set(err, errno, "waitpid: %s", strerror(errno));
+    } else if (status) {
+        *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    }
+    free_sandbox(sb);
+    return rc;
+}
+
+int sandbox_run(const struct lab_config *cfg, int *status, struct isolab_err *err)
+{
+    struct sandbox *sb;
+    if (sandbox_start(cfg, &sb, err) < 0)
+        return -1;
+    return sandbox_wait(sb, status, err);
+}

@@ -1,0 +1,291 @@
+/* isolab's command line: the TUI (no subcommand), run, probe, and the
+ * profile tools. Every subcommand takes the same layer flags; they only
+ * edit struct lab_config. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd_profiles.h"
+#include "isolab.h"
+#include "probes.h"
+#include "tui.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: isolab [layer flags]                 open the lab (TUI)\n"
+            "       isolab run [layer flags] [-- CMD ARGS] run CMD (default: your shell) in the sandbox\n"
+            "       isolab probe [layer flags] [--json] [--blame] [--only ID,ID]\n"
+            "                                            try every probe in the sandbox\n"
+            "       isolab syscalls [layer flags] [--json]  seccomp verdict for every syscall\n"
+            "       isolab lint PROFILE [--json]         check a seccomp profile\n"
+            "       isolab diff A B [--caps LIST]        compare two seccomp profiles\n"
+            "       isolab explain SYSCALL|CAP           what it does, who blocks it, why\n"
+            "\n%s"
+            "\nDefaults are Docker's: namespaces mnt,uts,pid,ipc,net(,time), 14 capabilities,\n"
+            "Docker's seccomp profile, the isolab-default LSM policy, no cgroup limits.\n",
+            lab_config_flags_help());
+}
+
+/* Parse layer flags from argv[start..]; stops at "--" or the first
+ * non-flag; other "--x" options are handed to extra() when given. Returns the
+ * index of the first unparsed argument, or -1 after printing an error. */
+typedef int (*extra_opt_fn)(void *ud, int argc, char **argv, int *i);
+static int parse_layer_flags(struct lab_config *cfg, int argc, char **argv, int start,
+                             extra_opt_fn extra, void *ud)
+{
+    int i = start;
+    while (i < argc) {
+        if (!strcmp(argv[i], "--"))
+            return i + 1;
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            usage(stdout);
+            exit(0);
+        }
+        struct isolab_err err;
+        isolab_err_clear(&err);
+        int rc = lab_config_parse_flag(cfg, argc, argv, &i, &err);
+        if (rc < 0) {
+            isolab_err_print(&err);
+            return -1;
+        }
+        if (rc > 0)
+            continue;
+        if (extra) {
+            int x = extra(ud, argc, argv, &i);
+            if (x < 0)
+                return -1;
+            if (x > 0)
+                continue;
+        }
+        if (argv[i][0] == '-') {
+            fprintf(stderr, "isolab: unknown option %s\n  hint: see 'isolab --help'\n", argv[i]);
+            return -1;
+        }
+        return i;
+    }
+    return i;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct lab_config cfg;
+    lab_config_init_docker(&cfg);
+    int i = parse_layer_flags(&cfg, argc, argv, 1, NULL, NULL);
+    if (i < 0)
+        return 125;
+    cfg.argv = i < argc ? &argv[i] : NULL;
+    struct isolab_err err;
+    isolab_err_clear(&err);
+    int status = 0;
+    if (sandbox_run(&cfg, &status, &err) < 0) {
+        isolab_err_print(&err);
+        return 125;  /* Docker's "the runtime failed" status */
+    }
+    return status;
+}
+
+struct probe_opts {
+    bool json, blame;
+    int sel[256];
+    size_t nsel;
+};
+
+static int probe_extra(void *ud, int argc, char **argv, int *i)
+{
+    struct probe_opts *o = ud;
+    if (!strcmp(argv[*i], "--json")) {
+        o->json = true;
+    } else if (!strcmp(argv[*i], "--blame")) {
+        o->blame = true;
+    } else if (!strcmp(argv[*i], "--only") || !strncmp(argv[*i], "--only=", 7)) {
+        const char *list = argv[*i][6] == '=' ? argv[*i] + 7 : (*i + 1 < argc ? argv[++*i] : NULL);
+        if (!list) {
+            fprintf(stderr, "isolab: --only needs a list of probe ids\n");
+            return -1;
+        }
+        char buf[4096];
+        snprintf(buf, sizeof buf, "%s", list);
+        char *save = NULL;
+        for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+            int k = probe_index(t);
+            if (k < 0) {
+                fprintf(stderr, "isolab: --only: unknown probe '%s'\n  hint: 'isolab probe' lists every probe id\n", t);
+                return -1;
+            }
+            if (o->nsel < sizeof o->sel / sizeof o->sel[0])
+                o->sel[o->nsel++] = k;
+        }
+    } else {
+        return 0;
+    }
+    ++*i;
+    return 1;
+}
+
+static void json_str(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            printf("\\u%04x", *s);
+        else
+            putchar(*s);
+    }
+    putchar('"');
+}
+
+static void blocked_by_str(const struct probe_blame *b, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    size_t len = 0;
+    if (b->full.verdict != PROBE_BLOCKED)
+        return;
+    for (int id = 0; id < LAYER_COUNT; id++)
+        if (b->blocked_by & (1u << id))
+            len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? "," : "", layer_name(id));
+    if (b->combination)
+        snprintf(buf + len, n - len, "%sonly the combination", len ? "," : "");
+}
+
+static int cmd_probe(int argc, char **argv)
+{
+    struct lab_config cfg;
+    lab_config_init_docker(&cfg);
+    struct probe_opts o = {0};
+    int i = parse_layer_flags(&cfg, argc, argv, 1, probe_extra, &o);
+    if (i < 0)
+        return 2;
+    if (i < argc) {
+        fprintf(stderr, "isolab probe: unexpected argument '%s'\n", argv[i]);
+        return 2;
+    }
+    size_t n = o.nsel ? o.nsel : probe_count;
+    int *sel = calloc(n, sizeof *sel);
+    struct probe_blame *res = calloc(n, sizeof *res);
+    if (!sel || !res)
+        return 2;
+    for (size_t k = 0; k < n; k++)
+        sel[k] = o.nsel ? o.sel[k] : (int)k;
+    struct isolab_err err;
+    isolab_err_clear(&err);
+    int rc;
+    if (o.blame) {
+        rc = probes_blame(&cfg, sel, n, res, &err);
+    } else {
+        struct probe_result *r = calloc(n, sizeof *r);
+        rc = r ? probes_run(&cfg, sel, n, r, &err) : -1;
+        for (size_t k = 0; rc == 0 && k < n; k++)
+            res[k].full = r[k];
+        free(r);
+    }
+    if (rc < 0) {
+        isolab_err_print(&err);
+        free(sel);
+        free(res);
+        return 2;
+    }
+    if (o.json) {
+        printf("{\"layers\":{");
+        for (int id = 0; id < LAYER_COUNT; id++) {
+            char d[256];
+            layer_describe(&cfg, id, d, sizeof d);
+            printf("%s\"%s\":{\"on\":%s,\"describe\":", id ? "," : "", layer_name(id),
+                   cfg.layer_on[id] ? "true" : "false");
+            json_str(d);
+            printf("}");
+        }
+        printf("},\"probes\":[");
+        for (size_t k = 0; k < n; k++) {
+            const struct probe *p = &probe_catalogue[sel[k]];
+            const struct probe_result *r = &res[k].full;
+            char s[64];
+            probe_result_str(r, s, sizeof s);
+            printf("%s{\"id\":", k ? "," : "");
+            json_str(p->id);
+            printf(",\"title\":");
+            json_str(p->title);
+            printf(",\"verdict\":\"%s\"", probe_verdict_name(r->verdict));
+            if (r->verdict == PROBE_BLOCKED && r->sig)
+                printf(",\"signal\":\"SIG%s\"", sigabbrev_np(r->sig) ? sigabbrev_np(r->sig) : "?");
+            else if (r->verdict == PROBE_BLOCKED && r->err)
+                printf(",\"errno\":\"%s\"", strerrorname_np(r->err) ? strerrorname_np(r->err) : "?");
+            printf(",\"result\":");
+            json_str(s);
+            printf(",\"detail\":");
+            json_str(r->detail);
+            if (o.blame) {
+                printf(",\"blocked_by\":[");
+                int m = 0;
+                for (int id = 0; id < LAYER_COUNT; id++)
+                    if (r->verdict == PROBE_BLOCKED && (res[k].blocked_by & (1u << id)))
+                        printf("%s\"%s\"", m++ ? "," : "", layer_name(id));
+                printf("],\"combination\":%s", res[k].combination ? "true" : "false");
+            }
+            printf("}");
+        }
+        printf("]}\n");
+    } else {
+        printf("%-22s %-34s %-10s %s\n", "PROBE", "WHAT", "RESULT", o.blame ? "BLOCKED BY" : "DETAIL");
+        for (size_t k = 0; k < n; k++) {
+            const struct probe *p = &probe_catalogue[sel[k]];
+            char s[64], by[128];
+            probe_result_str(&res[k].full, s, sizeof s);
+            blocked_by_str(&res[k], by, sizeof by);
+            printf("%-22s %-34.34s %-10s %s\n", p->id, p->title, s,
+                   o.blame ? by : res[k].full.detail);
+        }
+    }
+    free(sel);
+    free(res);
+    return 0;
+}
+
+static int cmd_tui(int argc, char **argv)
+{
+    struct lab_config cfg;
+    lab_config_init_docker(&cfg);
+    const char *preset = NULL;
+    for (int k = 1; k < argc; k++)
+        if (!strcmp(argv[k], "--preset") && k + 1 < argc)
+            preset = argv[k + 1];
+        else if (!strncmp(argv[k], "--preset=", 9))
+            preset = argv[k] + 9;
+    int i = parse_layer_flags(&cfg, argc, argv, 1, NULL, NULL);
+    if (i < 0)
+        return 2;
+    if (i < argc) {
+        fprintf(stderr, "isolab: unknown command '%s'\n  hint: see 'isolab --help'\n", argv[i]);
+        return 2;
+    }
+    return tui_run(&cfg, preset);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1) {
+        const char *c = argv[1];
+        if (!strcmp(c, "-h") || !strcmp(c, "--help") || !strcmp(c, "help")) {
+            usage(stdout);
+            return 0;
+        }
+        if (!strcmp(c, "run"))
+            return cmd_run(argc - 1, argv + 1);
+        if (!strcmp(c, "probe"))
+            return cmd_probe(argc - 1, argv + 1);
+        if (!strcmp(c, "lint"))
+            return cmd_lint(argc - 1, argv + 1);
+        if (!strcmp(c, "diff"))
+            return cmd_diff(argc - 1, argv + 1);
+        if (!strcmp(c, "explain"))
+            return cmd_explain(argc - 1, argv + 1);
+        if (!strcmp(c, "syscalls"))
+            return cmd_syscalls(argc - 1, argv + 1);
+    }
+    return cmd_tui(argc, argv);
+}
