@@ -1,0 +1,261 @@
+#!/bin/sh
+# The guest half of the VM suite: runs inside the test VM (Debian's kernel,
+# AppArmor enforcing, pure cgroup v2) under busybox sh, with jq. POSIX sh and
+# busybox applets only. Prints TAP ("ok - name", "not ok - name",
+# "ok - name # SKIP why"); tests/vm/run.sh adds the "vm/" prefix on the host.
+#
+# 1. kernel: facts the rest depends on, checked for real;
+# 2. apparmor, cgroups: isolab's CLI against AppArmor and cgroup v2, which the
+#    host lacks;
+# 3. integration: the repo's tests/integration/*.sh (bash) and any built
+#    tests/integration/test_* (cmocka), as on the host;
+# 4. leftovers: nothing of isolab is left once all of that has run.
+ISOLAB=${ISOLAB:-/isolab}
+export ISOLAB
+REPO=${REPO:-/repo}
+STEP_TIMEOUT=${STEP_TIMEOUT:-150}   # seconds for one isolab call or one script
+failed=0
+W=$(mktemp -d /tmp/guest-tests.XXXXXX) || exit 1
+
+pass() { echo "ok - $*"; }
+fail() { echo "not ok - $*"; failed=1; }
+skip() { _n=$1; shift; echo "ok - $_n # SKIP $*"; }
+note() { printf '%s\n' "$@" | head -15 | sed 's/^/#   /'; }
+has_word() { case " $1 " in *" $2 "*) return 0 ;; esac; return 1; }
+
+# ---- 1. the kernel --------------------------------------------------------
+lsm=$(cat /sys/kernel/security/lsm 2>/dev/null)
+case ",$lsm," in
+    *,apparmor,*) pass "kernel: apparmor is an active LSM ($lsm)" ;;
+    *) fail "kernel: apparmor is an active LSM"; note "/sys/kernel/security/lsm: '$lsm'" ;;
+esac
+aa_enabled=$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)
+if [ "$aa_enabled" = Y ] && [ -r /sys/kernel/security/apparmor/profiles ]; then
+    pass "kernel: apparmor is enabled and its securityfs is mounted"
+else
+    fail "kernel: apparmor is enabled and its securityfs is mounted"
+    note "enabled='$aa_enabled'" "$(ls /sys/kernel/security 2>&1)"
+fi
+fstype=$(awk '$2 == "/sys/fs/cgroup" { print $3 }' /proc/mounts)
+v1=$(awk '$3 == "cgroup"' /proc/mounts | wc -l)
+if [ "$fstype" = cgroup2 ] && [ "$v1" -eq 0 ]; then
+    pass "kernel: pure cgroup v2 at /sys/fs/cgroup"
+else
+    fail "kernel: pure cgroup v2 at /sys/fs/cgroup"; note "fstype=$fstype, v1 mounts=$v1"
+fi
+ctrl=$(cat /sys/fs/cgroup/cgroup.controllers 2>/dev/null)
+missing=""
+for c in pids memory cpu; do has_word "$ctrl" "$c" || missing="$missing $c"; done
+if [ -z "$missing" ]; then
+    pass "kernel: cgroup v2 offers pids memory cpu ($ctrl)"
+else
+    fail "kernel: cgroup v2 offers pids memory cpu"; note "missing:$missing; cgroup.controllers: '$ctrl'"
+fi
+if grep -qw overlay /proc/filesystems; then
+    pass "kernel: overlayfs is available (module loaded by /init)"
+else
+    fail "kernel: overlayfs is available (module loaded by /init)"
+fi
+
+# The repo's AppArmor profiles compile (-Q: do not load; isolab loads them).
+n=0
+for p in "$REPO"/profiles/apparmor/*; do
+    [ -f "$p" ] || continue
+    n=$((n + 1))
+    if out=$(apparmor_parser -Q -K "$p" 2>&1); then
+        pass "apparmor: apparmor_parser compiles profiles/apparmor/${p##*/}"
+    else
+        fail "apparmor: apparmor_parser compiles profiles/apparmor/${p##*/}"; note "$out"
+    fi
+done
+[ "$n" -eq 0 ] && fail "apparmor: profiles/apparmor/ holds isolab's profiles" &&
+    note "no files in profiles/apparmor/"
+
+# ---- 2. isolab on AppArmor and cgroup v2 ----------------------------------
+# run_isolab OUTFILE ARGS...: runs isolab bounded; stdout to OUTFILE,
+# stderr to OUTFILE.err; returns isolab's exit status.
+run_isolab() {
+    _o=$1; shift
+    timeout "$STEP_TIMEOUT" "$ISOLAB" "$@" >"$_o" 2>"$_o.err"
+}
+# probe_get FILE ID JQEXPR: a field of one probe from `isolab probe --json`
+probe_get() {
+    jq -r --arg id "$2" ".probes[] | select(.id == \$id) | $3" "$1" 2>/dev/null
+}
+# have_probe FILE ID NAME: fails NAME (with the reason) unless FILE is valid
+# JSON from a successful `isolab probe` that holds probe ID
+have_probe() {
+    if ! jq -e .probes "$1" >/dev/null 2>&1; then
+        fail "$3"; note "isolab probe did not print JSON (exit $(cat "$1.rc"))" \
+            "$(cat "$1.err")" "$(head -c 600 "$1")"; return 1
+    fi
+    if [ -z "$(probe_get "$1" "$2" .id)" ]; then
+        fail "$3"; note "no probe with id '$2' in the output"; return 1
+    fi
+}
+# probe_json FILE ARGS...: `isolab probe --json ARGS` into FILE
+probe_json() {
+    _f=$1; shift
+    run_isolab "$_f" probe --json "$@"
+    echo $? > "$_f.rc"
+}
+# first number after "started" in a fork-bomb detail ("started 9 of 200 ...")
+started_count() {
+    printf '%s' "$1" | sed -nE 's/.*started ([0-9]+).*/\1/p' | head -1
+}
+
+if [ ! -x "$ISOLAB" ]; then
+    echo "# $ISOLAB is missing from the image (./isolab was not built on the host): the isolab tests below fail"
+fi
+{
+    # -- AppArmor: the profile is loaded and the sandbox runs under it
+    name="apparmor: run under isolab-default names it in /proc/self/attr/current"
+    run_isolab "$W/attr" run --security-opt apparmor=isolab-default -- cat /proc/self/attr/current
+    rc=$?
+    attr=$(tr -d '\0' < "$W/attr")
+    case $attr in
+        isolab-default*) pass "$name ($attr)" ;;
+        *) fail "$name"; note "exit $rc, attr: '$attr'" "$(cat "$W/attr.err")" ;;
+    esac
+    if grep -q '^isolab-default (enforce)' /sys/kernel/security/apparmor/profiles; then
+        pass "apparmor: isolab loaded isolab-default into the kernel in enforce mode"
+    else
+        fail "apparmor: isolab loaded isolab-default into the kernel in enforce mode"
+        note "$(cat /sys/kernel/security/apparmor/profiles)"
+    fi
+    if grep -qi apparmor "$W/attr.err" "$W/attr" && ! grep -qi landlock "$W/attr.err"; then
+        pass "apparmor: isolab run says AppArmor is the mechanism in force"
+    else
+        fail "apparmor: isolab run says AppArmor is the mechanism in force"
+        note "isolab run printed:" "$(cat "$W/attr.err")"
+    fi
+    name="apparmor: apparmor=unconfined runs unconfined"
+    run_isolab "$W/attr-u" run --security-opt apparmor=unconfined -- cat /proc/self/attr/current
+    rc=$?
+    attr=$(tr -d '\0' < "$W/attr-u")
+    case $attr in
+        unconfined*) pass "$name" ;;
+        *) fail "$name"; note "exit $rc, attr: '$attr'" "$(cat "$W/attr-u.err")" ;;
+    esac
+
+    # -- AppArmor: mount is refused by the profile alone
+    probe_json "$W/mnt" --blame --cap-add SYS_ADMIN --security-opt seccomp=unconfined \
+        --security-opt apparmor=isolab-default
+    name="apparmor: mount with CAP_SYS_ADMIN and seccomp off is blocked"
+    if have_probe "$W/mnt" mount-tmpfs "$name"; then
+        v=$(probe_get "$W/mnt" mount-tmpfs .verdict)
+        if [ "$v" = blocked ]; then pass "$name ($(probe_get "$W/mnt" mount-tmpfs '.errno // .signal'))"
+        else fail "$name"; note "verdict: $v, detail: $(probe_get "$W/mnt" mount-tmpfs .detail)"; fi
+    fi
+    name="apparmor: --blame names the lsm for the blocked mount"
+    if have_probe "$W/mnt" mount-tmpfs "$name"; then
+        by=$(probe_get "$W/mnt" mount-tmpfs '(.blocked_by // []) | join(",")')
+        case ",$by," in
+            *,lsm,*) pass "$name (blocked_by: $by)" ;;
+            *) fail "$name"; note "blocked_by: '$by'" ;;
+        esac
+    fi
+    probe_json "$W/mnt-u" --cap-add SYS_ADMIN --security-opt seccomp=unconfined \
+        --security-opt apparmor=unconfined
+    name="apparmor: apparmor=unconfined lets the mount through"
+    if have_probe "$W/mnt-u" mount-tmpfs "$name"; then
+        v=$(probe_get "$W/mnt-u" mount-tmpfs .verdict)
+        if [ "$v" = allowed ]; then pass "$name"
+        else fail "$name"; note "verdict: $v, errno: $(probe_get "$W/mnt-u" mount-tmpfs .errno), detail: $(probe_get "$W/mnt-u" mount-tmpfs .detail)"; fi
+    fi
+
+    # -- cgroup v2: pids
+    probe_json "$W/pids" --pids-limit 10
+    name="cgroups: --pids-limit 10 stops the fork bomb before 10 processes"
+    if have_probe "$W/pids" fork-bomb "$name"; then
+        d=$(probe_get "$W/pids" fork-bomb .detail)
+        v=$(probe_get "$W/pids" fork-bomb .verdict)
+        k=$(started_count "$d")
+        if [ "$v" = blocked ] && [ -n "$k" ] && [ "$k" -lt 10 ]; then pass "$name ($d)"
+        else fail "$name"; note "verdict: $v, detail: '$d'"; fi
+    fi
+    probe_json "$W/nopids"
+    name="cgroups: without a limit all 200 fork-bomb processes start"
+    if have_probe "$W/nopids" fork-bomb "$name"; then
+        d=$(probe_get "$W/nopids" fork-bomb .detail)
+        v=$(probe_get "$W/nopids" fork-bomb .verdict)
+        k=$(started_count "$d")
+        if [ "$v" = allowed ] && [ "$k" = 200 ]; then pass "$name ($d)"
+        else fail "$name"; note "verdict: $v, detail: '$d'"; fi
+    fi
+
+    # -- cgroup v2: memory (the hog touches 256 MiB)
+    probe_json "$W/mem64" --memory 64m
+    name="cgroups: --memory 64m OOM-kills the memory hog"
+    if have_probe "$W/mem64" memory-hog "$name"; then
+        v=$(probe_get "$W/mem64" memory-hog .verdict)
+        s=$(probe_get "$W/mem64" memory-hog '.signal // ""')
+        d=$(probe_get "$W/mem64" memory-hog .detail)
+        if [ "$v" = blocked ] && { [ "$s" = SIGKILL ] || printf '%s' "$d" | grep -qi oom; }; then
+            pass "$name ($s $d)"
+        else fail "$name"; note "verdict: $v, signal: '$s', detail: '$d'"; fi
+    fi
+    probe_json "$W/mem512" --memory 512m
+    name="cgroups: --memory 512m lets the memory hog finish"
+    if have_probe "$W/mem512" memory-hog "$name"; then
+        v=$(probe_get "$W/mem512" memory-hog .verdict)
+        if [ "$v" = allowed ]; then pass "$name"
+        else fail "$name"; note "verdict: $v, detail: $(probe_get "$W/mem512" memory-hog .detail)"; fi
+    fi
+
+    # -- cgroup v2: the sandbox lives under the isolab parent
+    name="cgroups: a limited sandbox runs in a v2 cgroup under /isolab"
+    run_isolab "$W/cg" run --pids-limit 50 -- cat /proc/self/cgroup
+    rc=$?
+    if grep -qE '^0::/isolab/.' "$W/cg"; then pass "$name ($(head -1 "$W/cg"))"
+    else fail "$name"; note "exit $rc, /proc/self/cgroup: $(cat "$W/cg")" "$(cat "$W/cg.err")"; fi
+}
+
+# ---- 3. the integration tests, as on the host -----------------------------
+# run_suite NAME CMD...: the suite's TAP with names prefixed "NAME: ";
+# non-TAP output stays on the console (build/vm/console.log on the host).
+run_suite() {
+    _name=$1; shift
+    { timeout "$STEP_TIMEOUT" "$@" 2>&1; echo "$?" > "$W/suite.rc"; } |
+        sed -E "s/^(not ok|ok)( [0-9]+)?( -)? /\\1 - $(printf '%s' "$_name" | sed 's/[\/&]/\\&/g'): /" |
+        tee "$W/suite.out"
+    _rc=$(cat "$W/suite.rc")
+    if grep -q '^not ok ' "$W/suite.out"; then
+        failed=1
+    elif [ "$_rc" -ne 0 ]; then
+        if [ "$_rc" -eq 124 ]; then fail "$_name: timed out after ${STEP_TIMEOUT}s"
+        else fail "$_name: exited with status $_rc without reporting a failure"; fi
+    elif ! grep -q '^ok ' "$W/suite.out"; then
+        fail "$_name: reported no test"
+    fi
+}
+for t in "$REPO"/tests/integration/*.sh; do
+    [ -f "$t" ] || continue
+    run_suite "integration/${t##*/}" bash "$t"
+done
+export CMOCKA_MESSAGE_OUTPUT=TAP
+for t in "$REPO"/build/tests/integration/test_*; do
+    [ -x "$t" ] || continue
+    run_suite "integration/${t##*/}" "$t"
+done
+
+# ---- 4. nothing left behind -----------------------------------------------
+if [ -x "$ISOLAB" ]; then
+    left=$(find /sys/fs/cgroup/isolab -mindepth 1 -type d 2>/dev/null | wc -l)
+    if [ "$left" -eq 0 ]; then pass "leftovers: no cgroup left under /sys/fs/cgroup/isolab"
+    else fail "leftovers: no cgroup left under /sys/fs/cgroup/isolab"
+         note "$(find /sys/fs/cgroup/isolab -mindepth 1 -type d)"; fi
+    mounts=$(awk '$3 == "overlay" || $2 ~ /isolab/' /proc/mounts | wc -l)
+    if [ "$mounts" -eq 0 ]; then pass "leftovers: no sandbox mount in the VM's mount table"
+    else fail "leftovers: no sandbox mount in the VM's mount table"
+         note "$(awk '$3 == "overlay" || $2 ~ /isolab/' /proc/mounts)"; fi
+    procs=$(for p in /proc/[0-9]*; do
+                exe=$(readlink "$p/exe" 2>/dev/null) || continue
+                case $exe in /repo/isolab|/isolab) echo "${p#/proc/}" ;; esac
+            done | wc -l)
+    if [ "$procs" -eq 0 ]; then pass "leftovers: no isolab process left"
+    else fail "leftovers: no isolab process left"; fi
+fi
+
+rm -rf "$W"
+exit "$failed"
