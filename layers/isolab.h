@@ -165,4 +165,10 @@ void layer_describe(const struct lab_config *cfg, enum layer_id id, char *buf, s
 /* true if the layer can work here; else why (a sentence a learner can act on) */
 bool layer_available(enum layer_id id, char *why, size_t n);
 
+/* For the TUI status line: the cgroup mode in use ("v2", "v1 hybrid",
+ * "v1 legacy", "none") and the mechanism that enforces the LSM policies
+ * ("AppArmor", "Landlock", "none"). */
+const char *cgroup_mode_name(void);
+const char *lsm_mechanism_name(void);
+
 #endif

@@ -1,0 +1,58 @@
+/* cgroup v1 backend (hybrid or legacy mode): one directory per controller,
+ * <mount>/isolab/<name>, for the pids, memory and cpu hierarchies. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cgroup_int.h"
+
+int cg_v1_prepare(const struct lab_config *cfg, const struct cg_info *info,
+                  struct cg_priv *priv, struct isolab_err *err)
+{
+    char name[96], parent[ISOLAB_PATH_MAX + 16], val[64];
+    cg_sandbox_name(name, sizeof name);
+    for (int c = 0; c < CG_NCTRL; c++) {
+        if (!info->v1_mount[c][0])
+            continue;
+        snprintf(parent, sizeof parent, "%.3900s/isolab", info->v1_mount[c]);
+        if (cg_mkdir(parent, err) < 0)
+            return -1;
+        snprintf(priv->dir[c], sizeof priv->dir[c], "%.3900s/%.90s", parent, name);
+        if (cg_mkdir(priv->dir[c], err) < 0)
+            return -1;
+        priv->created[c] = true;
+    }
+
+    if (cfg->pids_limit > 0) {
+        snprintf(val, sizeof val, "%ld", cfg->pids_limit);
+        if (cg_write(priv->dir[CG_PIDS], "pids.max", val, err) < 0)
+            return -1;
+    }
+    if (priv->created[CG_MEMORY]) {
+        /* oom_kill_disable is inherited from the parent in v1: make sure the
+         * OOM killer acts (the memory hog probe is meant to be killed). Newer
+         * kernels may refuse the write as deprecated; the default is 0. */
+        cg_write(priv->dir[CG_MEMORY], "memory.oom_control", "0", NULL);
+    }
+    if (cfg->memory_bytes > 0) {
+        snprintf(val, sizeof val, "%lld", cfg->memory_bytes);
+        if (cg_write(priv->dir[CG_MEMORY], "memory.limit_in_bytes", val, err) < 0)
+            return -1;
+        /* memory+swap = memory, so the hog is OOM-killed instead of paging
+         * out (v2 sets memory.swap.max=0). Absent without swap accounting. */
+        if (cg_has_file(priv->dir[CG_MEMORY], "memory.memsw.limit_in_bytes") &&
+            cg_write(priv->dir[CG_MEMORY], "memory.memsw.limit_in_bytes", val, err) < 0)
+            return -1;
+    }
+    if (cfg->cpus > 0) {
+        long quota, period;
+        cg_cpu_quota(cfg->cpus, &quota, &period);
+        snprintf(val, sizeof val, "%ld", period);
+        if (cg_write(priv->dir[CG_CPU], "cpu.cfs_period_us", val, err) < 0)
+            return -1;
+        snprintf(val, sizeof val, "%ld", quota);
+        if (cg_write(priv->dir[CG_CPU], "cpu.cfs_quota_us", val, err) < 0)
+            return -1;
+    }
+    return 0;
+}
