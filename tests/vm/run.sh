@@ -51,7 +51,7 @@ t1=$(date +%s.%N)
 LOG=$OUT/console.log
 tmplog=$OUT/console.log.$$
 # -enable-kvm hangs on this host; TCG is portable and boots in seconds.
-timeout "$TIMEOUT" "$QEMU" -accel tcg -m 1024 -smp 2 -nographic -no-reboot \
+timeout -k 10 "$TIMEOUT" "$QEMU" -accel tcg -m 1024 -smp 2 -nographic -no-reboot \
     -nic none -kernel "$KERNEL" -initrd "$IMG" \
     -append "console=ttyS0 lsm=landlock,lockdown,yama,apparmor,bpf apparmor=1 security=apparmor cgroup_no_v1=all panic=-1 quiet" \
     </dev/null >"$tmplog" 2>&1
@@ -71,7 +71,9 @@ grc=${end_line#*rc=}; grc=${grc%@@}
 
 [ -n "$tap" ] && printf '%s\n' "$tap"
 failed=0
-last_lines() { tail -25 "$LOG" | sed 's/^/#   /'; }
+last_lines() {   # the console's tail, without terminal escapes, as comments
+    tail -25 "$LOG" | sed -E 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g; s/^/#   /'
+}
 if [ "$began" -eq 0 ]; then
     if [ "$qrc" -eq 124 ]; then why="no test ran within ${TIMEOUT}s (boot hung)"
     else why="the guest never reached the tests (qemu exit status $qrc)"; fi
