@@ -11,6 +11,9 @@
 #include "cmd_profiles.h"
 #include "isolab.h"
 #include "probes.h"
+#include "seccomp_profile.h"
+#include <jansson.h>
+#include <seccomp.h>
 #include "tui.h"
 
 static void usage(FILE *f)
@@ -24,6 +27,8 @@ static void usage(FILE *f)
             "       isolab lint PROFILE [--json]         check a seccomp profile\n"
             "       isolab diff A B [--caps LIST]        compare two seccomp profiles\n"
             "       isolab explain SYSCALL|CAP           what it does, who blocks it, why\n"
+            "       isolab export-seccomp [layer flags] [--format oci|bpf] [-o FILE]\n"
+            "                                            the filter as runc or bwrap would take it\n"
             "\n%s"
             "\nDefaults are Docker's: namespaces mnt,uts,pid,ipc,net(,time), 14 capabilities,\n"
             "Docker's seccomp profile, the isolab-default LSM policy, no cgroup limits.\n",
@@ -246,6 +251,131 @@ static int cmd_probe(int argc, char **argv)
     return 0;
 }
 
+struct export_opts {
+    const char *format;
+    const char *out;
+};
+
+static int export_extra(void *ud, int argc, char **argv, int *i)
+{
+    struct export_opts *o = ud;
+    const char **dst = !strcmp(argv[*i], "--format") ? &o->format
+                     : !strcmp(argv[*i], "-o") ? &o->out : NULL;
+    if (!dst)
+        return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "isolab export-seccomp: %s needs a value\n", argv[*i]);
+        return -1;
+    }
+    *dst = argv[*i + 1];
+    *i += 2;
+    return 1;
+}
+
+/* The seccomp profile as the sandbox would get it, for other tools: the BPF
+ * program (bwrap --seccomp FD) or OCI JSON with includes/excludes resolved
+ * for the sandbox's capabilities (runc's config.json linux.seccomp). */
+static int cmd_export_seccomp(int argc, char **argv)
+{
+    struct lab_config cfg;
+    lab_config_init_docker(&cfg);
+    struct export_opts o = {.format = "oci", .out = NULL};
+    int i = parse_layer_flags(&cfg, argc, argv, 1, export_extra, &o);
+    if (i < 0)
+        return 2;
+    char path[ISOLAB_PATH_MAX];
+    if (cfg.seccomp_profile[0])
+        snprintf(path, sizeof path, "%s", cfg.seccomp_profile);
+    else
+        isolab_data_path("profiles/seccomp/docker-default.json", path, sizeof path);
+    uint64_t caps = cfg.privileged || !cfg.layer_on[LAYER_CAPS] ? caps_all_known() : cfg.caps;
+    struct isolab_err err;
+    isolab_err_clear(&err);
+    struct seccomp_profile *p = NULL;
+    if (seccomp_profile_load(path, &p, &err) < 0) {
+        isolab_err_print(&err);
+        return 2;
+    }
+    FILE *f = o.out ? fopen(o.out, "we") : stdout;
+    if (!f) {
+        fprintf(stderr, "isolab export-seccomp: %s: %s\n", o.out, strerror(errno));
+        seccomp_profile_free(p);
+        return 2;
+    }
+    int rc = 0;
+    if (!strcmp(o.format, "bpf")) {
+        struct sock_fprog prog = {0};
+        unsigned int flags = 0;
+        int nwarn = 0;
+        if (seccomp_profile_compile(p, caps, &prog, &flags, NULL, NULL, &nwarn, &err) < 0) {
+            isolab_err_print(&err);
+            rc = 2;
+        } else if (fwrite(prog.filter, sizeof prog.filter[0], prog.len, f) != prog.len) {
+            rc = 2;
+        }
+        free(prog.filter);
+    } else if (!strcmp(o.format, "oci")) {
+        uint32_t arch = seccomp_arch_native();
+        unsigned long kver = kernel_version_code();
+        json_t *root = json_object();
+        json_object_set_new(root, "defaultAction", json_string(sc_action_name(p->default_action)));
+        if (p->has_default_errno)
+            json_object_set_new(root, "defaultErrnoRet", json_integer(p->default_errno));
+        json_t *arches = json_array();
+        for (size_t a = 0; a < p->narches; a++) {
+            static const struct { uint32_t tok; const char *name; } names[] = {
+                {SCMP_ARCH_X86_64, "SCMP_ARCH_X86_64"}, {SCMP_ARCH_X86, "SCMP_ARCH_X86"},
+                {SCMP_ARCH_X32, "SCMP_ARCH_X32"}, {SCMP_ARCH_AARCH64, "SCMP_ARCH_AARCH64"},
+                {SCMP_ARCH_ARM, "SCMP_ARCH_ARM"},
+            };
+            for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+                if (names[k].tok == p->arches[a])
+                    json_array_append_new(arches, json_string(names[k].name));
+        }
+        json_object_set_new(root, "architectures", arches);
+        json_t *rules = json_array();
+        for (size_t r = 0; r < p->nrules; r++) {
+            const struct sc_rule *rule = &p->rules[r];
+            if (!seccomp_rule_applies(rule, caps, arch, kver))
+                continue;
+            json_t *o2 = json_object(), *names = json_array();
+            for (size_t k = 0; k < rule->nnames; k++)
+                json_array_append_new(names, json_string(rule->names[k]));
+            json_object_set_new(o2, "names", names);
+            json_object_set_new(o2, "action", json_string(sc_action_name(rule->action)));
+            if (rule->has_errno)
+                json_object_set_new(o2, "errnoRet", json_integer(rule->errno_ret));
+            if (rule->nargs) {
+                static const char *const ops[] = {
+                    "", "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
+                    "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ",
+                };
+                json_t *args = json_array();
+                for (size_t k = 0; k < rule->nargs; k++)
+                    json_array_append_new(args, json_pack("{s:I,s:I,s:I,s:s}",
+                        "index", (json_int_t)rule->args[k].index,
+                        "value", (json_int_t)rule->args[k].value,
+                        "valueTwo", (json_int_t)rule->args[k].value_two,
+                        "op", ops[rule->args[k].op > 0 && rule->args[k].op < 8 ? rule->args[k].op : 0]));
+                json_object_set_new(o2, "args", args);
+            }
+            json_array_append_new(rules, o2);
+        }
+        json_object_set_new(root, "syscalls", rules);
+        if (json_dumpf(root, f, JSON_INDENT(1)) < 0)
+            rc = 2;
+        fputc('\n', f);
+        json_decref(root);
+    } else {
+        fprintf(stderr, "isolab export-seccomp: unknown --format %s\n  hint: use --format oci or --format bpf\n", o.format);
+        rc = 2;
+    }
+    if (o.out)
+        fclose(f);
+    seccomp_profile_free(p);
+    return rc;
+}
+
 static int cmd_tui(int argc, char **argv)
 {
     struct lab_config cfg;
@@ -284,6 +414,8 @@ int main(int argc, char **argv)
             return cmd_diff(argc - 1, argv + 1);
         if (!strcmp(c, "explain"))
             return cmd_explain(argc - 1, argv + 1);
+        if (!strcmp(c, "export-seccomp"))
+            return cmd_export_seccomp(argc - 1, argv + 1);
         if (!strcmp(c, "syscalls"))
             return cmd_syscalls(argc - 1, argv + 1);
     }

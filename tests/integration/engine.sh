@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The engine, end to end through `isolab run`: namespaces, the root
+# filesystem, capabilities, exit statuses and child-side error reports. Each
+# check reads what the kernel shows inside a real sandbox.
+source "$(dirname "$0")/../lib.sh"
+if ! need_root; then
+    skip engine "these tests create namespaces and mounts as root"
+    exit 0
+fi
+R() { "$ISOLAB" run "$@" 2>&1; }
+
+host_host=$(hostname)
+mounts_before=$(wc -l < /proc/self/mountinfo)
+
+out=$(R -- hostname)
+expect_contains "uts: hostname inside is isolab" "$out" "isolab"
+out=$(R --no-ns uts -- hostname)
+expect_contains "uts off: the host's hostname shows" "$out" "$host_host"
+
+out=$(R -- sh -c 'echo $$; ls /proc | grep -c "^[0-9]"')
+pid_self=$(echo "$out" | sed -n 1p); nprocs=$(echo "$out" | sed -n 2p)
+check "pid: the command is pid 2 under a tiny init" [ "$pid_self" = 2 ]
+check "pid: /proc shows only the sandbox's processes ($nprocs)" [ "${nprocs:-999}" -lt 6 ]
+out=$(R --no-ns pid -- sh -c 'ls /proc | grep -c "^[0-9]"')
+check "pid off: the host's processes show ($out)" [ "${out:-0}" -gt 10 ]
+
+out=$(R -- sh -c 'ls /sys/class/net')
+check "net: only lo inside ($out)" [ "$out" = lo ]
+
+# Docker's 14 capabilities are 0xa80425fb.
+out=$(R -- grep CapBnd /proc/self/status)
+expect_contains "caps: the bounding set is Docker's 14" "$out" "00000000a80425fb"
+out=$(R -- grep CapEff /proc/self/status)
+expect_contains "caps: effective set is Docker's 14" "$out" "00000000a80425fb"
+out=$(R --cap-drop ALL -- grep CapEff /proc/self/status)
+expect_contains "caps: --cap-drop ALL leaves none" "$out" "0000000000000000"
+out=$(R --cap-add SYS_TIME -- grep CapEff /proc/self/status)
+expect_contains "caps: --cap-add SYS_TIME adds bit 25" "$out" "00000000aa0425fb"
+out=$(R --user 1000:1000 --cap-drop ALL --cap-add NET_BIND_SERVICE -- sh -c 'id -u; id -g; grep -E "CapEff|CapAmb" /proc/self/status')
+expect_contains "user: --user 1000 runs as uid 1000" "$out" "1000"
+expect_contains "user: the kept capability survives exec in the ambient set" "$out" "0000000000000400"
+
+out=$(R -- sh -c 'touch /etc/isolab-engine-test && echo written')
+expect_contains "rootfs: the sandbox can write /etc (throwaway layer)" "$out" "written"
+check "rootfs: the write did not reach the host" [ ! -e /etc/isolab-engine-test ]
+out=$(R -- sh -c 'echo hi > /tmp/x && cat /tmp/x; ls /tmp | wc -l')
+expect_contains "rootfs: a private, empty /tmp" "$out" "hi"
+out=$(R -- sh -c 'wc -c < /proc/kcore')
+check "masked: /proc/kcore reads as empty ($out)" [ "$out" = 0 ]
+out=$(R -- sh -c 'echo x > /proc/sys/kernel/domainname 2>&1; echo rc=$?')
+expect_contains "read-only: /proc/sys cannot be written" "$out" "Read-only file system"
+
+mounts_after=$(wc -l < /proc/self/mountinfo)
+check "no sandbox mount shows in the host's mount table" [ "$mounts_before" = "$mounts_after" ]
+
+R -- sh -c 'exit 7' >/dev/null; rc=$?
+check "exit status: the command's status comes back (7)" [ "$rc" = 7 ]
+R -- sh -c 'kill -TERM $$' >/dev/null; rc=$?
+check "exit status: death by SIGTERM is 143" [ "$rc" = 143 ]
+
+out=$(R -- /no/such/command); rc=$?
+expect_contains "child error: a missing command is reported with the step" "$out" "execve /no/such/command: No such file or directory"
+check "child error: exit status 125" [ "$rc" = 125 ]
+out=$(R --rootfs /no/such/dir -- true); rc=$?
+expect_contains "validate: --rootfs names the bad directory" "$out" "--rootfs /no/such/dir: not a directory"
+check "validate: nothing ran (125)" [ "$rc" = 125 ]
+out=$(R --ns bogus -- true); rc=$?
+expect_contains "flags: unknown namespace is named with the fix" "$out" "unknown namespace"
+
+# --rootfs with a busybox tree.
+if [ -x /bin/busybox ]; then
+    rfs=$(mktemp -d)
+    mkdir -p "$rfs/bin" "$rfs/proc" "$rfs/dev" "$rfs/tmp" "$rfs/sys"
+    cp /bin/busybox "$rfs/bin/busybox"
+    ln -s busybox "$rfs/bin/sh"; ln -s busybox "$rfs/bin/ls"; ln -s busybox "$rfs/bin/cat"
+    echo isolab-rootfs-marker > "$rfs/marker"
+    out=$(PATH=/bin R --rootfs "$rfs" -- /bin/sh -c 'cat /marker; ls /bin')
+    expect_contains "rootfs: --rootfs DIR is the sandbox's /" "$out" "isolab-rootfs-marker"
+    rm -rf "$rfs"
+else
+    skip "rootfs: --rootfs DIR" "busybox-static is not installed"
+fi
