@@ -1,0 +1,463 @@
+/* The TUI's loop: one screen (layers, probe matrix, status, legend), driven
+ * by a poll() on the keyboard, the profile watch and the probe runner, with
+ * a 100 ms timeout. Resizes arrive as KEY_RESIZE in the loop. */
+#include <curses.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tui.h"
+
+/* Provided by the cgroup and LSM layers; weak so that the TUI still builds
+ * and falls back to reading /sys itself when they are not there. */
+const char *cgroup_mode_name(void) __attribute__((weak));
+const char *lsm_mechanism_name(void) __attribute__((weak));
+
+#define MIN_ROWS 24
+#define MIN_COLS 80
+
+struct tui *tui_current;
+
+void tui_msg(struct tui *t, bool error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t->msg, sizeof t->msg, fmt, ap);
+    va_end(ap);
+    t->msg_error = error;
+}
+
+void tui_config_changed(struct tui *t)
+{
+    t->probes_wanted = true;
+    if (t->probe_pid > 0)
+        t->probe_stale = true;
+}
+
+static void read_first_line(const char *path, char *buf, size_t n)
+{
+    buf[0] = 0;
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return;
+    if (fgets(buf, (int)n, f))
+        buf[strcspn(buf, "\n")] = 0;
+    fclose(f);
+}
+
+static const char *cgroup_mode_fallback(void)
+{
+    struct stat st;
+    if (stat("/sys/fs/cgroup/cgroup.controllers", &st) == 0)
+        return "cgroup v2";
+    if (stat("/sys/fs/cgroup/unified/cgroup.controllers", &st) == 0)
+        return "cgroup v1 (hybrid, v2 tree empty)";
+    if (stat("/sys/fs/cgroup/pids", &st) == 0 || stat("/sys/fs/cgroup/memory", &st) == 0)
+        return "cgroup v1";
+    return "no cgroups";
+}
+
+void tui_status_line(char *buf, size_t n)
+{
+    char lsms[256];
+    read_first_line("/sys/kernel/security/lsm", lsms, sizeof lsms);
+    const char *cg = cgroup_mode_name ? cgroup_mode_name() : NULL;
+    char cgbuf[96];
+    if (!cg || !*cg || !strcmp(cg, "none"))
+        cg = cgroup_mode_fallback();
+    else if (strncmp(cg, "cgroup", 6) != 0) {
+        snprintf(cgbuf, sizeof cgbuf, "cgroup %s", cg);
+        cg = cgbuf;
+    }
+    const char *mech = lsm_mechanism_name ? lsm_mechanism_name() : NULL;
+    bool aa = strstr(lsms, "apparmor") != NULL;
+    bool ll = strstr(lsms, "landlock") != NULL;
+    if (!mech || !*mech || !strcmp(mech, "none"))
+        mech = aa ? "AppArmor" : ll ? "Landlock" : "none";
+    char lsm_note[128] = "";
+    if (!aa && ll && !strcasecmp(mech, "landlock"))
+        snprintf(lsm_note, sizeof lsm_note, " (Landlock stands in for AppArmor)");
+    bool root = geteuid() == 0;
+    snprintf(buf, n, "%s | %s | LSM %s%s [%s]", root ? "root" : "rootless (user ns forced on)",
+             cg, mech, lsm_note, lsms[0] ? lsms : "?");
+}
+
+/* ---- drawing ---------------------------------------------------------- */
+
+static void draw_too_small(struct tui *t)
+{
+    erase();
+    int y = 0;
+    mvprintw(y++, 0, "Terminal too small (%dx%d).", t->cols, t->rows);
+    mvprintw(y++, 0, "isolab needs %dx%d.", MIN_COLS, MIN_ROWS);
+    mvprintw(y++, 0, "Resize it, or press q.");
+    refresh();
+}
+
+static void draw_legend(struct tui *t, int y)
+{
+    static const char *const main_keys =
+        "Spc toggle Ent details p presets Tab probes c syscalls e edit s shell ? help q quit";
+    const char *k = main_keys;
+    switch (t->mode) {
+    case MODE_HELP: k = "any key: back"; break;
+    case MODE_DETAILS: k = "Up/Down move  Space/Enter change  Esc back  q quit from main"; break;
+    case MODE_PRESETS: k = "Up/Down move  Enter apply  Esc back"; break;
+    case MODE_PROBE_INFO: k = "Up/Down other probe  Esc back"; break;
+    case MODE_SYSCALLS:
+        k = "/ search n next a allow x errno K kill t trap g log d default w save Esc back";
+        break;
+    case MODE_PROFILE_ERROR: k = "e edit again  r revert the file to the last valid  Esc keep"; break;
+    default: break;
+    }
+    attron(A_REVERSE);
+    mvprintw(y, 0, "%-*.*s", t->cols, t->cols, k);
+    attroff(A_REVERSE);
+}
+
+static void draw_message(struct tui *t, int y)
+{
+    move(y, 0);
+    clrtoeol();
+    if (t->prompt != PROMPT_NONE) {
+        attron(A_BOLD);
+        mvprintw(y, 0, "%s", t->prompt_label);
+        attroff(A_BOLD);
+        printw("%s", t->prompt_buf);
+        curs_set(1);
+        return;
+    }
+    curs_set(0);
+    if (!t->msg[0])
+        return;
+    if (t->msg_error)
+        attron(t->color ? COLOR_PAIR(6) | A_BOLD : A_BOLD);
+    mvprintw(y, 0, "%s%-.*s", t->msg_error ? "! " : "", t->cols - 3, t->msg);
+    if (t->msg_error)
+        attroff(t->color ? COLOR_PAIR(6) | A_BOLD : A_BOLD);
+}
+
+static void draw_help(struct tui *t)
+{
+    static const char *const lines[] = {
+        "isolab: toggle the layers a container runtime stacks around a process and",
+        "watch real probes, run in real sandboxes, flip between allowed and blocked.",
+        "",
+        "Main screen",
+        "  Up/Down, j/k    move in the focused panel   Tab   layers <-> probes",
+        "  Space           switch the highlighted layer on/off",
+        "  Enter           layer details (caps, namespaces, cgroup limits, profiles)",
+        "                  or, on a probe, why it was allowed or blocked",
+        "  p               presets: set all five layers at once",
+        "  c               the seccomp profile's syscalls: change actions, save",
+        "  e               edit the seccomp profile in $EDITOR (default vi)",
+        "  s               a shell inside the sandbox (exit or Ctrl-D comes back)",
+        "  r               run the probes again          q  quit",
+        "",
+        "Probe matrix: verdict, errno or signal, and the layers that block the probe",
+        "on their own. x blocked, + allowed, ? error, - skipped. * and '<- was X':",
+        "the verdict changed with your last change.",
+        "The profile file is watched: save it from any editor and the probes re-run.",
+        "An invalid profile is reported with file:line:col; the last valid one stays",
+        "in force. Saves are atomic; the previous version is kept as FILE.bak.",
+    };
+    int n = (int)(sizeof lines / sizeof *lines);
+    int h = n + 3 < t->rows - 1 ? n + 3 : t->rows - 1;
+    tui_box(1, 0, h, t->cols, "Help (? or F1)");
+    for (int i = 0; i < n && i < h - 2; i++)
+        mvprintw(2 + i, 2, "%-.*s", t->cols - 4, lines[i]);
+}
+
+static void draw(struct tui *t)
+{
+    getmaxyx(stdscr, t->rows, t->cols);
+    if (t->rows < MIN_ROWS || t->cols < MIN_COLS) {
+        draw_too_small(t);
+        return;
+    }
+    erase();
+    char st[512];
+    tui_status_line(st, sizeof st);
+    attron(A_BOLD);
+    mvprintw(0, 0, "isolab");
+    attroff(A_BOLD);
+    printw("  %-.*s", t->cols - 9, st);
+
+    int bottom = t->rows - 2;   /* message row; legend below it */
+    if (t->cols >= 120) {
+        int rw = 70;
+        int lw = t->cols - rw - 1;
+        tui_draw_layers(t, 1, 0, bottom - 1, lw, true);
+        if (t->ascii_lines)
+            mvvline(2, lw, '|', bottom - 2);
+        else
+            mvvline(2, lw, ACS_VLINE, bottom - 2);
+        tui_draw_probes(t, 1, lw + 1, bottom - 1, rw);
+    } else {
+        int lh = LAYER_COUNT + 2;
+        tui_draw_layers(t, 1, 0, lh, t->cols, false);
+        tui_draw_probes(t, 1 + lh, 0, bottom - 1 - lh, t->cols);
+    }
+    switch (t->mode) {
+    case MODE_HELP: draw_help(t); break;
+    case MODE_DETAILS: tui_draw_details(t); break;
+    case MODE_PRESETS: tui_draw_presets(t); break;
+    case MODE_PROBE_INFO: tui_draw_probe_info(t); break;
+    case MODE_SYSCALLS: tui_draw_syscalls(t); break;
+    case MODE_PROFILE_ERROR: tui_draw_profile_error(t); break;
+    default: break;
+    }
+    draw_message(t, bottom);
+    draw_legend(t, bottom + 1);
+    if (t->prompt != PROMPT_NONE)
+        move(bottom, (int)(strlen(t->prompt_label) + strlen(t->prompt_buf)));
+    refresh();
+}
+
+/* ---- input -------------------------------------------------------------- */
+
+static void prompt_key(struct tui *t, int ch)
+{
+    size_t l = strlen(t->prompt_buf);
+    if (t->prompt == PROMPT_SAVE_CONFIRM && strchr("yYnN", ch) && ch) {
+        t->prompt_buf[0] = (char)ch;
+        t->prompt_buf[1] = 0;
+        tui_prompt_done(t, true);
+        return;
+    }
+    if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+        tui_prompt_done(t, true);
+    } else if (ch == 27) {
+        tui_prompt_done(t, false);
+    } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+        if (l)
+            t->prompt_buf[l - 1] = 0;
+    } else if (ch >= 32 && ch < 127 && l + 1 < sizeof t->prompt_buf) {
+        t->prompt_buf[l] = (char)ch;
+        t->prompt_buf[l + 1] = 0;
+    }
+}
+
+static void open_details(struct tui *t, int id)
+{
+    char why[256];
+    if (!layer_available(id, why, sizeof why) && id != LAYER_SECCOMP && id != LAYER_CAPS &&
+        id != LAYER_NS) {
+        tui_msg(t, true, "%s is unavailable here: %s", layer_name(id), why);
+    }
+    t->mode = MODE_DETAILS;
+    t->detail_layer = id;
+    t->detail_sel = 0;
+    t->detail_top = 0;
+}
+
+static void mouse_event(struct tui *t)
+{
+    MEVENT ev;
+    if (getmouse(&ev) != OK)
+        return;
+    bool dbl = ev.bstate & BUTTON1_DOUBLE_CLICKED;
+    if (t->mode == MODE_MAIN) {
+        int per = t->layer_rows > 0 ? t->layer_rows : 1;
+        if (ev.y >= t->layers_y && ev.y < t->layers_y + LAYER_COUNT * per &&
+            ev.x >= t->layers_x && ev.x < t->layers_x + t->layers_w) {
+            int id = (ev.y - t->layers_y) / per;
+            bool on_box = ev.x - t->layers_x <= 4;
+            t->focus_probes = false;
+            if (dbl)
+                open_details(t, id);
+            else if (on_box || id == t->layer_sel)
+                tui_layer_toggle(t, id);
+            t->layer_sel = id;
+        } else if (ev.y >= t->probes_y && ev.y < t->probes_y + t->probes_h &&
+                   ev.x >= t->probes_x) {
+            int i = t->probe_top + ev.y - t->probes_y;
+            if (i < (int)probe_count) {
+                if (t->focus_probes && i == t->probe_sel)
+                    t->mode = MODE_PROBE_INFO;
+                t->focus_probes = true;
+                t->probe_sel = i;
+            }
+        }
+        return;
+    }
+    if ((t->mode == MODE_DETAILS || t->mode == MODE_PRESETS) && ev.y >= t->list_y &&
+        ev.y < t->list_y + t->list_h) {
+        int i = t->detail_top + ev.y - t->list_y;
+        if (i == t->detail_sel)
+            (t->mode == MODE_DETAILS ? tui_details_key : tui_presets_key)(t, '\n');
+        else
+            t->detail_sel = i;
+        return;
+    }
+    if (t->mode == MODE_HELP || t->mode == MODE_PROBE_INFO)
+        t->mode = MODE_MAIN;
+}
+
+/* Returns false when the learner quits. */
+static bool handle_key(struct tui *t, int ch)
+{
+    if (ch == KEY_RESIZE)
+        return true;
+    if (ch == KEY_MOUSE) {
+        mouse_event(t);
+        return true;
+    }
+    if (t->rows < MIN_ROWS || t->cols < MIN_COLS)
+        return !(ch == 'q' || ch == 'Q');
+    if (t->prompt != PROMPT_NONE) {
+        prompt_key(t, ch);
+        return true;
+    }
+    switch (t->mode) {
+    case MODE_HELP:
+        t->mode = MODE_MAIN;
+        return true;
+    case MODE_DETAILS:
+        tui_details_key(t, ch);
+        return true;
+    case MODE_PRESETS:
+        tui_presets_key(t, ch);
+        return true;
+    case MODE_PROBE_INFO:
+        if (ch == KEY_UP || ch == KEY_DOWN || ch == 'j' || ch == 'k')
+            tui_probes_key(t, ch);
+        else
+            t->mode = MODE_MAIN;
+        return true;
+    case MODE_SYSCALLS:
+        tui_syscalls_key(t, ch);
+        return true;
+    case MODE_PROFILE_ERROR:
+        tui_profile_error_key(t, ch);
+        return true;
+    default:
+        break;
+    }
+    switch (ch) {
+    case 'q': case 'Q':
+        return false;
+    case '?': case KEY_F(1): case 'h':
+        t->mode = MODE_HELP;
+        return true;
+    case '\t': case KEY_BTAB:
+        t->focus_probes = !t->focus_probes;
+        return true;
+    case 'p': case 'P':
+        tui_presets_load(t);
+        t->mode = MODE_PRESETS;
+        t->detail_sel = 0;
+        t->detail_top = 0;
+        for (size_t i = 0; i < t->npresets; i++)
+            if (!strcmp(t->presets[i], t->preset))
+                t->detail_sel = (int)i;
+        return true;
+    case 'c': case 'C':
+        tui_syscalls_open(t);
+        return true;
+    case 'e': case 'E':
+        tui_edit_external(t);
+        return true;
+    case 's': case 'S':
+        tui_run_shell(t);
+        tui_config_changed(t);
+        return true;
+    case 'r': case 'R':
+        tui_msg(t, false, "running the probes again");
+        tui_config_changed(t);
+        return true;
+    case 12: /* Ctrl-L */
+        clearok(stdscr, TRUE);
+        return true;
+    }
+    if (ch >= '1' && ch <= '0' + LAYER_COUNT) {
+        t->focus_probes = false;
+        t->layer_sel = ch - '1';
+        return true;
+    }
+    if (t->focus_probes) {
+        tui_probes_key(t, ch);
+        return true;
+    }
+    switch (ch) {
+    case KEY_UP: case 'k':
+        if (t->layer_sel > 0)
+            t->layer_sel--;
+        break;
+    case KEY_DOWN: case 'j':
+        if (t->layer_sel < LAYER_COUNT - 1)
+            t->layer_sel++;
+        break;
+    case ' ':
+        tui_layer_toggle(t, t->layer_sel);
+        break;
+    case '\n': case '\r': case KEY_ENTER: case KEY_RIGHT:
+        open_details(t, t->layer_sel);
+        break;
+    }
+    return true;
+}
+
+int tui_run(struct lab_config *cfg, const char *preset_name)
+{
+    static struct tui t;
+    memset(&t, 0, sizeof t);
+    t.cfg = cfg;
+    t.watch_wd = -1;
+    t.inotify_fd = -1;
+    t.probe_fd = -1;
+    snprintf(t.preset, sizeof t.preset, "%s", preset_name ? preset_name : "");
+    tui_current = &t;
+    cfg->argv = NULL;
+    cfg->fn = NULL;
+
+    tui_install_signals();
+    tui_probes_init(&t);
+    tui_presets_load(&t);
+    tui_profile_init(&t);
+    if (tui_term_init(&t) < 0) {
+        tui_probes_free(&t);
+        tui_profile_free(&t);
+        return 1;
+    }
+
+    bool running = true;
+    while (running && !tui_quit_signal) {
+        if (t.probes_wanted && t.probe_pid <= 0)
+            tui_probes_start(&t);
+        draw(&t);
+        struct pollfd pf[3] = {
+            { .fd = STDIN_FILENO, .events = POLLIN },
+            { .fd = t.inotify_fd, .events = POLLIN },
+            { .fd = t.probe_fd, .events = POLLIN },
+        };
+        int r = poll(pf, 3, 100);
+        if (r < 0 && errno != EINTR)
+            break;
+        if (tui_quit_signal)
+            break;
+        tui_probes_poll(&t);
+        tui_watch_poll(&t);
+        int ch;
+        while (running && (ch = getch()) != ERR)
+            running = handle_key(&t, ch);
+    }
+
+    t.exit_status = tui_quit_signal ? 128 + tui_quit_signal : 0;
+    tui_probes_free(&t);
+    tui_term_restore();
+    tui_profile_free(&t);
+    for (size_t i = 0; i < t.npresets; i++)
+        free(t.presets[i]);
+    free(t.presets);
+    if (tui_quit_signal)
+        fprintf(stderr, "isolab: stopped by signal %d (%s); terminal restored\n",
+                tui_quit_signal, strsignal(tui_quit_signal));
+    tui_current = NULL;
+    return t.exit_status;
+}

@@ -1,0 +1,545 @@
+/* The probe matrix: probes_blame() runs in a forked helper that writes its
+ * results to a pipe, so the screen stays responsive (and redraws) while the
+ * six sandboxes of an attribution run come and go. */
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tui.h"
+
+struct probe_msg_head {
+    int rc;
+    struct isolab_err err;
+    size_t n;
+};
+
+void tui_probes_init(struct tui *t)
+{
+    t->cur = calloc(probe_count ? probe_count : 1, sizeof *t->cur);
+    t->prev = calloc(probe_count ? probe_count : 1, sizeof *t->prev);
+    t->changed = calloc(probe_count ? probe_count : 1, sizeof *t->changed);
+    t->probe_fd = -1;
+    t->probes_wanted = true;
+}
+
+static void reap_helper(struct tui *t)
+{
+    if (t->probe_fd >= 0)
+        close(t->probe_fd);
+    t->probe_fd = -1;
+    if (t->probe_pid > 0) {
+        int st;
+        while (waitpid(t->probe_pid, &st, 0) < 0 && errno == EINTR)
+            ;
+    }
+    t->probe_pid = 0;
+    free(t->probe_buf);
+    t->probe_buf = NULL;
+    t->probe_len = t->probe_need = 0;
+}
+
+void tui_probes_free(struct tui *t)
+{
+    if (t->probe_pid > 0) {
+        /* Our own helper, by pid: it and its sandboxes are in its group. */
+        kill(-t->probe_pid, SIGKILL);
+        kill(t->probe_pid, SIGKILL);
+    }
+    reap_helper(t);
+    free(t->cur);
+    free(t->prev);
+    free(t->changed);
+    t->cur = t->prev = NULL;
+    t->changed = NULL;
+}
+
+void tui_effective_config(const struct tui *t, struct lab_config *c)
+{
+    *c = *t->cfg;
+    c->argv = NULL;
+    c->envp = NULL;
+    c->fn = NULL;
+    c->tty = false;
+    if (t->active_path[0])
+        snprintf(c->seccomp_profile, sizeof c->seccomp_profile, "%s", t->active_path);
+}
+
+static void write_all(int fd, const void *buf, size_t n)
+{
+    const char *p = buf;
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+void tui_probes_start(struct tui *t)
+{
+    if (t->probe_pid > 0) {
+        t->probe_stale = true;     /* finish that one, then run again */
+        t->probes_wanted = true;
+        return;
+    }
+    t->probes_wanted = false;
+    t->probe_stale = false;
+    struct lab_config c;
+    tui_effective_config(t, &c);
+    struct isolab_err err;
+    isolab_err_clear(&err);
+    if (lab_config_validate(&c, &err) < 0) {
+        snprintf(t->probe_error, sizeof t->probe_error, "%s%s%s", err.msg,
+                 err.hint[0] ? "  hint: " : "", err.hint);
+        tui_msg(t, true, "cannot run the probes: %s", t->probe_error);
+        return;
+    }
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0) {
+        tui_msg(t, true, "cannot run the probes: pipe: %s", strerror(errno));
+        return;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(p[0]);
+        close(p[1]);
+        tui_msg(t, true, "cannot run the probes: fork: %s", strerror(errno));
+        return;
+    }
+    if (pid == 0) {
+        /* Its own process group: keys typed at the TUI (Ctrl-C) are not
+         * signals for it, and the TUI can end it with its sandboxes. */
+        setpgid(0, 0);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
+        signal(SIGPIPE, SIG_DFL);
+        int devnull = open("/dev/null", O_RDWR);
+        if (devnull >= 0) {
+            dup2(devnull, STDIN_FILENO);
+            dup2(devnull, STDOUT_FILENO);
+            dup2(devnull, STDERR_FILENO);
+        }
+        struct probe_msg_head h;
+        memset(&h, 0, sizeof h);
+        struct probe_blame *out = calloc(probe_count ? probe_count : 1, sizeof *out);
+        if (!out)
+            _exit(1);
+        h.rc = probes_blame(&c, NULL, 0, out, &h.err);
+        h.n = h.rc < 0 ? 0 : probe_count;
+        write_all(p[1], &h, sizeof h);
+        if (h.n)
+            write_all(p[1], out, h.n * sizeof *out);
+        _exit(0);
+    }
+    setpgid(pid, pid);
+    close(p[1]);
+    fcntl(p[0], F_SETFL, O_NONBLOCK);
+    t->probe_pid = pid;
+    t->probe_fd = p[0];
+    t->probe_need = sizeof(struct probe_msg_head);
+    t->probe_buf = malloc(sizeof(struct probe_msg_head) + probe_count * sizeof(struct probe_blame));
+    t->probe_len = 0;
+}
+
+static void verdict_key(const struct probe_result *r, char *buf, size_t n)
+{
+    tui_verdict_str(r, buf, n);
+}
+
+static void accept_results(struct tui *t, const struct probe_blame *res)
+{
+    if (t->have_cur) {
+        memcpy(t->prev, t->cur, probe_count * sizeof *t->cur);
+        t->have_prev = true;
+    }
+    memcpy(t->cur, res, probe_count * sizeof *t->cur);
+    t->have_cur = true;
+    for (size_t i = 0; i < probe_count; i++) {
+        char a[64], b[64];
+        verdict_key(&t->cur[i].full, a, sizeof a);
+        verdict_key(&t->prev[i].full, b, sizeof b);
+        t->changed[i] = t->have_prev && strcmp(a, b) != 0;
+    }
+    t->probe_error[0] = 0;
+}
+
+void tui_probes_poll(struct tui *t)
+{
+    if (t->probe_pid <= 0)
+        return;
+    size_t total = sizeof(struct probe_msg_head) + probe_count * sizeof(struct probe_blame);
+    for (;;) {
+        if (t->probe_len >= total)
+            break;
+        ssize_t r = read(t->probe_fd, t->probe_buf + t->probe_len, total - t->probe_len);
+        if (r > 0) {
+            t->probe_len += (size_t)r;
+            continue;
+        }
+        if (r < 0 && (errno == EAGAIN || errno == EINTR))
+            return;       /* more later */
+        break;            /* EOF or error: the helper is done */
+    }
+    struct probe_msg_head h;
+    bool got_head = t->probe_len >= sizeof h;
+    if (got_head)
+        memcpy(&h, t->probe_buf, sizeof h);
+    bool complete = got_head && (h.n == 0 || t->probe_len >= total);
+    int st = 0;
+    pid_t pid = t->probe_pid;
+    close(t->probe_fd);
+    t->probe_fd = -1;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    t->probe_pid = 0;
+    bool stale = t->probe_stale;
+    if (!complete) {
+        if (WIFSIGNALED(st))
+            tui_msg(t, true, "the probe runner died with signal %d (%s); press r to run again",
+                    WTERMSIG(st), strsignal(WTERMSIG(st)));
+        else
+            tui_msg(t, true, "the probe runner stopped early (status %d); press r to run again",
+                    WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    } else if (h.rc < 0) {
+        snprintf(t->probe_error, sizeof t->probe_error, "%s%s%s", h.err.msg,
+                 h.err.hint[0] ? "  hint: " : "", h.err.hint);
+        if (!stale)
+            tui_msg(t, true, "probes: %s", t->probe_error);
+    } else if (!stale) {
+        accept_results(t, (const struct probe_blame *)(t->probe_buf + sizeof h));
+    }
+    free(t->probe_buf);
+    t->probe_buf = NULL;
+    t->probe_len = 0;
+    if (t->probes_wanted)
+        tui_probes_start(t);
+}
+
+void tui_verdict_str(const struct probe_result *r, char *buf, size_t n)
+{
+    switch (r->verdict) {
+    case PROBE_ALLOWED:
+        snprintf(buf, n, "ALLOWED");
+        break;
+    case PROBE_BLOCKED:
+        if (r->sig) {
+            const char *s = sigabbrev_np(r->sig);
+            if (s)
+                snprintf(buf, n, "SIG%s", s);
+            else
+                snprintf(buf, n, "signal %d", r->sig);
+        } else if (r->err) {
+            const char *s = strerrorname_np(r->err);
+            if (s)
+                snprintf(buf, n, "%s", s);
+            else
+                snprintf(buf, n, "errno %d", r->err);
+        } else {
+            snprintf(buf, n, "BLOCKED");
+        }
+        break;
+    case PROBE_SKIPPED:
+        snprintf(buf, n, "skipped");
+        break;
+    default:
+        snprintf(buf, n, "ERROR");
+        break;
+    }
+}
+
+static const char *layer_short(int id)
+{
+    static const char *const s[LAYER_COUNT] = { "seccomp", "lsm", "cgroups", "caps", "ns" };
+    return id >= 0 && id < LAYER_COUNT ? s[id] : "?";
+}
+
+static void blocked_by_str(const struct probe_blame *b, char *buf, size_t n)
+{
+    size_t off = 0;
+    buf[0] = 0;
+    if (b->full.verdict != PROBE_BLOCKED)
+        return;
+    for (int id = 0; id < LAYER_COUNT; id++) {
+        if (!(b->blocked_by & (1u << id)))
+            continue;
+        off += snprintf(buf + off, off < n ? n - off : 0, "%s%s", off ? " " : "", layer_short(id));
+        if (off >= n)
+            return;
+    }
+    if (!b->blocked_by)
+        snprintf(buf + off, off < n ? n - off : 0, "%s", b->combination ? "combination" : "the host");
+}
+
+static int verdict_pair(const struct probe_result *r)
+{
+    switch (r->verdict) {
+    case PROBE_ALLOWED: return 1;
+    case PROBE_BLOCKED: return 2;
+    default: return 3;
+    }
+}
+
+static char verdict_mark(const struct probe_result *r)
+{
+    switch (r->verdict) {
+    case PROBE_ALLOWED: return '+';
+    case PROBE_BLOCKED: return 'x';
+    case PROBE_SKIPPED: return '-';
+    default: return '?';
+    }
+}
+
+void tui_draw_probes(struct tui *t, int y, int x, int h, int w)
+{
+    int n = (int)probe_count;
+    int nallowed = 0, nblocked = 0;
+    for (int i = 0; t->have_cur && i < n; i++) {
+        if (t->cur[i].full.verdict == PROBE_ALLOWED)
+            nallowed++;
+        else if (t->cur[i].full.verdict == PROBE_BLOCKED)
+            nblocked++;
+    }
+    attron(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
+    tui_hline(y, x, w);
+    mvprintw(y, x + 1, " Probes %s", t->focus_probes ? "[Tab] " : "");
+    attroff(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
+    if (t->have_cur)
+        printw(" %d allowed, %d blocked ", nallowed, nblocked);
+    if (t->probe_pid > 0 || (t->probes_wanted && !t->have_cur)) {
+        attron(A_BOLD);
+        printw(" running probes... ");
+        attroff(A_BOLD);
+    }
+    int idw = 16;
+    for (int i = 0; i < n; i++) {
+        int l = (int)strlen(probe_catalogue[i].id);
+        if (l + 1 > idw)
+            idw = l + 1;
+    }
+    if (idw > 22)
+        idw = 22;
+    int vw = 8, cw = 14;
+    attron(A_UNDERLINE);
+    mvprintw(y + 1, x, "  %-*.*s%-*s%-*s%-*.*s", idw, idw, "probe", vw, "verdict", cw, "",
+             w - 2 - idw - vw - cw > 0 ? w - 2 - idw - vw - cw : 0,
+             w - 2 - idw - vw - cw > 0 ? w - 2 - idw - vw - cw : 0, "blocked by");
+    attroff(A_UNDERLINE);
+    int rows = h - 2;
+    t->probes_y = y + 2;
+    t->probes_x = x;
+    t->probes_h = rows;
+    if (rows <= 0)
+        return;
+    if (t->probe_sel >= n)
+        t->probe_sel = n - 1;
+    if (t->probe_sel < 0)
+        t->probe_sel = 0;
+    if (t->probe_sel < t->probe_top)
+        t->probe_top = t->probe_sel;
+    if (t->probe_sel >= t->probe_top + rows)
+        t->probe_top = t->probe_sel - rows + 1;
+    if (t->probe_top > n - rows)
+        t->probe_top = n - rows > 0 ? n - rows : 0;
+    for (int r = 0; r < rows; r++) {
+        int i = t->probe_top + r;
+        if (i >= n)
+            break;
+        int yy = y + 2 + r;
+        const struct probe *p = &probe_catalogue[i];
+        bool sel = t->focus_probes && i == t->probe_sel;
+        if (!t->have_cur) {
+            if (sel)
+                attron(A_REVERSE);
+            mvprintw(yy, x, "  %-*.*s%-*s", idw, idw, p->id, w - 2 - idw, "...");
+            attroff(A_REVERSE);
+            continue;
+        }
+        const struct probe_blame *b = &t->cur[i];
+        char v[32], was[48] = "", by[96];
+        tui_verdict_str(&b->full, v, sizeof v);
+        if (t->changed[i]) {
+            char pv[32];
+            tui_verdict_str(&t->prev[i].full, pv, sizeof pv);
+            snprintf(was, sizeof was, "<- was %s", pv);
+        }
+        blocked_by_str(b, by, sizeof by);
+        attr_t base = sel ? A_REVERSE : 0;
+        if (t->changed[i])
+            base |= A_BOLD | (t->color && !sel ? COLOR_PAIR(5) : A_STANDOUT);
+        attrset(base);
+        mvhline(yy, x, ' ', w);
+        mvprintw(yy, x, "%c%c%-*.*s", t->changed[i] ? '*' : ' ', verdict_mark(&b->full),
+                 idw, idw, p->id);
+        if (t->color && !t->changed[i])
+            attron(COLOR_PAIR(verdict_pair(&b->full)) | A_BOLD);
+        printw("%-*s", vw, v);
+        attrset(base);
+        printw("%-*.*s", cw, cw, was);
+        int bw = w - 2 - idw - vw - cw;
+        if (bw > 0)
+            printw("%-*.*s", bw, bw, by);
+        attrset(A_NORMAL);
+    }
+    if (n > rows) {
+        mvprintw(y + 1, x + w - 9, "%3d-%-3d", t->probe_top + 1,
+                 t->probe_top + rows < n ? t->probe_top + rows : n);
+    }
+}
+
+/* What decided a seccomp verdict, from the profile model. */
+static void seccomp_reason(struct tui *t, const struct probe *p, char *buf, size_t n)
+{
+    buf[0] = 0;
+    if (!t->profile || !p->syscall || !p->syscall[0])
+        return;
+    uint64_t caps = t->cfg->layer_on[LAYER_CAPS] ? t->cfg->caps : caps_all_known();
+    struct sc_verdict v;
+    if (seccomp_profile_eval(t->profile, caps, seccomp_arch_native(), p->syscall, NULL, &v) < 0) {
+        snprintf(buf, n, "%s is not a syscall on this architecture", p->syscall);
+        return;
+    }
+    char act[64];
+    snprintf(act, sizeof act, "%s", sc_action_name(v.action));
+    if (v.action == SC_ACT_ERRNO) {
+        const char *e = strerrorname_np((int)v.errno_ret);
+        snprintf(act + strlen(act), sizeof act - strlen(act), " (%s)", e ? e : "?");
+    }
+    if (!v.rule) {
+        snprintf(buf, n, "seccomp: %s -> %s by defaultAction (no rule names it for these capabilities)",
+                 p->syscall, act);
+        return;
+    }
+    size_t off = (size_t)snprintf(buf, n, "seccomp: %s -> %s by the rule at line %d", p->syscall,
+                                  act, v.rule->line);
+    if (v.conditional && off < n)
+        off += (size_t)snprintf(buf + off, n - off, " (only when its argument conditions hold)");
+    if (v.rule->includes.ncaps && off < n)
+        off += (size_t)snprintf(buf + off, n - off, ", needs %s", v.rule->includes.caps[0]);
+    if (v.rule->comment && v.rule->comment[0] && off < n)
+        snprintf(buf + off, n - off, ": %s", v.rule->comment);
+}
+
+void tui_draw_probe_info(struct tui *t)
+{
+    int n = (int)probe_count;
+    if (t->probe_sel < 0 || t->probe_sel >= n)
+        return;
+    const struct probe *p = &probe_catalogue[t->probe_sel];
+    int h = t->rows - 2, w = t->cols - 2;
+    tui_box(1, 1, h, w, p->title);
+    int y = 2, x = 3, tw = w - 4;
+    mvprintw(y++, x, "%-.*s", tw, p->id);
+    attron(A_BOLD);
+    mvprintw(y++, x, "%-.*s", tw, p->explain);
+    attroff(A_BOLD);
+    if (p->syscall && p->syscall[0])
+        mvprintw(y++, x, "syscall: %-.*s", tw - 9, p->syscall);
+    if (!t->have_cur) {
+        mvprintw(y + 1, x, "running probes...");
+        return;
+    }
+    const struct probe_blame *b = &t->cur[t->probe_sel];
+    char v[32], by[96];
+    tui_verdict_str(&b->full, v, sizeof v);
+    blocked_by_str(b, by, sizeof by);
+    y++;
+    mvprintw(y++, x, "with every layer in force: %s%s%s", v, by[0] ? "  blocked by: " : "", by);
+    if (b->full.detail[0])
+        mvprintw(y++, x, "  %-.*s", tw - 2, b->full.detail);
+    if (t->changed[t->probe_sel]) {
+        char pv[32];
+        tui_verdict_str(&t->prev[t->probe_sel].full, pv, sizeof pv);
+        mvprintw(y++, x, "before the last change: %s", pv);
+    }
+    y++;
+    mvprintw(y++, x, "each layer alone (as in force, the others off):");
+    for (int id = 0; id < LAYER_COUNT && y < h - 1; id++) {
+        if (!b->layer_tested[id]) {
+            mvprintw(y++, x + 2, "%-11s off", layer_name(id));
+            continue;
+        }
+        tui_verdict_str(&b->alone[id], v, sizeof v);
+        bool blocks = b->blocked_by & (1u << id);
+        if (blocks)
+            attron(A_BOLD);
+        mvprintw(y++, x + 2, "%-11s %-8s %s", layer_name(id), v, blocks ? "<- blocks it alone" : "");
+        attroff(A_BOLD);
+    }
+    y++;
+    if (b->full.verdict == PROBE_BLOCKED && y < h) {
+        char why[512];
+        if (b->combination)
+            mvprintw(y++, x, "No layer blocks it alone: only the combination does.");
+        else if (b->blocked_by & (b->blocked_by - 1))
+            mvprintw(y++, x, "More than one layer blocks it alone: defence in depth.");
+        if ((b->blocked_by & (1u << LAYER_SECCOMP)) && y < h) {
+            seccomp_reason(t, p, why, sizeof why);
+            if (why[0])
+                mvprintw(y++, x, "%-.*s", tw, why);
+        }
+        if ((b->blocked_by & (1u << LAYER_CAPS)) && y < h) {
+            int nc = __builtin_popcountll(t->cfg->caps);
+            mvprintw(y++, x, "caps: the call needs a capability outside the %d in force "
+                     "(Enter on caps to add one)", nc);
+        }
+        if ((b->blocked_by & (1u << LAYER_CGROUP)) && y < h)
+            mvprintw(y++, x, "cgroups: a limit was reached (pids=%ld)", t->cfg->pids_limit);
+        if ((b->blocked_by & (1u << LAYER_LSM)) && y < h)
+            mvprintw(y++, x, "lsm: the policy %s denies it", t->cfg->lsm_profile);
+        if ((b->blocked_by & (1u << LAYER_NS)) && y < h)
+            mvprintw(y++, x, "namespaces: the sandbox's own namespaces hide or refuse it");
+    } else if (b->full.verdict == PROBE_ALLOWED && y < h) {
+        char why[512];
+        seccomp_reason(t, p, why, sizeof why);
+        if (why[0] && t->cfg->layer_on[LAYER_SECCOMP])
+            mvprintw(y++, x, "%-.*s", tw, why);
+    }
+    mvprintw(1 + h - 1, x, " Esc/Enter back  Up/Down other probe ");
+}
+
+bool tui_probes_key(struct tui *t, int ch)
+{
+    int n = (int)probe_count;
+    switch (ch) {
+    case KEY_UP: case 'k':
+        if (t->probe_sel > 0)
+            t->probe_sel--;
+        return true;
+    case KEY_DOWN: case 'j':
+        if (t->probe_sel < n - 1)
+            t->probe_sel++;
+        return true;
+    case KEY_PPAGE:
+        t->probe_sel -= t->probes_h > 1 ? t->probes_h - 1 : 1;
+        if (t->probe_sel < 0)
+            t->probe_sel = 0;
+        return true;
+    case KEY_NPAGE:
+        t->probe_sel += t->probes_h > 1 ? t->probes_h - 1 : 1;
+        if (t->probe_sel >= n)
+            t->probe_sel = n - 1;
+        return true;
+    case KEY_HOME:
+        t->probe_sel = 0;
+        return true;
+    case KEY_END:
+        t->probe_sel = n - 1;
+        return true;
+    case '\n': case '\r': case KEY_ENTER:
+        t->mode = MODE_PROBE_INFO;
+        return true;
+    }
+    return false;
+}
