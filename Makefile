@@ -1,7 +1,7 @@
 # isolab — build, run, test. See README.md.
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := libseccomp jansson ncursesw libcap
+PKGS := libseccomp jansson ncursesw libcap libapparmor
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g

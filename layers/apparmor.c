@@ -1,0 +1,237 @@
+/* AppArmor: isolab's LSM policies as AppArmor profiles (profiles/apparmor/).
+ *
+ * prepare() loads profiles/apparmor/NAME with `apparmor_parser -r` when the
+ * kernel does not have it yet or the file changed since it was loaded (a
+ * learner edits the profile and sees the change on the next run). A profile
+ * that is already loaded can be used without a file (e.g. docker-default).
+ * The child calls aa_change_onexec(NAME) at step 3, so the profile takes over
+ * at execve and the launcher's remaining steps (seccomp, capabilities) are not
+ * mediated by it; in function mode (probes: no execve) aa_change_profile. */
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/apparmor.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "lsm_int.h"
+
+#define AA_FS "/sys/kernel/security/apparmor"
+
+bool apparmor_kernel_enabled(void)
+{
+    char buf[8] = "";
+    FILE *f = fopen("/sys/module/apparmor/parameters/enabled", "re");
+    if (!f)
+        return false;
+    bool y = fgets(buf, sizeof buf, f) && buf[0] == 'Y';
+    fclose(f);
+    struct stat st;
+    return y && stat(AA_FS, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool apparmor_profile_loaded(const char *name)
+{
+    FILE *f = fopen(AA_FS "/profiles", "re");
+    if (!f)
+        return false;
+    char line[1024];
+    size_t len = strlen(name);
+    bool found = false;
+    /* "isolab-default (enforce)" */
+    while (!found && fgets(line, sizeof line, f))
+        found = strncmp(line, name, len) == 0 && strncmp(line + len, " (", 2) == 0;
+    fclose(f);
+    return found;
+}
+
+/* When the kernel last (re)loaded the profile: the policy directory
+ * AA_FS/policy/profiles/<name>.<n> is made anew on each replace. 0 = unknown. */
+static time_t loaded_at(const char *name)
+{
+    DIR *d = opendir(AA_FS "/policy/profiles");
+    if (!d)
+        return 0;
+    time_t when = 0;
+    struct dirent *de;
+    size_t len = strlen(name);
+    while ((de = readdir(d))) {
+        if (strncmp(de->d_name, name, len) != 0 || de->d_name[len] != '.')
+            continue;
+        char path[512], got[256] = "";
+        snprintf(path, sizeof path, AA_FS "/policy/profiles/%.200s/name", de->d_name);
+        FILE *f = fopen(path, "re");
+        if (!f)
+            continue;
+        if (fgets(got, sizeof got, f))
+            got[strcspn(got, "\n")] = '\0';
+        fclose(f);
+        struct stat st;
+        snprintf(path, sizeof path, AA_FS "/policy/profiles/%.200s", de->d_name);
+        if (strcmp(got, name) == 0 && stat(path, &st) == 0 && st.st_mtime > when)
+            when = st.st_mtime;
+    }
+    closedir(d);
+    return when;
+}
+
+static int profile_path(const char *name, char *out, size_t n)
+{
+    char rel[256];
+    snprintf(rel, sizeof rel, "profiles/apparmor/%s", name);
+    return isolab_data_path(rel, out, n);
+}
+
+static bool find_parser(char *out, size_t n)
+{
+    const char *path = getenv("PATH");
+    char dirs[4096];
+    snprintf(dirs, sizeof dirs, "%s:/sbin:/usr/sbin", path ? path : "/usr/bin:/bin");
+    for (char *save, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+        snprintf(out, n, "%s/apparmor_parser", d);
+        if (access(out, X_OK) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* apparmor_parser -r FILE, its stderr kept for the error message. */
+static int run_parser(const char *file, struct isolab_err *err)
+{
+    char parser[1024];
+    if (!find_parser(parser, sizeof parser)) {
+        isolab_err_set(err, ENOENT, "lsm: apparmor_parser is not installed, so %s cannot be "
+                       "loaded", file);
+        isolab_err_hint(err, "apt-get install apparmor, or run with --security-opt "
+                        "apparmor=unconfined");
+        return -1;
+    }
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return isolab_err_set(err, errno, "lsm: pipe: %s", strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(p[0]);
+        close(p[1]);
+        return isolab_err_set(err, errno, "lsm: fork: %s", strerror(errno));
+    }
+    if (pid == 0) {
+        dup2(p[1], STDERR_FILENO);
+        int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (devnull >= 0) {
+            dup2(devnull, STDIN_FILENO);
+            dup2(devnull, STDOUT_FILENO);
+        }
+        execl(parser, "apparmor_parser", "-r", file, (char *)NULL);
+        _exit(127);
+    }
+    close(p[1]);
+    char out[700];
+    size_t len = 0;
+    ssize_t r;
+    while ((r = read(p[0], out + len, sizeof out - 1 - len)) > 0 || (r < 0 && errno == EINTR))
+        if (r > 0)
+            len += (size_t)r;
+    out[len] = '\0';
+    close(p[0]);
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+        return 0;
+    for (char *c = out; *c; c++)
+        if (*c == '\n')
+            *c = ' ';
+    isolab_err_set(err, EINVAL, "lsm: apparmor_parser -r %s failed (%s %d): %s", file,
+                   WIFEXITED(st) ? "exit" : "signal",
+                   WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), out);
+    isolab_err_hint(err, "fix the profile (apparmor_parser -QT %s checks it without loading), "
+                    "or run with --security-opt apparmor=unconfined", file);
+    return -1;
+}
+
+int apparmor_validate(const struct lab_config *cfg, struct isolab_err *err)
+{
+    const char *name = lsm_policy_name(cfg);
+    char path[ISOLAB_PATH_MAX];
+    bool have_file = profile_path(name, path, sizeof path) == 0 && access(path, R_OK) == 0;
+    if (apparmor_profile_loaded(name))
+        return 0;
+    if (!have_file) {
+        isolab_err_set(err, ENOENT, "lsm: --security-opt apparmor=%s: no such AppArmor profile "
+                       "(not loaded in the kernel, and %s does not exist)", name, path);
+        isolab_err_hint(err, "isolab ships apparmor=isolab-default and "
+                        "apparmor=isolab-readonly-root; put your own in profiles/apparmor/%s",
+                        name);
+        return -1;
+    }
+    if (geteuid() != 0) {
+        isolab_err_set(err, EPERM, "lsm: AppArmor profile %s is not loaded, and only root can "
+                       "load it", name);
+        isolab_err_hint(err, "ask an administrator to run: sudo apparmor_parser -r %s", path);
+        return -1;
+    }
+    return 0;
+}
+
+int apparmor_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
+                     struct isolab_err *err)
+{
+    /* Per process: what we loaded, to skip the parser on the next sandbox. */
+    static char last_name[128];
+    static struct timespec last_mtime;
+    const char *name = ctx->lsm_apparmor_name;
+    char path[ISOLAB_PATH_MAX];
+    struct stat st;
+    bool have_file = profile_path(name, path, sizeof path) == 0 && stat(path, &st) == 0;
+    bool loaded = apparmor_profile_loaded(name);
+    if (!have_file) {
+        if (loaded)
+            return 0;
+        return apparmor_validate(cfg, err);
+    }
+    if (loaded && strcmp(last_name, name) == 0 && last_mtime.tv_sec == st.st_mtim.tv_sec &&
+        last_mtime.tv_nsec == st.st_mtim.tv_nsec)
+        return 0;
+    if (loaded) {
+        time_t when = loaded_at(name);
+        if (when > st.st_mtime || geteuid() != 0)
+            return 0;   /* loaded after the last edit (or we could not reload it anyway) */
+    } else if (geteuid() != 0) {
+        return apparmor_validate(cfg, err);
+    }
+    if (run_parser(path, err) < 0)
+        return -1;
+    if (!apparmor_profile_loaded(name)) {
+        isolab_err_set(err, ENOENT, "lsm: %s loaded, but the kernel has no profile named %s",
+                       path, name);
+        isolab_err_hint(err, "the file must declare `profile %s flags=(...) { ... }`", name);
+        return -1;
+    }
+    snprintf(last_name, sizeof last_name, "%s", name);
+    last_mtime = st.st_mtim;
+    return 0;
+}
+
+int apparmor_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
+                   struct isolab_err *err)
+{
+    const char *name = ctx->lsm_apparmor_name;
+    const char *how = cfg->fn ? "aa_change_profile" : "aa_change_onexec";
+    int rc = cfg->fn ? aa_change_profile(name) : aa_change_onexec(name);
+    if (rc < 0) {
+        int e = errno;
+        isolab_err_set(err, e, "lsm: %s(%s): %s", how, name, strerror(e));
+        if (e == ENOENT)
+            isolab_err_hint(err, "the profile is not loaded: apparmor_parser -r "
+                            "profiles/apparmor/%s", name);
+        else
+            isolab_err_hint(err, "/proc must be mounted in the sandbox for AppArmor's "
+                            "attributes; or run with --security-opt apparmor=unconfined");
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,249 @@
+/* Landlock: isolab's two LSM policies where AppArmor is absent.
+ *
+ * The ruleset handles every right that changes the filesystem (write,
+ * truncate, make, remove, refer) as far as the kernel's Landlock ABI knows
+ * them; reading and executing stay unrestricted. A rule grants those rights
+ * beneath one directory (or on one file). The ruleset is created in the
+ * parent (so a kernel without Landlock is an error before anything starts);
+ * the rules are added in the child at STEP_LSM, after pivot_root, because the
+ * paths must name the sandbox's files, not the host's.
+ *
+ * How the policies map onto Landlock, and where it has to approximate:
+ *  - isolab-default: writes are allowed beneath every entry of / except /proc
+ *    and /sys. Landlock ties a rule to a file, not to "the calling process",
+ *    so AppArmor's "a process may write its own /proc/PID entries" cannot be
+ *    expressed: Landlock denies every write under /proc (stricter, so
+ *    /proc/sys and /proc/sysrq-trigger are refused). Creating new entries
+ *    directly in / is refused too (a rule on / would cover /proc). Reading
+ *    /proc/kcore is not a write; Landlock leaves it to the namespaces layer,
+ *    which masks it as Docker does.
+ *  - isolab-readonly-root: writes beneath /tmp, $HOME and the usual /dev
+ *    nodes only.
+ *  - mount, umount and pivot_root are refused to any process that has a
+ *    Landlock domain: "deny mount" comes for free. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "lsm_int.h"
+
+#ifndef __NR_landlock_create_ruleset
+#define __NR_landlock_create_ruleset 444
+#define __NR_landlock_add_rule 445
+#define __NR_landlock_restrict_self 446
+#endif
+
+/* The uapi constants, spelled here so that older headers still build. */
+#define LL_CREATE_RULESET_VERSION (1U << 0)
+#define LL_RULE_PATH_BENEATH 1
+#define LL_FS_EXECUTE (1ULL << 0)
+#define LL_FS_WRITE_FILE (1ULL << 1)
+#define LL_FS_READ_FILE (1ULL << 2)
+#define LL_FS_READ_DIR (1ULL << 3)
+#define LL_FS_REMOVE_DIR (1ULL << 4)
+#define LL_FS_REMOVE_FILE (1ULL << 5)
+#define LL_FS_MAKE_CHAR (1ULL << 6)
+#define LL_FS_MAKE_DIR (1ULL << 7)
+#define LL_FS_MAKE_REG (1ULL << 8)
+#define LL_FS_MAKE_SOCK (1ULL << 9)
+#define LL_FS_MAKE_FIFO (1ULL << 10)
+#define LL_FS_MAKE_BLOCK (1ULL << 11)
+#define LL_FS_MAKE_SYM (1ULL << 12)
+#define LL_FS_REFER (1ULL << 13)        /* ABI 2 */
+#define LL_FS_TRUNCATE (1ULL << 14)     /* ABI 3 */
+
+/* The only rights a rule on a non-directory may carry (of those we handle). */
+#define LL_FILE_RIGHTS (LL_FS_WRITE_FILE | LL_FS_TRUNCATE)
+
+struct ll_ruleset_attr {
+    uint64_t handled_access_fs;     /* the kernel accepts this prefix of the struct */
+};
+
+struct ll_path_beneath_attr {
+    uint64_t allowed_access;
+    int32_t parent_fd;
+} __attribute__((packed));
+
+int landlock_abi_version(void)
+{
+    static int abi = -1;
+    if (abi < 0) {
+        long v = syscall(__NR_landlock_create_ruleset, NULL, 0, LL_CREATE_RULESET_VERSION);
+        abi = v > 0 ? (int)v : 0;
+    }
+    return abi;
+}
+
+static uint64_t handled_rights(int abi)
+{
+    uint64_t r = LL_FS_WRITE_FILE | LL_FS_REMOVE_DIR | LL_FS_REMOVE_FILE | LL_FS_MAKE_CHAR |
+                 LL_FS_MAKE_DIR | LL_FS_MAKE_REG | LL_FS_MAKE_SOCK | LL_FS_MAKE_FIFO |
+                 LL_FS_MAKE_BLOCK | LL_FS_MAKE_SYM;
+    if (abi >= 2)
+        r |= LL_FS_REFER;
+    if (abi >= 3)
+        r |= LL_FS_TRUNCATE;
+    return r;
+}
+
+static bool is_default(const char *name) { return strcmp(name, "isolab-default") == 0; }
+static bool is_readonly_root(const char *name) { return strcmp(name, "isolab-readonly-root") == 0; }
+
+int landlock_validate(const struct lab_config *cfg, struct isolab_err *err)
+{
+    const char *name = lsm_policy_name(cfg);
+    if (is_default(name) || is_readonly_root(name))
+        return 0;
+    isolab_err_set(err, EINVAL, "lsm: --security-opt apparmor=%s: there is no Landlock version "
+                   "of this policy (AppArmor is not enabled in this kernel, LSMs: %s)", name,
+                   lsm_active_list());
+    isolab_err_hint(err, "under Landlock isolab knows apparmor=isolab-default and "
+                    "apparmor=isolab-readonly-root; apparmor=unconfined switches the layer off");
+    return -1;
+}
+
+int landlock_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
+                     struct isolab_err *err)
+{
+    int abi = landlock_abi_version();
+    if (abi <= 0) {
+        isolab_err_set(err, ENOTSUP, "lsm: Landlock is not enabled in this kernel (LSMs: %s)",
+                       lsm_active_list());
+        isolab_err_hint(err, "boot with lsm=landlock,... or run with --security-opt "
+                        "apparmor=unconfined");
+        return -1;
+    }
+    struct ll_ruleset_attr attr = {.handled_access_fs = handled_rights(abi)};
+    long fd = syscall(__NR_landlock_create_ruleset, &attr, sizeof attr, 0);
+    if (fd < 0)
+        return isolab_err_set(err, errno, "lsm: landlock_create_ruleset: %s", strerror(errno));
+    ctx->landlock_ruleset_fd = (int)fd;
+    return 0;
+}
+
+/* ---- child side: no printing, little allocation ---------------------------- */
+
+/* Grant the handled rights beneath path (opened in the sandbox). A path that
+ * does not exist is skipped: the policy allows writes there if it appears
+ * only through a rule, and it cannot. Symlinks are skipped (their targets are
+ * covered by their own entries). */
+static int allow_beneath_at(int ruleset, int dirfd, const char *path, bool follow,
+                            struct isolab_err *err)
+{
+    int fd = openat(dirfd, path, O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+    if (fd < 0)
+        return 0;
+    struct stat st;
+    if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode)) {
+        close(fd);
+        return 0;
+    }
+    uint64_t rights = handled_rights(landlock_abi_version());
+    if (!S_ISDIR(st.st_mode))
+        rights &= LL_FILE_RIGHTS;
+    struct ll_path_beneath_attr pb = {.allowed_access = rights, .parent_fd = fd};
+    long rc = syscall(__NR_landlock_add_rule, ruleset, LL_RULE_PATH_BENEATH, &pb, 0);
+    int e = errno;
+    close(fd);
+    if (rc < 0) {
+        isolab_err_set(err, e, "lsm: landlock_add_rule %s: %s", path, strerror(e));
+        return -1;
+    }
+    return 0;
+}
+
+/* isolab-default: every entry of / but proc and sys. getdents64 on a stack
+ * buffer: the child should not allocate. */
+static int allow_root_entries(int ruleset, struct isolab_err *err)
+{
+    int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+        return isolab_err_set(err, errno, "lsm: opening / for the Landlock rules: %s",
+                              strerror(errno));
+    char buf[8192];
+    for (;;) {
+        long n = syscall(SYS_getdents64, root, buf, sizeof buf);
+        if (n < 0) {
+            isolab_err_set(err, errno, "lsm: reading / for the Landlock rules: %s",
+                           strerror(errno));
+            close(root);
+            return -1;
+        }
+        if (n == 0)
+            break;
+        for (long off = 0; off < n; ) {
+            /* struct linux_dirent64: ino 8, off 8, reclen 2, type 1, name */
+            unsigned short reclen;
+            memcpy(&reclen, buf + off + 16, sizeof reclen);
+            const char *name = buf + off + 19;
+            off += reclen;
+            if (!strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, "proc") ||
+                !strcmp(name, "sys"))
+                continue;
+            if (allow_beneath_at(ruleset, root, name, false, err) < 0) {
+                close(root);
+                return -1;
+            }
+        }
+    }
+    close(root);
+    return 0;
+}
+
+static const char *home_dir(const struct lab_config *cfg)
+{
+    if (cfg->envp) {
+        for (char **e = cfg->envp; *e; e++)
+            if (strncmp(*e, "HOME=", 5) == 0)
+                return *e + 5;
+        return NULL;
+    }
+    return getenv("HOME");
+}
+
+int landlock_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
+                   struct isolab_err *err)
+{
+    int ruleset = ctx->landlock_ruleset_fd;
+    if (ruleset < 0)
+        return isolab_err_set(err, EBADF, "lsm: no Landlock ruleset was prepared");
+    const char *name = lsm_policy_name(cfg);
+    if (is_default(name)) {
+        if (allow_root_entries(ruleset, err) < 0)
+            return -1;
+    } else if (is_readonly_root(name)) {
+        static const char *const writable[] = {
+            "/tmp", "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+            "/dev/tty", "/dev/ptmx", "/dev/pts", "/dev/shm",
+        };
+        for (size_t i = 0; i < sizeof writable / sizeof writable[0]; i++)
+            if (allow_beneath_at(ruleset, AT_FDCWD, writable[i], true, err) < 0)
+                return -1;
+        const char *home = home_dir(cfg);
+        /* HOME=/ would make the whole root writable: not a home directory. */
+        if (home && home[0] == '/' && home[1] &&
+            allow_beneath_at(ruleset, AT_FDCWD, home, true, err) < 0)
+            return -1;
+    } else {
+        return isolab_err_set(err, EINVAL, "lsm: no Landlock version of the policy %s", name);
+    }
+
+    /* Needs no_new_privs or CAP_SYS_ADMIN in our user namespace; at step 3
+     * the child still has every capability, so no_new_privs stays the
+     * learner's choice (step 4). */
+    if (syscall(__NR_landlock_restrict_self, ruleset, 0) < 0) {
+        int e = errno;
+        isolab_err_set(err, e, "lsm: landlock_restrict_self: %s", strerror(e));
+        if (e == EPERM)
+            isolab_err_hint(err, "Landlock needs no_new_privs or CAP_SYS_ADMIN at this step; "
+                            "add --security-opt no-new-privileges");
+        return -1;
+    }
+    close(ruleset);
+    ctx->landlock_ruleset_fd = -1;
+    return 0;
+}
