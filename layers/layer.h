@@ -40,6 +40,11 @@ struct sandbox_ctx {
     unsigned int seccomp_flags;     /* SECCOMP_FILTER_FLAG_* */
     char seccomp_listener[ISOLAB_PATH_MAX];
     int seccomp_warnings;           /* unknown syscall names skipped */
+    /* With a listener (seccomp_listener[0] != 0) only: a socket connected
+     * to it in the parent (the path may be out of reach after pivot_root),
+     * and a pipe that brings the child its host pid for the state message. */
+    int seccomp_notify_sock;
+    int seccomp_pid_pipe[2];
 
     /* cgroups */
     int cgroup_version;             /* 1 or 2, 0 = none */

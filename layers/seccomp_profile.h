@@ -38,6 +38,11 @@ struct sc_filter {        /* includes or excludes */
     char **arches;        /* Docker arch names: "amd64", "arm64", ... */
     size_t narches;
     char min_kernel[32];  /* "" = none */
+    /* Resolved at load time: */
+    uint64_t cap_mask;    /* the listed capabilities that are known */
+    bool cap_unknown;     /* a listed capability is unknown (never present) */
+    uint32_t *arch_tokens;/* SCMP_ARCH_* per arches[i], 0 = unknown name */
+    unsigned long min_kver; /* kernel_version_parse(min_kernel), 0 = none */
 };
 
 struct sc_rule {
@@ -52,6 +57,12 @@ struct sc_rule {
     struct sc_filter excludes;
     char *comment;
     int line, column;     /* where the rule starts in the file, 0 if unknown */
+};
+
+struct sc_archmap {       /* one archMap entry */
+    uint32_t arch;        /* SCMP_ARCH_* */
+    uint32_t *subs;
+    size_t nsubs;
 };
 
 struct seccomp_profile {
@@ -69,6 +80,14 @@ struct seccomp_profile {
     char *listener_metadata;
     struct sc_rule *rules;
     size_t nrules;
+    /* archMap as given (arches above is then every arch it names); the
+     * compiler uses the entry of the native arch, as Docker does. */
+    struct sc_archmap *archmap;
+    size_t narchmap;
+    /* Things Docker accepts silently but that are probably mistakes
+     * (unknown fields, unknown capability names): "file:line:col: path: ..." */
+    char **warnings;
+    size_t nwarnings;
 };
 
 /* Parse a file / a buffer. Errors name file:line:col, the field, what was
@@ -95,11 +114,19 @@ struct sc_verdict {
     const struct sc_rule *rule;    /* NULL = defaultAction */
     bool conditional;              /* the rule has argument conditions: the
                                       action applies only when they hold */
+    bool unresolved;               /* libseccomp does not know the name: the
+                                      compiled filter skips its rules, so the
+                                      kernel applies defaultAction (.action) */
 };
 /* args == NULL: "any arguments" -- the first applicable rule for the name
  * decides and .conditional says whether arguments matter. With args (6
  * values): the first applicable rule whose conditions hold. Returns -1 if
- * the name is not a syscall on arch. */
+ * the name is not a syscall on arch.
+ * As libseccomp builds the filter: rules whose action equals the default are
+ * left out, and an unconditional rule for a syscall overrides its
+ * conditional ones. A name libseccomp does not know but the profile names
+ * gets what the kernel will do -- the default action -- with .unresolved
+ * set and .rule pointing at the rule the profile meant for it. */
 int seccomp_profile_eval(const struct seccomp_profile *p, uint64_t caps,
                          uint32_t arch, const char *syscall,
                          const uint64_t *args, struct sc_verdict *out);
@@ -112,5 +139,14 @@ int seccomp_profile_compile(const struct seccomp_profile *p, uint64_t caps,
                             struct sock_fprog *prog, unsigned int *flags,
                             seccomp_warn_fn warn, void *ud, int *nwarnings,
                             struct isolab_err *err);
+
+/* Which profile a config uses: cfg->seccomp_profile, or the built-in
+ * default (profiles/seccomp/docker-default.json via isolab_data_path). */
+int seccomp_profile_path(const struct lab_config *cfg, char *out, size_t n,
+                         struct isolab_err *err);
+
+/* libseccomp's action value (SCMP_ACT_*) for an action and its errno
+ * (used for ERRNO and TRACE). */
+uint32_t sc_action_scmp(enum sc_action a, unsigned int errno_ret);
 
 #endif

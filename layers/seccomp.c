@@ -1,0 +1,533 @@
+/* The seccomp layer: a Docker/OCI profile, resolved against the sandbox's
+ * capabilities, compiled to BPF in the parent and loaded in the child at
+ * step 5 (no_new_privs off: loading needs CAP_SYS_ADMIN, which the child
+ * still has) or step 7 (no_new_privs on: the last step before execve). With
+ * SCMP_ACT_NOTIFY rules and a listenerPath, the notify fd goes to the
+ * supervisor listening there, with runc's state message. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "layer.h"
+#include "seccomp_int.h"
+
+/* ---- a small cache: validate, prepare and describe share one parse and
+ *      one compilation per capability set ----------------------------------- */
+
+#define PROG_CACHE 4
+struct prog_entry {
+    bool used;
+    uint64_t caps;
+    struct sock_fprog prog;
+    unsigned int flags;
+    int warnings;
+};
+static struct {
+    char path[ISOLAB_PATH_MAX];
+    dev_t dev;
+    ino_t ino;
+    struct timespec mtime;
+    off_t size;
+    struct seccomp_profile *p;
+    struct prog_entry progs[PROG_CACHE];
+    unsigned next;
+} cache;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void cache_drop(void)
+{
+    seccomp_profile_free(cache.p);
+    cache.p = NULL;
+    for (int i = 0; i < PROG_CACHE; i++) {
+        free(cache.progs[i].prog.filter);
+        memset(&cache.progs[i], 0, sizeof cache.progs[i]);
+    }
+    cache.path[0] = '\0';
+}
+
+/* The parsed profile at path, from the cache while the file is unchanged.
+ * Call with cache_lock held. */
+static struct seccomp_profile *cached_profile(const char *path, struct isolab_err *err)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && cache.p && strcmp(cache.path, path) == 0 &&
+        cache.dev == st.st_dev && cache.ino == st.st_ino && cache.size == st.st_size &&
+        cache.mtime.tv_sec == st.st_mtim.tv_sec && cache.mtime.tv_nsec == st.st_mtim.tv_nsec)
+        return cache.p;
+    cache_drop();
+    struct seccomp_profile *p;
+    if (seccomp_profile_load(path, &p, err) < 0)
+        return NULL;
+    cache.p = p;
+    snprintf(cache.path, sizeof cache.path, "%s", path);
+    cache.dev = st.st_dev;
+    cache.ino = st.st_ino;
+    cache.size = st.st_size;
+    cache.mtime = st.st_mtim;
+    return p;
+}
+
+static void count_warning(void *ud, const char *msg)
+{
+    (void)ud;
+    (void)msg;
+}
+
+/* A copy of the compiled filter for caps. Call with cache_lock held. */
+static int cached_compile(struct seccomp_profile *p, uint64_t caps, struct sock_fprog *out,
+                          unsigned int *flags, int *warnings, struct isolab_err *err)
+{
+    struct prog_entry *e = NULL;
+    for (int i = 0; i < PROG_CACHE; i++)
+        if (cache.progs[i].used && cache.progs[i].caps == caps)
+            e = &cache.progs[i];
+    if (!e) {
+        e = &cache.progs[cache.next++ % PROG_CACHE];
+        free(e->prog.filter);
+        memset(e, 0, sizeof *e);
+        if (seccomp_profile_compile(p, caps, &e->prog, &e->flags, count_warning, NULL,
+                                    &e->warnings, err) < 0)
+            return -1;
+        e->used = true;
+        e->caps = caps;
+    }
+    if (out) {
+        size_t bytes = e->prog.len * sizeof *e->prog.filter;
+        out->filter = malloc(bytes);
+        if (!out->filter)
+            return isolab_err_set(err, ENOMEM, "seccomp: out of memory");
+        memcpy(out->filter, e->prog.filter, bytes);
+        out->len = e->prog.len;
+    }
+    if (flags)
+        *flags = e->flags;
+    if (warnings)
+        *warnings = e->warnings + (int)p->nwarnings;
+    return 0;
+}
+
+int seccomp_profile_path(const struct lab_config *cfg, char *out, size_t n,
+                         struct isolab_err *err)
+{
+    if (cfg->seccomp_profile[0]) {
+        if (snprintf(out, n, "%s", cfg->seccomp_profile) >= (int)n)
+            return isolab_err_set(err, ENAMETOOLONG, "seccomp: profile path too long");
+        return 0;
+    }
+    if (isolab_data_path("profiles/seccomp/docker-default.json", out, n) < 0)
+        return isolab_err_set(err, ENAMETOOLONG, "seccomp: data path too long");
+    if (access(out, R_OK) < 0) {
+        int e = errno;
+        isolab_err_set(err, e, "seccomp: the default profile %s is missing: %s", out,
+                       strerror(e));
+        isolab_err_hint(err, "run isolab from its source tree or after `make install`, set "
+                        "ISOLAB_DATADIR, or give a profile with --security-opt seccomp=FILE");
+        return -1;
+    }
+    return 0;
+}
+
+/* The capabilities the profile's includes/excludes see (as the launcher's
+ * ctx->seccomp_caps, for callers without a ctx). */
+static uint64_t config_seccomp_caps(const struct lab_config *cfg)
+{
+    if (cfg->seccomp_caps_fixed)
+        return cfg->seccomp_caps;
+    if (cfg->privileged || !layer_in_force(cfg, LAYER_CAPS))
+        return caps_all_known();
+    return cfg->caps;
+}
+
+/* ---- the layer -------------------------------------------------------------- */
+
+static bool seccomp_available(char *why, size_t n)
+{
+    if (access("/proc/sys/kernel/seccomp/actions_avail", F_OK) == 0)
+        return true;
+    if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0 && errno == EINVAL) {
+        snprintf(why, n, "this kernel has no seccomp (CONFIG_SECCOMP is off); a kernel "
+                 "built with CONFIG_SECCOMP_FILTER=y is needed");
+        return false;
+    }
+    unsigned int act = SECCOMP_RET_ERRNO;
+    if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &act) < 0 &&
+        (errno == ENOSYS || errno == EINVAL)) {
+        snprintf(why, n, "this kernel has no seccomp filters (CONFIG_SECCOMP_FILTER is "
+                 "off); a kernel built with it is needed");
+        return false;
+    }
+    return true;
+}
+
+static uint32_t kernel_ret(enum sc_action a)
+{
+    switch (a) {
+    case SC_ACT_ALLOW: return SECCOMP_RET_ALLOW;
+    case SC_ACT_ERRNO: return SECCOMP_RET_ERRNO;
+    case SC_ACT_KILL:
+    case SC_ACT_KILL_THREAD: return SECCOMP_RET_KILL_THREAD;
+    case SC_ACT_KILL_PROCESS: return SECCOMP_RET_KILL_PROCESS;
+    case SC_ACT_TRAP: return SECCOMP_RET_TRAP;
+    case SC_ACT_TRACE: return SECCOMP_RET_TRACE;
+    case SC_ACT_LOG: return SECCOMP_RET_LOG;
+    case SC_ACT_NOTIFY: return SECCOMP_RET_USER_NOTIF;
+    }
+    return SECCOMP_RET_KILL_PROCESS;
+}
+
+static int check_action(const struct seccomp_profile *p, enum sc_action a,
+                        const struct sc_rule *r, struct isolab_err *err)
+{
+    uint32_t ret = kernel_ret(a);
+    if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &ret) == 0 || errno != EOPNOTSUPP)
+        return 0;
+    isolab_err_set(err, EOPNOTSUPP, "seccomp: %s:%d:%d: %s is not supported by this kernel",
+                   p->path, r ? r->line : 1, r ? r->column : 1, sc_action_name(a));
+    isolab_err_hint(err, "use another action (SCMP_ACT_ERRNO works everywhere), or a newer "
+                    "kernel (KILL_PROCESS and LOG need 4.14, NOTIFY 5.0)");
+    return -1;
+}
+
+static int seccomp_validate(const struct lab_config *cfg, struct isolab_err *err)
+{
+    char path[ISOLAB_PATH_MAX];
+    if (!layer_in_force(cfg, LAYER_SECCOMP))
+        return 0;
+    if (seccomp_profile_path(cfg, path, sizeof path, err) < 0)
+        return -1;
+    pthread_mutex_lock(&cache_lock);
+    int rc = -1;
+    struct seccomp_profile *p = cached_profile(path, err);
+    if (!p)
+        goto out;
+    if (check_action(p, p->default_action, NULL, err) < 0)
+        goto out;
+    bool notify = false;
+    for (size_t i = 0; i < p->nrules; i++) {
+        if (check_action(p, p->rules[i].action, &p->rules[i], err) < 0)
+            goto out;
+        notify |= p->rules[i].action == SC_ACT_NOTIFY;
+    }
+    struct stat st;
+    if (notify && (stat(p->listener_path, &st) < 0 || !S_ISSOCK(st.st_mode))) {
+        isolab_err_set(err, ENOENT, "seccomp: %s: listenerPath %s is not a listening unix "
+                       "socket", p->path, p->listener_path);
+        isolab_err_hint(err, "start the supervisor (seccomp agent) that answers SCMP_ACT_NOTIFY "
+                        "first, or change the NOTIFY rules");
+        goto out;
+    }
+    rc = cached_compile(p, config_seccomp_caps(cfg), NULL, NULL, NULL, err);
+out:
+    pthread_mutex_unlock(&cache_lock);
+    return rc;
+}
+
+/* JSON string contents, escaped, into a fixed buffer (the child allocates
+ * nothing). */
+static size_t json_escape(char *out, size_t n, const char *s)
+{
+    size_t k = 0;
+    for (; s && *s && k + 7 < n; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            out[k++] = '\\';
+            out[k++] = (char)c;
+        } else if (c < 0x20) {
+            k += (size_t)snprintf(out + k, n - k, "\\u%04x", c);
+        } else {
+            out[k++] = (char)c;
+        }
+    }
+    out[k] = '\0';
+    return k;
+}
+
+static int connect_listener(const char *path, struct isolab_err *err)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    if (strlen(path) >= sizeof sa.sun_path)
+        return isolab_err_set(err, ENAMETOOLONG, "seccomp: listenerPath %s is too long for a "
+                              "unix socket", path);
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return isolab_err_set(err, errno, "seccomp: socket: %s", strerror(errno));
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+        int e = errno;
+        close(fd);
+        isolab_err_set(err, e, "seccomp: connecting to listenerPath %s: %s", path, strerror(e));
+        isolab_err_hint(err, "start the supervisor that listens there first");
+        return -1;
+    }
+    return fd;
+}
+
+static int seccomp_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
+                           struct isolab_err *err)
+{
+    char path[ISOLAB_PATH_MAX];
+    ctx->seccomp_prog.len = 0;
+    ctx->seccomp_prog.filter = NULL;
+    ctx->seccomp_listener[0] = '\0';
+    if (!layer_in_force(cfg, LAYER_SECCOMP))
+        return 0;
+    if (seccomp_profile_path(cfg, path, sizeof path, err) < 0)
+        return -1;
+    pthread_mutex_lock(&cache_lock);
+    int rc = -1;
+    struct seccomp_profile *p = cached_profile(path, err);
+    if (p)
+        rc = cached_compile(p, ctx->seccomp_caps, &ctx->seccomp_prog, &ctx->seccomp_flags,
+                            &ctx->seccomp_warnings, err);
+    if (rc == 0 && (ctx->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)) {
+        /* "path\0escaped metadata": the child must not need the profile */
+        size_t pl = strlen(p->listener_path);
+        if (pl + 2 > sizeof ctx->seccomp_listener) {
+            pthread_mutex_unlock(&cache_lock);
+            return isolab_err_set(err, ENAMETOOLONG, "seccomp: listenerPath is too long");
+        }
+        memcpy(ctx->seccomp_listener, p->listener_path, pl + 1);
+        json_escape(ctx->seccomp_listener + pl + 1, sizeof ctx->seccomp_listener - pl - 1,
+                    p->listener_metadata);
+    }
+    pthread_mutex_unlock(&cache_lock);
+    if (rc < 0 || !ctx->seccomp_listener[0])
+        return rc;
+
+    ctx->seccomp_pid_pipe[0] = ctx->seccomp_pid_pipe[1] = -1;
+    ctx->seccomp_notify_sock = connect_listener(ctx->seccomp_listener, err);
+    if (ctx->seccomp_notify_sock < 0) {
+        ctx->seccomp_listener[0] = '\0';
+        return -1;
+    }
+    if (pipe2(ctx->seccomp_pid_pipe, O_CLOEXEC) < 0) {
+        int e = errno;
+        close(ctx->seccomp_notify_sock);
+        ctx->seccomp_listener[0] = '\0';
+        return isolab_err_set(err, e, "seccomp: pipe: %s", strerror(e));
+    }
+    return 0;
+}
+
+/* The child learns its pid on the host (for the supervisor) from here. */
+static int seccomp_attach(const struct lab_config *cfg, struct sandbox_ctx *ctx, pid_t child,
+                          struct isolab_err *err)
+{
+    if (!ctx->seccomp_listener[0] || ctx->seccomp_pid_pipe[1] < 0)
+        return 0;
+    ssize_t w = write(ctx->seccomp_pid_pipe[1], &child, sizeof child);
+    close(ctx->seccomp_pid_pipe[1]);
+    ctx->seccomp_pid_pipe[1] = -1;
+    if (w != (ssize_t)sizeof child)
+        return isolab_err_set(err, errno ? errno : EIO, "seccomp: telling the child its pid "
+                              "failed");
+    return 0;
+}
+
+/* runc's protocol: one message with the state (specs.ContainerProcessState)
+ * and the notify fd as SCM_RIGHTS. */
+static int send_listener_fd(const struct lab_config *cfg, struct sandbox_ctx *ctx, int nfd,
+                            struct isolab_err *err)
+{
+    pid_t pid = 0;
+    if (ctx->seccomp_pid_pipe[0] >= 0) {
+        if (read(ctx->seccomp_pid_pipe[0], &pid, sizeof pid) != (ssize_t)sizeof pid)
+            pid = 0;
+        close(ctx->seccomp_pid_pipe[0]);
+        ctx->seccomp_pid_pipe[0] = -1;
+    }
+    const char *meta = ctx->seccomp_listener + strlen(ctx->seccomp_listener) + 1;
+    char state[ISOLAB_PATH_MAX + 512];
+    int len = snprintf(state, sizeof state,
+                       "{\"ociVersion\":\"1.0.2\",\"fds\":[\"seccompFd\"],\"pid\":%d,"
+                       "\"metadata\":\"%s\",\"state\":{\"ociVersion\":\"1.0.2\","
+                       "\"id\":\"isolab-%d\",\"status\":\"creating\",\"pid\":%d,"
+                       "\"bundle\":\"/\"}}", (int)pid, meta, (int)pid, (int)pid);
+    struct iovec iov = { state, (size_t)len };
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    memset(&u, 0, sizeof u);
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+                         .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &nfd, sizeof nfd);
+    ssize_t s = sendmsg(ctx->seccomp_notify_sock, &mh, MSG_NOSIGNAL);
+    int e = errno;
+    close(ctx->seccomp_notify_sock);
+    ctx->seccomp_notify_sock = -1;
+    if (s < 0) {
+        isolab_err_set(err, e, "seccomp: sending the notify fd to %s: %s",
+                       ctx->seccomp_listener, strerror(e));
+        isolab_err_hint(err, "the profile must allow sendmsg, and the supervisor must be "
+                        "listening");
+        return -1;
+    }
+    return 0;
+}
+
+static int seccomp_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
+                         enum child_step step, struct isolab_err *err)
+{
+    enum child_step mine = cfg->no_new_privs ? STEP_SECCOMP_LATE : STEP_SECCOMP_EARLY;
+    if (step != mine || ctx->seccomp_prog.len == 0)
+        return 0;
+    long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, ctx->seccomp_flags,
+                      &ctx->seccomp_prog);
+    if (fd < 0) {
+        int e = errno;
+        isolab_err_set(err, e, "seccomp: loading the filter: %s", strerror(e));
+        if (e == EACCES)
+            isolab_err_hint(err, "loading a filter needs no_new_privs or CAP_SYS_ADMIN; use "
+                            "--security-opt no-new-privileges");
+        else if (e == EINVAL)
+            isolab_err_hint(err, "this kernel does not support the profile's \"flags\"; "
+                            "remove them");
+        return -1;
+    }
+    if (!(ctx->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER))
+        return 0;
+    int rc = send_listener_fd(cfg, ctx, (int)fd, err);
+    close((int)fd);
+    return rc;
+}
+
+/* "docker-default.json (372 allowed, 1 ENOSYS; default EPERM)" */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void summarize(const struct seccomp_profile *p, uint64_t caps, char *buf, size_t n)
+{
+    uint32_t arch = seccomp_arch_native();
+    unsigned long kver = kernel_version_code();
+    size_t total = 0;
+    for (size_t i = 0; i < p->nrules; i++)
+        total += p->rules[i].nnames;
+    const char **names = calloc(total ? total : 1, sizeof *names);
+    const char *base = strrchr(p->path, '/') ? strrchr(p->path, '/') + 1 : p->path;
+    if (!names) {
+        snprintf(buf, n, "%s", base);
+        return;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < p->nrules; i++)
+        if (seccomp_rule_applies(&p->rules[i], caps, arch, kver))
+            for (size_t j = 0; j < p->rules[i].nnames; j++)
+                names[k++] = p->rules[i].names[j];
+    qsort(names, k, sizeof *names, cmp_str);
+    /* counts per outcome: allowed, then up to 6 other outcomes */
+    struct { char label[24]; int count; } out[8];
+    size_t nout = 0;
+    int allowed = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (i && strcmp(names[i], names[i - 1]) == 0)
+            continue;
+        struct sc_verdict v;
+        if (seccomp_profile_eval(p, caps, arch, names[i], NULL, &v) < 0 || v.unresolved)
+            continue;
+        if (v.action == p->default_action &&
+            (v.action != SC_ACT_ERRNO || v.errno_ret == (p->has_default_errno ? p->default_errno : EPERM)))
+            continue;
+        if (v.action == SC_ACT_ALLOW || v.action == SC_ACT_LOG) {
+            allowed++;
+            continue;
+        }
+        char label[24];
+        const char *en = sc_errno_name((int)v.errno_ret);
+        if (v.action == SC_ACT_ERRNO)
+            snprintf(label, sizeof label, "%s", en ? en : "errno");
+        else
+            snprintf(label, sizeof label, "%s", sc_action_name(v.action) + 9);
+        size_t o;
+        for (o = 0; o < nout && strcmp(out[o].label, label); o++)
+            ;
+        if (o == nout && nout < 8) {
+            snprintf(out[nout].label, sizeof out[nout].label, "%s", label);
+            out[nout++].count = 0;
+        }
+        if (o < nout)
+            out[o].count++;
+    }
+    free(names);
+    int len = snprintf(buf, n, "%s (%d allowed", base, allowed);
+    for (size_t o = 0; o < nout && len > 0 && (size_t)len < n; o++)
+        len += snprintf(buf + len, n - len, ", %d %s", out[o].count, out[o].label);
+    if (len > 0 && (size_t)len < n) {
+        const char *def;
+        char dbuf[24];
+        if (p->default_action == SC_ACT_ERRNO) {
+            const char *en = sc_errno_name((int)(p->has_default_errno ? p->default_errno : EPERM));
+            def = en ? en : "errno";
+        } else {
+            snprintf(dbuf, sizeof dbuf, "%s", sc_action_name(p->default_action) + 9);
+            def = dbuf;
+        }
+        snprintf(buf + len, n - len, "; default %s)", def);
+    }
+}
+
+static void seccomp_describe(const struct lab_config *cfg, char *buf, size_t n)
+{
+    char path[ISOLAB_PATH_MAX];
+    struct isolab_err err = { 0 };
+    if (!layer_in_force(cfg, LAYER_SECCOMP)) {
+        snprintf(buf, n, "unconfined%s", cfg->privileged ? " (--privileged)" : "");
+        return;
+    }
+    if (seccomp_profile_path(cfg, path, sizeof path, &err) < 0) {
+        snprintf(buf, n, "%s", err.msg);
+        return;
+    }
+    pthread_mutex_lock(&cache_lock);
+    struct seccomp_profile *p = cached_profile(path, &err);
+    if (p)
+        summarize(p, config_seccomp_caps(cfg), buf, n);
+    else
+        snprintf(buf, n, "%s", err.msg);
+    pthread_mutex_unlock(&cache_lock);
+}
+
+static void seccomp_cleanup(const struct lab_config *cfg, struct sandbox_ctx *ctx)
+{
+    free(ctx->seccomp_prog.filter);
+    ctx->seccomp_prog.filter = NULL;
+    ctx->seccomp_prog.len = 0;
+    if (ctx->seccomp_listener[0]) {
+        if (ctx->seccomp_notify_sock >= 0)
+            close(ctx->seccomp_notify_sock);
+        for (int i = 0; i < 2; i++)
+            if (ctx->seccomp_pid_pipe[i] >= 0)
+                close(ctx->seccomp_pid_pipe[i]);
+        ctx->seccomp_notify_sock = ctx->seccomp_pid_pipe[0] = ctx->seccomp_pid_pipe[1] = -1;
+        ctx->seccomp_listener[0] = '\0';
+    }
+}
+
+const struct layer_ops seccomp_layer = {
+    .name = "seccomp",
+    .id = LAYER_SECCOMP,
+    .available = seccomp_available,
+    .validate = seccomp_validate,
+    .prepare = seccomp_prepare,
+    .attach = seccomp_attach,
+    .enter = seccomp_enter,
+    .describe = seccomp_describe,
+    .cleanup = seccomp_cleanup,
+};

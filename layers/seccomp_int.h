@@ -1,0 +1,60 @@
+/* Internal to the seccomp files (seccomp_*.c, seccomp.c): name tables,
+ * "did you mean" suggestions and the JSON position finder. */
+#ifndef ISOLAB_SECCOMP_INT_H
+#define ISOLAB_SECCOMP_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "seccomp_profile.h"
+
+/* Operators: "SCMP_CMP_EQ" <-> enum scmp_compare. -1 if unknown. */
+int sc_op_from_name(const char *name);
+const char *sc_op_name(int op);
+/* "SCMP_CMP_NE, SCMP_CMP_LT, ..." for messages */
+const char *sc_op_list(void);
+const char *sc_action_list(void);
+
+/* Architectures: Docker's names (amd64, x86, x32, arm64, ...) and
+ * libseccomp's (SCMP_ARCH_X86_64, ...). 0 if unknown. */
+uint32_t sc_arch_from_name(const char *name);
+/* "SCMP_ARCH_X86_64"; NULL if unknown */
+const char *sc_arch_scmp_name(uint32_t token);
+const char *sc_arch_list(void);
+
+/* Filter flags: "SECCOMP_FILTER_FLAG_LOG" -> SECCOMP_FILTER_FLAG_LOG,
+ * 0 if unknown. */
+unsigned int sc_flag_from_name(const char *name);
+const char *sc_flag_list(void);
+
+/* Closest candidate to word (case-insensitive, ignoring a common prefix
+ * such as "SCMP_ACT_"), NULL if nothing is close. */
+const char *sc_suggest(const char *word, const char *const *cands, size_t n);
+extern const char *const sc_action_names[];
+extern const size_t sc_action_count;
+extern const char *const sc_op_names[];
+extern const size_t sc_op_count;
+extern const char *const sc_flag_names[];
+extern const size_t sc_flag_count;
+extern const char *const sc_arch_names[];
+extern const size_t sc_arch_count;
+
+/* Where the value at a JSON path ("syscalls[3].action", "" = the root)
+ * starts in text: 1-based line and column (columns count characters, as
+ * jansson does). With want_key, the key of the last path element instead.
+ * When the path does not exist completely, the deepest part that does.
+ * text must be valid JSON (jansson parsed it already). */
+void sc_json_locate(const char *text, size_t len, const char *path,
+                    bool want_key, int *line, int *col);
+
+/* Line and column of each of the first n elements of the array at path
+ * (0 where there is none), in one pass. */
+void sc_json_array_positions(const char *text, size_t len, const char *path,
+                             int *lines, int *cols, size_t n);
+
+/* errno name <-> number ("EPERM" <-> 1); NULL / -1 if unknown */
+const char *sc_errno_name(int e);
+int sc_errno_from_name(const char *name);
+
+#endif
