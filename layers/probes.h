@@ -28,11 +28,40 @@ struct probe_result {
 /* "EPERM", "SIGSYS", "allowed", "ERROR: ..." */
 void probe_result_str(const struct probe_result *r, char *buf, size_t n);
 
+/* What the running kernel has, seen from the host before the sandbox starts
+ * (inside, seccomp may answer ENOSYS too, and /proc may be masked): a
+ * missing feature makes its probe SKIPPED rather than blocked. */
+enum probe_host_feature {
+    PROBE_HAS_MODULES  = 1u << 0,   /* CONFIG_MODULES: /proc/modules */
+    PROBE_HAS_KEXEC    = 1u << 1,   /* CONFIG_KEXEC: /sys/kernel/kexec_loaded */
+    PROBE_HAS_KCORE    = 1u << 2,   /* /proc/kcore */
+    PROBE_HAS_SYSRQ    = 1u << 3,   /* /proc/sysrq-trigger */
+    PROBE_HAS_IO_URING = 1u << 4,
+    PROBE_HAS_KEYS     = 1u << 5,   /* /proc/sys/kernel/keys */
+    PROBE_HAS_BPF      = 1u << 6,
+    PROBE_HAS_PERF     = 1u << 7,
+    PROBE_HAS_UFFD     = 1u << 8,
+    PROBE_HAS_ACCT     = 1u << 9,
+    PROBE_HAS_SWAP     = 1u << 10,
+    PROBE_HAS_FANOTIFY = 1u << 11,
+    PROBE_HAS_USERNS   = 1u << 12,
+};
+
 /* What a probe may need to know about the world outside the sandbox. */
 struct probe_env {
     pid_t host_pid;       /* isolab's own pid on the host */
     int host_ifaces;      /* number of network interfaces on the host */
+    /* added by the probes owner: */
+    unsigned long long host_starttime;  /* field 22 of /proc/<host_pid>/stat */
+    char host_hostname[65];
+    unsigned int host_has;              /* enum probe_host_feature bits */
+    unsigned int kernel_version;        /* KERNEL_VERSION(a,b,c) of uname -r */
 };
+/* Fill env from the host (call outside any sandbox; probes_run does). */
+void probe_env_init(struct probe_env *env);
+
+/* Per-probe time limit inside the runner; a probe past it is PROBE_ERROR. */
+#define PROBE_TIMEOUT_S 10
 
 struct probe {
     const char *id;       /* "unshare-user" */
@@ -68,5 +97,8 @@ void lab_config_only_layer(const struct lab_config *full, enum layer_id id,
                            struct lab_config *out);
 int probes_blame(const struct lab_config *cfg, const int *sel, size_t nsel,
                  struct probe_blame *out, struct isolab_err *err);
+
+/* "seccomp+caps" for a 1u << LAYER_* mask ("" for 0). */
+void probe_layers_str(unsigned int mask, char *buf, size_t n);
 
 #endif

@@ -1,0 +1,110 @@
+/* Internal to the probes: the verdict helpers every probe uses and the
+ * probe functions the catalogue lists. Each probe runs in its own child. */
+#ifndef ISOLAB_PROBE_INT_H
+#define ISOLAB_PROBE_INT_H
+
+#include <errno.h>
+
+#include "probes.h"
+
+#define L_SECCOMP (1u << LAYER_SECCOMP)
+#define L_LSM (1u << LAYER_LSM)
+#define L_CGROUP (1u << LAYER_CGROUP)
+#define L_CAPS (1u << LAYER_CAPS)
+#define L_NS (1u << LAYER_NS)
+
+#define PROBE_KV(a, b, c) (((a) << 16) + ((b) << 8) + (c))
+
+void probe_allow(struct probe_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void probe_block(struct probe_result *r, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void probe_skip(struct probe_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void probe_fail(struct probe_result *r, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The verdict of one call: ret >= 0 is allowed; an errno listed in
+ * `past_check` (0-terminated) is the kernel rejecting our deliberately bad
+ * arguments *after* its permission check, so also allowed; any other errno
+ * is blocked. `what` names the call for the detail line. */
+void probe_judge(struct probe_result *r, long ret, int err, const int *past_check,
+                 const char *what);
+#define PAST(...) ((const int[]){__VA_ARGS__, 0})
+
+/* ENOSYS from a kernel that lacks the feature (env says so) is SKIPPED. */
+bool probe_kernel_lacks(struct probe_result *r, int err, const struct probe_env *env,
+                        unsigned int feature, const char *what);
+
+/* A fresh private directory /tmp/isolab-probe-<pid>-XXXXXX (path in buf);
+ * -1 with r set to PROBE_ERROR when /tmp is not writable. */
+int probe_tmpdir(struct probe_result *r, char *buf, size_t n);
+/* A fresh empty file in a fresh tmpdir; both removed by probe_tmp_cleanup. */
+int probe_tmpfile(struct probe_result *r, char *dir, size_t dn, char *file, size_t fn);
+void probe_tmp_cleanup(const char *dir, const char *file);
+
+#define PROBE_FN(name) void name(struct probe_result *r, const struct probe_env *env)
+
+/* probe_sys.c: namespaces, mounts, privileged syscalls */
+PROBE_FN(probe_unshare_user);
+PROBE_FN(probe_unshare_mnt);
+PROBE_FN(probe_unshare_net);
+PROBE_FN(probe_setns);
+PROBE_FN(probe_mount_tmpfs);
+PROBE_FN(probe_umount);
+PROBE_FN(probe_pivot_root);
+PROBE_FN(probe_chroot);
+PROBE_FN(probe_clock_settime);
+PROBE_FN(probe_sethostname);
+PROBE_FN(probe_init_module);
+PROBE_FN(probe_kexec_load);
+PROBE_FN(probe_reboot);
+PROBE_FN(probe_clone3);
+PROBE_FN(probe_personality);
+PROBE_FN(probe_personality_norandom);
+PROBE_FN(probe_swapon);
+PROBE_FN(probe_acct);
+PROBE_FN(probe_syslog);
+PROBE_FN(probe_nice);
+PROBE_FN(probe_rlimit_raise);
+
+/* probe_kern.c: kernel interfaces (keys, bpf, perf, io_uring, ...) */
+PROBE_FN(probe_io_uring);
+PROBE_FN(probe_keyctl);
+PROBE_FN(probe_add_key);
+PROBE_FN(probe_bpf);
+PROBE_FN(probe_perf_event_open);
+PROBE_FN(probe_userfaultfd);
+PROBE_FN(probe_fanotify);
+PROBE_FN(probe_ptrace);
+PROBE_FN(probe_open_by_handle);
+
+/* probe_fs.c: files and devices */
+PROBE_FN(probe_chmod);
+PROBE_FN(probe_fchmodat2);
+PROBE_FN(probe_chown);
+PROBE_FN(probe_mknod);
+PROBE_FN(probe_kcore);
+PROBE_FN(probe_sysrq);
+PROBE_FN(probe_proc_sys);
+PROBE_FN(probe_sys_write);
+PROBE_FN(probe_write_etc);
+PROBE_FN(probe_read_shadow);
+PROBE_FN(probe_execve);
+
+/* probe_res.c: network, visibility, resources */
+PROBE_FN(probe_raw_socket);
+PROBE_FN(probe_packet_socket);
+PROBE_FN(probe_bind_80);
+PROBE_FN(probe_host_procs);
+PROBE_FN(probe_host_ifaces);
+PROBE_FN(probe_host_hostname);
+PROBE_FN(probe_fork_many);
+PROBE_FN(probe_memory_hog);
+PROBE_FN(probe_cpu_share);
+
+/* host side helpers (probes.c) */
+unsigned long long probe_proc_starttime(pid_t pid);
+int probe_count_ifaces(void);
+
+#endif
