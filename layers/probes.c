@@ -357,9 +357,16 @@ void lab_config_only_layer(const struct lab_config *full, enum layer_id id,
         out->caps = caps_all_known();
     for (int i = 0; i < LAYER_COUNT; i++)
         out->layer_on[i] = false;
+    if ((unsigned)id < LAYER_COUNT)
+        out->layer_on[id] = layer_in_force(full, id);
+    if (id != LAYER_NS && geteuid() != 0) {
+        /* rootless cannot run without a user namespace: keep just that */
+        out->layer_on[LAYER_NS] = true;
+        for (int k = 0; k < NS_COUNT; k++)
+            out->ns[k] = k == NS_USER;
+    }
     if ((unsigned)id >= LAYER_COUNT)
         return;
-    out->layer_on[id] = layer_in_force(full, id);
     if (id == LAYER_SECCOMP) {
         /* the filter compiled for the full configuration's capabilities:
          * seccomp alone must not quietly grant what CAP_SYS_ADMIN unlocks */
@@ -389,17 +396,22 @@ int probes_blame(const struct lab_config *cfg, const int *sel, size_t nsel,
         memset(&out[i], 0, sizeof out[i]);
         out[i].full = res[i];
     }
-    for (int id = 0; id < LAYER_COUNT; id++) {
-        if (!layer_in_force(cfg, id))
+    for (int id = 0; id <= LAYER_COUNT; id++) {
+        if (id < LAYER_COUNT && !layer_in_force(cfg, id))
             continue;
-        lab_config_only_layer(cfg, id, only);
+        lab_config_only_layer(cfg, (enum layer_id)id, only);   /* COUNT: baseline */
         struct isolab_err e2;
         isolab_err_clear(&e2);
         if (probes_run(only, sel, nsel, res, &e2) < 0) {
             for (size_t i = 0; i < n; i++)
-                probe_fail(&res[i], e2.errnum, "%s alone: %s", layer_name(id), e2.msg);
+                probe_fail(&res[i], e2.errnum, "%s: %s",
+                           id < LAYER_COUNT ? layer_name(id) : "baseline", e2.msg);
         }
         for (size_t i = 0; i < n; i++) {
+            if (id == LAYER_COUNT) {
+                out[i].baseline = res[i];
+                continue;
+            }
             out[i].alone[id] = res[i];
             out[i].layer_tested[id] = true;
         }
@@ -407,6 +419,10 @@ int probes_blame(const struct lab_config *cfg, const int *sel, size_t nsel,
     for (size_t i = 0; i < n; i++) {
         if (out[i].full.verdict != PROBE_BLOCKED)
             continue;
+        if (out[i].baseline.verdict == PROBE_BLOCKED) {
+            out[i].host_blocks = true;
+            continue;
+        }
         for (int id = 0; id < LAYER_COUNT; id++)
             if (out[i].layer_tested[id] && out[i].alone[id].verdict == PROBE_BLOCKED)
                 out[i].blocked_by |= 1u << id;

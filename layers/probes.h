@@ -91,8 +91,16 @@ struct probe_blame {
     bool layer_tested[LAYER_COUNT];         /* false = layer off in full config */
     unsigned int blocked_by;                /* 1u << LAYER_* blocking alone */
     bool combination;                       /* blocked, but by no layer alone */
+    /* Every layer off (as root; rootless: only the user namespace, which
+     * it cannot do without). Blocked there too = the host itself blocks it
+     * (a sysctl, a capability isolab does not have, the kernel's build):
+     * then no layer is blamed and combination stays false. */
+    struct probe_result baseline;
+    bool host_blocks;
 };
-/* A config that has only layer `id` as it is in force in `full`. */
+/* A config that has only layer `id` as it is in force in `full` (any id
+ * >= LAYER_COUNT: every layer off). Run as an ordinary user, a layer other
+ * than namespaces keeps a bare user namespace, which rootless needs. */
 void lab_config_only_layer(const struct lab_config *full, enum layer_id id,
                            struct lab_config *out);
 int probes_blame(const struct lab_config *cfg, const int *sel, size_t nsel,
