@@ -83,6 +83,10 @@ bool seccomp_rule_applies(const struct sc_rule *r, uint64_t caps, uint32_t arch,
 
 uint32_t sc_action_scmp(enum sc_action a, unsigned int errno_ret)
 {
+    /* The kernel caps errno values at MAX_ERRNO; capping here changes
+     * nothing the process sees. */
+    if (errno_ret > SC_MAX_ERRNO)
+        errno_ret = SC_MAX_ERRNO;
     switch (a) {
     case SC_ACT_ALLOW: return SCMP_ACT_ALLOW;
     case SC_ACT_ERRNO: return SCMP_ACT_ERRNO(errno_ret);
@@ -203,12 +207,16 @@ int seccomp_profile_eval(const struct seccomp_profile *p, uint64_t caps,
     if (r && !out->unresolved) {
         out->action = r->action;
         out->errno_ret = r->has_errno ? r->errno_ret : EPERM;
+        if (out->errno_ret > SC_MAX_ERRNO)
+            out->errno_ret = SC_MAX_ERRNO;
         out->rule = r;
         out->conditional = !uncond && !args;
         return 0;
     }
     out->action = p->default_action;
     out->errno_ret = p->has_default_errno ? p->default_errno : EPERM;
+    if (out->errno_ret > SC_MAX_ERRNO)
+        out->errno_ret = SC_MAX_ERRNO;
     out->rule = same_as_default;
     if (out->unresolved && r) {
         /* what the profile meant; the compiled filter applies the default */
@@ -303,16 +311,53 @@ static int add_arches(scmp_filter_ctx ctx, const struct seccomp_profile *p,
     return 0;
 }
 
+/* libseccomp refuses errno values from 4095 up, which the kernel accepts
+ * (and caps at 4095): such rules are compiled with an unused errno as a
+ * marker, and the marker's return instructions are patched afterwards. */
+static uint32_t big_errno_marker(const struct seccomp_profile *p)
+{
+    bool big = p->has_default_errno && p->default_errno >= SC_MAX_ERRNO;
+    for (size_t i = 0; !big && i < p->nrules; i++)
+        big = p->rules[i].has_errno && p->rules[i].errno_ret >= SC_MAX_ERRNO;
+    if (!big)
+        return 0;
+    for (uint32_t m = SC_MAX_ERRNO - 1; m > 3000; m--) {
+        bool used = p->has_default_errno && p->default_errno == m;
+        for (size_t i = 0; !used && i < p->nrules; i++)
+            used = p->rules[i].has_errno && p->rules[i].errno_ret == m;
+        if (!used)
+            return m;
+    }
+    return 0;
+}
+
+static uint32_t compile_action(uint32_t act, uint32_t marker)
+{
+    if (marker && (act & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO &&
+        (act & SECCOMP_RET_DATA) >= SC_MAX_ERRNO)
+        return SCMP_ACT_ERRNO(marker);
+    return act;
+}
+
+static void patch_marker(struct sock_fprog *prog, uint32_t marker)
+{
+    for (unsigned i = 0; marker && i < prog->len; i++) {
+        struct sock_filter *f = &prog->filter[i];
+        if (f->code == (BPF_RET | BPF_K) && f->k == SCMP_ACT_ERRNO(marker))
+            f->k = SECCOMP_RET_ERRNO | SC_MAX_ERRNO;
+    }
+}
+
 static int add_rule(scmp_filter_ctx ctx, const struct seccomp_profile *p,
                     const struct sc_rule *r, size_t ri, const char *name, int nr,
-                    struct isolab_err *err)
+                    uint32_t marker, struct isolab_err *err)
 {
     struct scmp_arg_cmp conds[6 * 7];
     size_t n = r->nargs < 42 ? r->nargs : 42;
     for (size_t i = 0; i < n; i++)
         conds[i] = (struct scmp_arg_cmp){ r->args[i].index, (enum scmp_compare)r->args[i].op,
                                           r->args[i].value, r->args[i].value_two };
-    uint32_t act = rule_scmp(r);
+    uint32_t act = compile_action(rule_scmp(r), marker);
     int rc = 0;
     if (args_repeat_index(r)) {
         for (size_t i = 0; i < n && rc == 0; i++)
@@ -380,7 +425,9 @@ int seccomp_profile_compile(const struct seccomp_profile *p, uint64_t caps,
     if (nwarnings)
         *nwarnings = 0;
     uint32_t def = default_scmp(p);
-    __attribute__((cleanup(cleanup_scmp))) scmp_filter_ctx ctx = seccomp_init(def);
+    uint32_t marker = big_errno_marker(p);
+    __attribute__((cleanup(cleanup_scmp))) scmp_filter_ctx ctx =
+        seccomp_init(compile_action(def, marker));
     if (!ctx)
         return isolab_err_set(err, ENOMEM, "seccomp: %s: seccomp_init failed", p->path);
     /* The launcher sets no_new_privs itself when asked; loading without it
@@ -407,7 +454,7 @@ int seccomp_profile_compile(const struct seccomp_profile *p, uint64_t caps,
                 warn_unknown(&w, p, r, ri, r->names[k]);
                 continue;
             }
-            rc = add_rule(ctx, p, r, ri, r->names[k], nr, err);
+            rc = add_rule(ctx, p, r, ri, r->names[k], nr, marker, err);
             if (rc == 0 && r->action == SC_ACT_NOTIFY)
                 notify = true;
         }
@@ -417,6 +464,7 @@ int seccomp_profile_compile(const struct seccomp_profile *p, uint64_t caps,
         return -1;
     if (export_bpf(ctx, p, prog, err) < 0)
         return -1;
+    patch_marker(prog, marker);
     unsigned int fl = p->flags;
     if (notify && p->listener_path) {
         fl |= SECCOMP_FILTER_FLAG_NEW_LISTENER;

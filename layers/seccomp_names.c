@@ -282,9 +282,9 @@ static size_t edit_distance(const char *a, const char *b)
     size_t la = strlen(a), lb = strlen(b);
     if (la > 63 || lb > 63)
         return 64;
-    size_t prev[64], cur[64];
+    size_t pprev[64], prev[64], cur[64];
     for (size_t j = 0; j <= lb; j++)
-        prev[j] = j;
+        pprev[j] = prev[j] = j;
     for (size_t i = 1; i <= la; i++) {
         cur[0] = i;
         for (size_t j = 1; j <= lb; j++) {
@@ -295,8 +295,15 @@ static size_t edit_distance(const char *a, const char *b)
                 best = prev[j] + 1;
             if (cur[j - 1] + 1 < best)
                 best = cur[j - 1] + 1;
+            /* a swap of two neighbours counts as one edit ("LGO") */
+            if (i > 1 && j > 1 &&
+                tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 2]) &&
+                tolower((unsigned char)a[i - 2]) == tolower((unsigned char)b[j - 1]) &&
+                pprev[j - 2] + 1 < best)
+                best = pprev[j - 2] + 1;
             cur[j] = best;
         }
+        memcpy(pprev, prev, (lb + 1) * sizeof *prev);
         memcpy(prev, cur, (lb + 1) * sizeof *prev);
     }
     return prev[lb];

@@ -226,8 +226,10 @@ static int get_strings(struct pctx *c, json_t *v, const char *path, const char *
         return 0;
     char hint[400];
     if (!json_is_array(v)) {
+        const char *key = strrchr(path, '.') ? strrchr(path, '.') + 1 : path;
         if (json_is_string(v))
-            snprintf(hint, sizeof hint, "put it in a list: [\"%s\"]", json_string_value(v));
+            snprintf(hint, sizeof hint, "put it in a list: \"%s\": [\"%s\"]", key,
+                     json_string_value(v));
         else
             snprintf(hint, sizeof hint, "write a list of %s, e.g. %s", what, example);
         return type_err(c, path, v, "an array of strings", hint);
@@ -412,8 +414,7 @@ static int parse_action(struct pctx *c, json_t *v, const char *path, enum sc_act
     }
     const char *near = sc_suggest(s, sc_action_names, sc_action_count);
     if (near)
-        snprintf(hint, sizeof hint, "did you mean \"%s\"? To refuse a call use "
-                 "\"SCMP_ACT_ERRNO\" (\"errnoRet\" picks the errno)", near);
+        snprintf(hint, sizeof hint, "did you mean \"%s\"?", near);
     else
         snprintf(hint, sizeof hint, "to refuse a call use \"SCMP_ACT_ERRNO\" (\"errnoRet\" "
                  "picks the errno); to let it through, \"SCMP_ACT_ALLOW\"");
@@ -655,6 +656,9 @@ static int parse_rule(struct pctx *c, json_t *r, size_t idx, struct sc_rule *out
         if (out->action == SC_ACT_ERRNO || out->action == SC_ACT_TRACE) {
             out->has_errno = true;
             out->errno_ret = (unsigned int)x;
+            if (x > SC_MAX_ERRNO)
+                pwarn(c, kp, false, "errnoRet %llu is above %d: the kernel returns %d", x,
+                      SC_MAX_ERRNO, SC_MAX_ERRNO);
         } else {
             pwarn(c, kp, true, "errnoRet is ignored with %s (it applies to SCMP_ACT_ERRNO "
                   "and SCMP_ACT_TRACE)", sc_action_name(out->action));
@@ -753,6 +757,13 @@ static int syntax_error(struct pctx *c, const json_error_t *je)
 {
     const char *hint = "fix the JSON at that place (a missing comma, quote or bracket is "
                        "the usual cause); `jq . FILE` shows the same spot";
+    char comma[300];
+    const char *near = strstr(je->text, "expected near '");
+    if (near && (strstr(je->text, "'}' expected") || strstr(je->text, "']' expected"))) {
+        snprintf(comma, sizeof comma, "a comma is probably missing before %s; fix the JSON "
+                 "there (`jq . FILE` shows the same spot)", near + strlen("expected near "));
+        hint = comma;
+    }
     if (strstr(je->text, "too big integer"))
         hint = "numbers above 9223372036854775807 do not fit; write such an argument "
                "value as a negative number (its 64-bit two's complement), e.g. -1 for "
@@ -813,6 +824,9 @@ static int parse_root(struct pctx *c, json_t *root)
             return -1;
         p->has_default_errno = true;
         p->default_errno = (unsigned int)x;
+        if (x > SC_MAX_ERRNO)
+            pwarn(c, "defaultErrnoRet", false, "defaultErrnoRet %llu is above %d: the kernel "
+                  "returns %d", x, SC_MAX_ERRNO, SC_MAX_ERRNO);
         if (p->default_action != SC_ACT_ERRNO && p->default_action != SC_ACT_TRACE)
             pwarn(c, "defaultErrnoRet", true, "defaultErrnoRet is ignored with %s",
                   sc_action_name(p->default_action));

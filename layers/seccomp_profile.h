@@ -108,9 +108,12 @@ bool seccomp_rule_applies(const struct sc_rule *r, uint64_t caps, uint32_t arch,
                           unsigned long kver);
 
 /* The decision for one syscall, from the model alone. */
+#define SC_MAX_ERRNO 4095          /* the kernel caps SECCOMP_RET_ERRNO data here */
 struct sc_verdict {
     enum sc_action action;
-    unsigned int errno_ret;        /* for SC_ACT_ERRNO (default 1 = EPERM) */
+    unsigned int errno_ret;        /* for SC_ACT_ERRNO (default 1 = EPERM),
+                                      capped at SC_MAX_ERRNO as the kernel does
+                                      (the rule keeps the value as given) */
     const struct sc_rule *rule;    /* NULL = defaultAction */
     bool conditional;              /* the rule has argument conditions: the
                                       action applies only when they hold */
