@@ -202,25 +202,39 @@ static bool rule_names(const struct sc_rule *r, const char *name)
 void sc_decision_str(const struct seccomp_profile *p, uint64_t caps, uint32_t arch,
                      const char *name, char *buf, size_t n)
 {
+    /* As libseccomp builds the filter (and seccomp_profile_eval models it):
+     * rules with the default's action are left out, the first unconditional
+     * rule overrides the conditional ones, else the conditional ones are
+     * tried in order before the default. */
     unsigned long kver = kernel_version_code();
+    unsigned int deferr = sc_default_errno(p);
     size_t off = 0;
     char act[64], args[256];
     buf[0] = '\0';
+    for (size_t i = 0; i < p->nrules; i++) {
+        const struct sc_rule *r = &p->rules[i];
+        if (r->nargs || !rule_names(r, name) || !seccomp_rule_applies(r, caps, arch, kver))
+            continue;
+        if (r->action == p->default_action &&
+            (r->action != SC_ACT_ERRNO || sc_rule_errno(r) == deferr))
+            continue;
+        sc_action_str(r->action, sc_rule_errno(r), buf, n);
+        return;
+    }
     for (size_t i = 0; i < p->nrules && off < n; i++) {
         const struct sc_rule *r = &p->rules[i];
-        if (!rule_names(r, name) || !seccomp_rule_applies(r, caps, arch, kver))
+        if (!r->nargs || !rule_names(r, name) || !seccomp_rule_applies(r, caps, arch, kver))
+            continue;
+        if (r->action == p->default_action &&
+            (r->action != SC_ACT_ERRNO || sc_rule_errno(r) == deferr))
             continue;
         sc_action_str(r->action, sc_rule_errno(r), act, sizeof act);
-        if (r->nargs == 0) {
-            off += snprintf(buf + off, n - off, "%s%s", off ? "; otherwise " : "", act);
-            return;
-        }
         sc_args_str(r, args, sizeof args);
         off += snprintf(buf + off, n - off, "%s%s if %s", off ? "; " : "", act, args);
     }
     if (off >= n)
         return;
-    sc_action_str(p->default_action, sc_default_errno(p), act, sizeof act);
+    sc_action_str(p->default_action, deferr, act, sizeof act);
     snprintf(buf + off, n - off, "%s%s", off ? "; otherwise " : "", act);
 }
 
