@@ -92,6 +92,23 @@ void tui_layer_toggle(struct tui *t, int id)
     tui_config_changed(t);
 }
 
+/* The panel already names the layer: "caps 14 (docker)" -> "14 (docker)". */
+static void strip_layer_prefix(int id, char *desc)
+{
+    static const char *const alias[LAYER_COUNT] = { "seccomp", "lsm", "cgroups", "caps", "ns" };
+    const char *names[2] = { layer_name(id), alias[id] };
+    for (int k = 0; k < 2; k++) {
+        size_t l = strlen(names[k]);
+        if (!strncmp(desc, names[k], l) && (desc[l] == ' ' || desc[l] == ':')) {
+            size_t skip = l + 1;
+            while (desc[skip] == ' ')
+                skip++;
+            memmove(desc, desc + skip, strlen(desc + skip) + 1);
+            return;
+        }
+    }
+}
+
 void tui_draw_layers(struct tui *t, int y, int x, int h, int w, bool two_line)
 {
     struct lab_config eff;
@@ -119,6 +136,7 @@ void tui_draw_layers(struct tui *t, int y, int x, int h, int w, bool two_line)
             snprintf(desc, sizeof desc, "unavailable: %s", why);
         if (on && !desc[0])
             snprintf(desc, sizeof desc, "on");
+        strip_layer_prefix(id, desc);
         if (on && !avail && why[0]) {
             size_t l = strlen(desc);
             snprintf(desc + l, sizeof desc - l, " (%s)", why);

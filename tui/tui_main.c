@@ -8,15 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "tui.h"
 
-/* Provided by the cgroup and LSM layers; weak so that the TUI still builds
- * and falls back to reading /sys itself when they are not there. */
-const char *cgroup_mode_name(void) __attribute__((weak));
-const char *lsm_mechanism_name(void) __attribute__((weak));
+/* The LSM layer's list of active LSMs (lsm_int.h); weak so that the TUI
+ * falls back to reading /sys itself if it is not there. */
+const char *lsm_active_list(void) __attribute__((weak));
 
 #define MIN_ROWS 24
 #define MIN_COLS 80
@@ -64,9 +64,12 @@ static const char *cgroup_mode_fallback(void)
 
 void tui_status_line(char *buf, size_t n)
 {
-    char lsms[256];
-    read_first_line("/sys/kernel/security/lsm", lsms, sizeof lsms);
-    const char *cg = cgroup_mode_name ? cgroup_mode_name() : NULL;
+    char lsms[256] = "";
+    if (lsm_active_list)
+        snprintf(lsms, sizeof lsms, "%s", lsm_active_list());
+    if (!lsms[0] || !strcmp(lsms, "unknown"))
+        read_first_line("/sys/kernel/security/lsm", lsms, sizeof lsms);
+    const char *cg = cgroup_mode_name();
     char cgbuf[96];
     if (!cg || !*cg || !strcmp(cg, "none"))
         cg = cgroup_mode_fallback();
@@ -74,17 +77,18 @@ void tui_status_line(char *buf, size_t n)
         snprintf(cgbuf, sizeof cgbuf, "cgroup %s", cg);
         cg = cgbuf;
     }
-    const char *mech = lsm_mechanism_name ? lsm_mechanism_name() : NULL;
+    const char *mech = lsm_mechanism_name();
     bool aa = strstr(lsms, "apparmor") != NULL;
-    bool ll = strstr(lsms, "landlock") != NULL;
-    if (!mech || !*mech || !strcmp(mech, "none"))
-        mech = aa ? "AppArmor" : ll ? "Landlock" : "none";
-    char lsm_note[128] = "";
-    if (!aa && ll && !strcasecmp(mech, "landlock"))
-        snprintf(lsm_note, sizeof lsm_note, " (Landlock stands in for AppArmor)");
+    char mechs[96];
+    if (!strcasecmp(mech, "landlock") && !aa)
+        snprintf(mechs, sizeof mechs, "Landlock stands in for AppArmor");
+    else if (!strcasecmp(mech, "none"))
+        snprintf(mechs, sizeof mechs, "no LSM can enforce the policies");
+    else
+        snprintf(mechs, sizeof mechs, "LSM %s", mech);
     bool root = geteuid() == 0;
-    snprintf(buf, n, "%s | %s | LSM %s%s [%s]", root ? "root" : "rootless (user ns forced on)",
-             cg, mech, lsm_note, lsms[0] ? lsms : "?");
+    snprintf(buf, n, "%s | %s | %s | LSMs %s", root ? "root" : "rootless (user ns forced on)",
+             cg, mechs, lsms[0] ? lsms : "unknown");
 }
 
 /* ---- drawing ---------------------------------------------------------- */
@@ -99,11 +103,12 @@ static void draw_too_small(struct tui *t)
     refresh();
 }
 
+#define KEYS_NARROW "Spc toggle  Ent details  p presets  c syscalls  e edit  s shell  ? help  q quit"
+#define KEYS_WIDE "Space toggle  Enter details  Tab layers/probes  p presets  c syscalls  e $EDITOR  s shell  r re-run  ? help  q quit"
+
 static void draw_legend(struct tui *t, int y)
 {
-    static const char *const main_keys =
-        "Spc toggle Ent details p presets Tab probes c syscalls e edit s shell ? help q quit";
-    const char *k = main_keys;
+    const char *k = t->cols >= (int)strlen(KEYS_WIDE) ? KEYS_WIDE : KEYS_NARROW;
     switch (t->mode) {
     case MODE_HELP: k = "any key: back"; break;
     case MODE_DETAILS: k = "Up/Down move  Space/Enter change  Esc back  q quit from main"; break;

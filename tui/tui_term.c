@@ -4,6 +4,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,9 @@ int tui_term_init(struct tui *t)
     }
     if (tcgetattr(STDIN_FILENO, &saved_termios) == 0)
         have_termios = true;
+    /* ncursesw needs the character set (UTF-8 line drawing); only
+     * LC_CTYPE, so numbers keep their "." (cpus 0.5). */
+    setlocale(LC_CTYPE, "");
     if (!getenv("TERM") || !*getenv("TERM"))
         setenv("TERM", "vt100", 1);
     SCREEN *s = newterm(NULL, stdout, stdin);
