@@ -148,8 +148,33 @@ static size_t rule_scope(const struct lint_ctx *c, const struct sc_rule *r,
     return n;
 }
 
+/* Names that are one syscall spelled two ways: the kernel's ARM table
+ * calls sync_file_range2 arm_sync_file_range, and profiles list both. */
+static const char *const aliases[][2] = {
+    {"sync_file_range2", "arm_sync_file_range"},
+};
+
+static bool alias_in_rule(const struct sc_rule *r, const char *nm, const uint32_t *scope, size_t ns)
+{
+    for (size_t a = 0; a < sizeof aliases / sizeof aliases[0]; a++) {
+        const char *other = !strcmp(aliases[a][0], nm) ? aliases[a][1] :
+                            !strcmp(aliases[a][1], nm) ? aliases[a][0] : NULL;
+        if (!other)
+            continue;
+        for (size_t j = 0; j < r->nnames; j++)
+            if (!strcmp(r->names[j], other))
+                for (size_t k = 0; k < ns; k++)
+                    if (exists_on(scope[k], other))
+                        return true;
+    }
+    return false;
+}
+
 static void check_names(struct lint_ctx *c, const char *const *native, size_t nnative)
 {
+    char newer[512] = "";
+    size_t newer_off = 0;
+    int newer_line = 0, newer_col = 0;
     for (size_t i = 0; i < c->p->nrules; i++) {
         const struct sc_rule *r = &c->p->rules[i];
         uint32_t scope[32];
@@ -159,7 +184,7 @@ static void check_names(struct lint_ctx *c, const char *const *native, size_t nn
             bool ok = false;
             for (size_t k = 0; k < ns && !ok; k++)
                 ok = exists_on(scope[k], nm);
-            if (ok)
+            if (ok || alias_in_rule(r, nm, scope, ns))
                 continue;
             char sub[48], where[256] = "", there[256] = "";
             snprintf(sub, sizeof sub, "names[%zu]", j);
@@ -182,11 +207,15 @@ static void check_names(struct lint_ctx *c, const char *const *native, size_t nn
                 hint(f, "put it in a rule with \"includes\": {\"arches\": [...]} for those "
                      "architectures, or remove it (on %s it is skipped)", where);
             } else if (syscall_is_newer_than_libseccomp(nm)) {
-                f = add(c->rep, LINT_NOTE, "newer-syscall", line, col,
-                        "syscalls[%zu]: '%s' is newer than the libseccomp isolab uses; the "
-                        "compiled filter skips it and the kernel gives it the default action",
-                        i, nm);
-                hint(f, "nothing to fix in the profile; a newer libseccomp resolves it");
+                /* One note for all of them, at the first. */
+                if (!newer_off) {
+                    newer_line = line;
+                    newer_col = col;
+                }
+                if (newer_off < sizeof newer && !strstr(newer, nm))
+                    newer_off += snprintf(newer + newer_off, sizeof newer - newer_off, "%s%s",
+                                          newer_off ? ", " : "", nm);
+                continue;
             } else {
                 const char *sug = sc_suggest(nm, native, nnative);
                 f = add(c->rep, LINT_WARNING, "unknown-syscall", line, col,
@@ -200,6 +229,18 @@ static void check_names(struct lint_ctx *c, const char *const *native, size_t nn
             if (!f)
                 c->oom = 1;
         }
+    }
+    if (newer_off) {
+        struct lint_finding *f = add(c->rep, LINT_NOTE, "newer-syscall", newer_line, newer_col,
+            "%s %s newer than the libseccomp isolab uses (%u.%u.%u): the compiled filter "
+            "skips %s, so the kernel gives %s the default action",
+            newer, strchr(newer, ',') ? "are" : "is", seccomp_version()->major,
+            seccomp_version()->minor, seccomp_version()->micro,
+            strchr(newer, ',') ? "them" : "it", strchr(newer, ',') ? "them" : "it");
+        hint(f, "nothing to fix in the profile; a newer libseccomp resolves %s",
+             strchr(newer, ',') ? "them" : "it");
+        if (!f)
+            c->oom = 1;
     }
 }
 
@@ -426,7 +467,10 @@ static void check_families(struct lint_ctx *c)
         for (size_t k = 0; k < 6 && families[fi].members[k]; k++) {
             struct sc_verdict v;
             enum stance s = stance(c, families[fi].members[k], &v);
-            if (s == ST_DENIED) {
+            if (s == ST_DENIED && v.rule) {
+                /* Denied by a rule that names it: the author meant to stop
+                 * this operation. (Left to the default, it is just not on
+                 * an allowlist, which is no bypass.) */
                 if (!nd)
                     first_denied = v;
                 denied[nd++] = families[fi].members[k];
@@ -436,9 +480,6 @@ static void check_families(struct lint_ctx *c)
         }
         if (!nd || !na)
             continue;
-        /* A rule that names a syscall deliberately is what makes a bypass;
-         * an allowlist that simply never mentions the sibling is also
-         * reported, as that is the same hole. */
         char dl[160], al[160];
         list_join(dl, sizeof dl, denied, nd);
         list_join(al, sizeof al, allowed, na);

@@ -1,15 +1,414 @@
-/* isolab lint / diff / explain / syscalls (being written). */
+/* isolab lint / diff / explain / syscalls: the command-line side. The
+ * work is done in layers/ (lint.c, sc_diff.c, explain.c, the seccomp
+ * model); this file parses arguments and prints. */
+#include <errno.h>
+#include <jansson.h>
+#include <seccomp.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cmd_profiles.h"
+#include "explain.h"
+#include "isolab.h"
+#include "layer.h"
+#include "lint.h"
+#include "sc_diff.h"
+#include "seccomp_int.h"
+#include "seccomp_profile.h"
 
-static int not_yet(const char *what)
+/* A profile argument: a path, or a name in profiles/seccomp/ with or
+ * without ".json" ("docker-default"). */
+static void resolve_profile(const char *arg, char *out, size_t n)
 {
-    fprintf(stderr, "isolab %s: not implemented yet\n", what);
-    return 2;
+    snprintf(out, n, "%s", arg);
+    if (access(arg, F_OK) == 0 || strchr(arg, '/'))
+        return;
+    char rel[512];
+    snprintf(rel, sizeof rel, "profiles/seccomp/%s", arg);
+    isolab_data_path(rel, out, n);
+    if (access(out, F_OK) == 0)
+        return;
+    snprintf(rel, sizeof rel, "profiles/seccomp/%s.json", arg);
+    isolab_data_path(rel, out, n);
+    if (access(out, F_OK) != 0)
+        snprintf(out, n, "%s", arg);
 }
 
-int cmd_lint(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
-int cmd_diff(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
-int cmd_explain(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
-int cmd_syscalls(int argc, char **argv) { (void)argc; return not_yet(argv[0]); }
+static int parse_arch(const char *s, uint32_t *arch)
+{
+    uint32_t a = sc_arch_from_name(s);
+    if (!a && !strcmp(s, "x86_64"))
+        a = SCMP_ARCH_X86_64;
+    if (!a && !strcmp(s, "aarch64"))
+        a = SCMP_ARCH_AARCH64;
+    if (!a) {
+        fprintf(stderr, "isolab: --arch: '%s' is not an architecture\n"
+                "  hint: use x86_64, x86, x32, aarch64, arm (or Docker's amd64, arm64)\n", s);
+        return -1;
+    }
+    *arch = a;
+    return 0;
+}
+
+static void caps_label(uint64_t caps, char *buf, size_t n)
+{
+    if (caps == caps_docker_default())
+        snprintf(buf, n, "Docker's default 14");
+    else if (caps == caps_all_known())
+        snprintf(buf, n, "all");
+    else if (!caps)
+        snprintf(buf, n, "none");
+    else {
+        size_t off = 0;
+        buf[0] = '\0';
+        for (int c = 0; c < 64 && off < n; c++)
+            if (caps & (1ull << c))
+                off += snprintf(buf + off, n - off, "%s%s", off ? "," : "", isolab_cap_name(c) + 4);
+    }
+}
+
+/* ---- lint ----------------------------------------------------------------- */
+
+static json_t *lint_json(const struct lint_report *rep, int rc)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < rep->n; i++) {
+        const struct lint_finding *f = &rep->findings[i];
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:i, s:i, s:s, s:s}",
+            "severity", lint_severity_name(f->severity), "code", f->code, "line", f->line,
+            "column", f->column, "message", f->message, "hint", f->hint));
+    }
+    return json_pack("{s:s, s:o, s:I, s:I, s:I, s:i}", "file", rep->path, "findings", arr,
+                     "errors", (json_int_t)rep->nerrors, "warnings", (json_int_t)rep->nwarnings,
+                     "notes", (json_int_t)rep->nnotes, "status", rc);
+}
+
+static void lint_print(const struct lint_report *rep)
+{
+    for (size_t i = 0; i < rep->n; i++) {
+        const struct lint_finding *f = &rep->findings[i];
+        if (f->line)
+            printf("%s:%d:%d: %s: %s [%s]\n", rep->path, f->line, f->column,
+                   lint_severity_name(f->severity), f->message, f->code);
+        else
+            printf("%s: %s: %s [%s]\n", rep->path, lint_severity_name(f->severity),
+                   f->message, f->code);
+        if (f->hint[0])
+            printf("  hint: %s\n", f->hint);
+    }
+    char cl[256];
+    caps_label(rep->caps, cl, sizeof cl);
+    printf("%s: %zu error%s, %zu warning%s, %zu note%s (verdicts checked on %s with "
+           "capabilities: %s)\n", rep->path, rep->nerrors, rep->nerrors == 1 ? "" : "s",
+           rep->nwarnings, rep->nwarnings == 1 ? "" : "s", rep->nnotes,
+           rep->nnotes == 1 ? "" : "s", sc_arch_label(rep->arch), cl);
+}
+
+int cmd_lint(int argc, char **argv)
+{
+    struct lint_options o;
+    lint_options_init(&o);
+    bool json = false;
+    const char *files[64];
+    size_t nfiles = 0;
+    for (int i = 1; i < argc; i++) {
+        struct isolab_err err;
+        if (!strcmp(argv[i], "--json")) {
+            json = true;
+        } else if (!strcmp(argv[i], "--caps") && i + 1 < argc) {
+            if (sc_caps_parse(argv[++i], &o.caps, &err) < 0) {
+                isolab_err_print(&err);
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "--arch") && i + 1 < argc) {
+            if (parse_arch(argv[++i], &o.arch) < 0)
+                return 2;
+        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            printf("usage: isolab lint PROFILE... [--json] [--caps CAPS] [--arch ARCH]\n"
+                   "Exit status: 0 clean (notes allowed), 1 warnings, 2 errors.\n"
+                   "CAPS: docker (default), all, none, or a list such as docker,+SYS_ADMIN\n");
+            return 0;
+        } else if (argv[i][0] == '-' || nfiles == 64) {
+            fprintf(stderr, "isolab lint: unknown option '%s'\n"
+                    "  hint: isolab lint PROFILE... [--json] [--caps CAPS] [--arch ARCH]\n", argv[i]);
+            return 2;
+        } else {
+            files[nfiles++] = argv[i];
+        }
+    }
+    if (!nfiles) {
+        fprintf(stderr, "isolab lint: which profile?\n"
+                "  hint: isolab lint profiles/seccomp/no-chmod.json (or a name: isolab lint no-chmod)\n");
+        return 2;
+    }
+    int worst = 0;
+    json_t *all = json ? json_array() : NULL;
+    for (size_t i = 0; i < nfiles; i++) {
+        char path[ISOLAB_PATH_MAX];
+        struct lint_report rep;
+        resolve_profile(files[i], path, sizeof path);
+        int rc = lint_file(path, &o, &rep);
+        if (rc < 0) {
+            fprintf(stderr, "isolab lint: out of memory\n");
+            lint_report_free(&rep);
+            return 2;
+        }
+        if (json)
+            json_array_append_new(all, lint_json(&rep, rc));
+        else
+            lint_print(&rep);
+        if (rc > worst)
+            worst = rc;
+        lint_report_free(&rep);
+    }
+    if (json) {
+        json_t *top = nfiles == 1 ? json_incref(json_array_get(all, 0)) : json_incref(all);
+        char *s = json_dumps(top, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        if (s)
+            puts(s);
+        free(s);
+        json_decref(top);
+        json_decref(all);
+    }
+    return worst;
+}
+
+/* ---- diff ------------------------------------------------------------------- */
+
+int cmd_diff(int argc, char **argv)
+{
+    uint64_t caps = caps_docker_default();
+    uint32_t arch = sc_native_arch();
+    bool json = false;
+    const char *files[2];
+    size_t nfiles = 0;
+    struct isolab_err err;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json")) {
+            json = true;
+        } else if (!strcmp(argv[i], "--caps") && i + 1 < argc) {
+            if (sc_caps_parse(argv[++i], &caps, &err) < 0) {
+                isolab_err_print(&err);
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "--arch") && i + 1 < argc) {
+            if (parse_arch(argv[++i], &arch) < 0)
+                return 2;
+        } else if (argv[i][0] == '-' || nfiles == 2) {
+            fprintf(stderr, "isolab diff: unexpected '%s'\n"
+                    "  hint: isolab diff A B [--caps CAP,CAP|docker|all|none] [--arch ARCH] [--json]\n",
+                    argv[i]);
+            return 2;
+        } else {
+            files[nfiles++] = argv[i];
+        }
+    }
+    if (nfiles != 2) {
+        fprintf(stderr, "isolab diff: needs two profiles\n"
+                "  hint: isolab diff docker-default podman-default --caps docker\n");
+        return 2;
+    }
+    char pa[ISOLAB_PATH_MAX], pb[ISOLAB_PATH_MAX];
+    resolve_profile(files[0], pa, sizeof pa);
+    resolve_profile(files[1], pb, sizeof pb);
+    struct seccomp_profile *a = NULL, *b = NULL;
+    if (seccomp_profile_load(pa, &a, &err) < 0 || seccomp_profile_load(pb, &b, &err) < 0) {
+        isolab_err_print(&err);
+        seccomp_profile_free(a);
+        return 2;
+    }
+    struct sc_diff_entry *d = NULL;
+    size_t n = 0;
+    int rc = sc_diff_profiles(a, b, caps, arch, &d, &n);
+    seccomp_profile_free(a);
+    seccomp_profile_free(b);
+    if (rc < 0) {
+        fprintf(stderr, "isolab diff: out of memory\n");
+        return 2;
+    }
+    char cl[512];
+    caps_label(caps, cl, sizeof cl);
+    if (json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "syscall", d[i].name,
+                                                 "a", d[i].a, "b", d[i].b));
+        json_t *top = json_pack("{s:s, s:s, s:s, s:s, s:o}", "a", pa, "b", pb, "arch",
+                                sc_arch_label(arch), "capabilities", cl, "differences", arr);
+        char *s = json_dumps(top, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        if (s)
+            puts(s);
+        free(s);
+        json_decref(top);
+    } else {
+        printf("--- %s\n+++ %s\n(capabilities: %s; %s)\n", pa, pb, cl, sc_arch_label(arch));
+        for (size_t i = 0; i < n; i++)
+            printf("%-22s - %s\n%-22s + %s\n", d[i].name, d[i].a, "", d[i].b);
+        printf("%zu syscall%s decided differently\n", n, n == 1 ? "" : "s");
+    }
+    sc_diff_free(d, n);
+    return n ? 1 : 0;
+}
+
+/* ---- explain ------------------------------------------------------------------ */
+
+int cmd_explain(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        fprintf(argc < 2 ? stderr : stdout,
+                "usage: isolab explain NAME...\n"
+                "  NAME is a syscall (unshare) or a capability (CAP_SYS_ADMIN)\n");
+        return argc < 2 ? 2 : 0;
+    }
+    int rc = 0;
+    for (int i = 1; i < argc; i++) {
+        struct isolab_err err;
+        isolab_err_clear(&err);
+        if (i > 1)
+            printf("\n");
+        if (explain(stdout, argv[i], &err) < 0) {
+            isolab_err_print(&err);
+            rc = 1;
+        }
+    }
+    return rc;
+}
+
+/* ---- syscalls ----------------------------------------------------------------- */
+
+static uint64_t seccomp_caps_for(const struct lab_config *cfg)
+{
+    if (cfg->seccomp_caps_fixed)
+        return cfg->seccomp_caps;
+    if (cfg->privileged || !cfg->layer_on[LAYER_CAPS])
+        return caps_all_known();
+    return cfg->caps;
+}
+
+int cmd_syscalls(int argc, char **argv)
+{
+    struct lab_config cfg;
+    struct isolab_err err;
+    bool json = false;
+    lab_config_init_docker(&cfg);
+    for (int i = 1; i < argc;) {
+        if (!strcmp(argv[i], "--json")) {
+            json = true;
+            i++;
+            continue;
+        }
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            printf("usage: isolab syscalls [layer flags] [--json]\n%s", lab_config_flags_help());
+            return 0;
+        }
+        int r = lab_config_parse_flag(&cfg, argc, argv, &i, &err);
+        if (r < 0) {
+            isolab_err_print(&err);
+            return 2;
+        }
+        if (r == 0) {
+            fprintf(stderr, "isolab syscalls: unknown option '%s'\n"
+                    "  hint: isolab syscalls --preset docker [--cap-add SYS_ADMIN] [--json]\n",
+                    argv[i]);
+            return 2;
+        }
+    }
+    uint32_t arch = sc_native_arch();
+    uint64_t caps = seccomp_caps_for(&cfg);
+    bool on = layer_in_force(&cfg, LAYER_SECCOMP);
+    struct seccomp_profile *p = NULL;
+    char path[ISOLAB_PATH_MAX] = "";
+    if (on && (seccomp_profile_path(&cfg, path, sizeof path, &err) < 0 ||
+               seccomp_profile_load(path, &p, &err) < 0)) {
+        isolab_err_print(&err);
+        return 2;
+    }
+    struct sc_sysent *sys = NULL;
+    size_t nsys = 0;
+    if (sc_arch_syscalls(arch, &sys, &nsys) < 0) {
+        seccomp_profile_free(p);
+        fprintf(stderr, "isolab syscalls: out of memory\n");
+        return 2;
+    }
+    char cl[512];
+    caps_label(caps, cl, sizeof cl);
+    json_t *arr = json ? json_array() : NULL;
+    if (!json) {
+        if (on)
+            printf("# seccomp profile %s, capabilities: %s, %s; verdicts from the model, "
+                   "no syscall was run\n", path, cl, sc_arch_label(arch));
+        else
+            printf("# seccomp is off%s: every syscall passes seccomp (the other layers "
+                   "still apply), %s\n", cfg.privileged ? " (--privileged)" : "",
+                   sc_arch_label(arch));
+        printf("%-24s %5s  %-13s %-8s %s\n", "SYSCALL", "NR", "ACTION", "ERRNO", "RULE");
+    }
+    size_t counts[2] = {0, 0};
+    for (size_t i = 0; i < nsys; i++) {
+        struct sc_verdict v = {.action = SC_ACT_ALLOW};
+        char act[32] = "ALLOW", eno[16] = "-", rule[512] = "seccomp off";
+        const char *an = "SCMP_ACT_ALLOW";
+        if (on) {
+            if (seccomp_profile_eval(p, caps, arch, sys[i].name, NULL, &v) < 0)
+                continue;
+            an = sc_action_name(v.action);
+            snprintf(act, sizeof act, "%s%s", an + (strncmp(an, "SCMP_ACT_", 9) ? 0 : 9),
+                     v.conditional ? "*" : "");
+            if (v.action == SC_ACT_ERRNO || v.action == SC_ACT_TRACE) {
+                const char *en = sc_errno_name((int)v.errno_ret);
+                snprintf(eno, sizeof eno, "%s", en ? en : "?");
+                if (!en)
+                    snprintf(eno, sizeof eno, "%u", v.errno_ret);
+            }
+            if (v.rule) {
+                char f[256];
+                sc_filter_str(v.rule, f, sizeof f);
+                snprintf(rule, sizeof rule, "syscalls[%zu] line %d%s%s%s",
+                         (size_t)(v.rule - p->rules), v.rule->line, *f ? " (" : "", f, *f ? ")" : "");
+            } else {
+                snprintf(rule, sizeof rule, "defaultAction");
+            }
+            if (v.conditional) {
+                char d[384];
+                sc_decision_str(p, caps, arch, sys[i].name, d, sizeof d);
+                size_t l = strlen(rule);
+                snprintf(rule + l, sizeof rule - l, ": %s", d);
+            }
+        }
+        counts[v.action == SC_ACT_ALLOW && !v.conditional ? 0 : 1]++;
+        if (json) {
+            json_t *o = json_pack("{s:s, s:i, s:s, s:b, s:s}", "syscall", sys[i].name, "nr",
+                                  sys[i].nr, "action", an, "conditional", v.conditional,
+                                  "rule", rule);
+            if (on && (v.action == SC_ACT_ERRNO || v.action == SC_ACT_TRACE)) {
+                json_object_set_new(o, "errno", json_integer(v.errno_ret));
+                json_object_set_new(o, "errno_name", json_string(eno));
+            } else {
+                json_object_set_new(o, "errno", json_null());
+            }
+            json_object_set_new(o, "rule_index", on && v.rule ?
+                                json_integer((json_int_t)(v.rule - p->rules)) : json_null());
+            json_array_append_new(arr, o);
+        } else {
+            printf("%-24s %5d  %-13s %-8s %s\n", sys[i].name, sys[i].nr, act, eno, rule);
+        }
+    }
+    if (json) {
+        json_t *top = json_pack("{s:s?, s:s, s:s, s:b, s:o}", "profile", on ? path : NULL,
+                                "arch", sc_arch_label(arch), "capabilities", cl,
+                                "seccomp", on, "syscalls", arr);
+        char *s = json_dumps(top, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        if (s)
+            puts(s);
+        free(s);
+        json_decref(top);
+    } else {
+        printf("# %zu syscalls: %zu allowed, %zu not allowed or only with some arguments (*)\n",
+               counts[0] + counts[1], counts[0], counts[1]);
+    }
+    sc_syscalls_free(sys, nsys);
+    seccomp_profile_free(p);
+    return 0;
+}
