@@ -226,8 +226,8 @@ int explain_cap(FILE *out, int cap, struct isolab_err *err)
         seccomp_profile_free(p);
         return isolab_err_set(err, ENOMEM, "explain: out of memory");
     }
-    fprintf(out, "\nDocker's default profile with and without %s (the other 13/14 default "
-            "capabilities held, on %s):\n", isolab_cap_name(cap), sc_arch_label(arch));
+    fprintf(out, "\nDocker's default profile with and without %s (Docker's default "
+            "capabilities otherwise, on %s):\n", isolab_cap_name(cap), sc_arch_label(arch));
     size_t changed = 0;
     for (size_t i = 0; i < nsys; i++) {
         char a[384], b[384];
