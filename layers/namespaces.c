@@ -238,11 +238,21 @@ static int setup_root(const struct lab_config *cfg, struct sandbox_ctx *ctx,
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         return fail(err, "make private", "/");
     if (cfg->rootfs[0]) {
-        if (mount("isolab", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755") < 0)
-            return fail(err, "mount tmpfs on", STAGE);
-        if (mkdir(NEWROOT, 0755) < 0)
-            return fail(err, "mkdir", NEWROOT);
-        if (mount(cfg->rootfs, NEWROOT, NULL, MS_BIND | MS_REC, NULL) < 0)
+        /* Hold the directory before the staging tmpfs may cover it (a
+         * --rootfs under /tmp). */
+        int fd = open(cfg->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            return fail(err, "open --rootfs", cfg->rootfs);
+        char src[64];
+        snprintf(src, sizeof src, "/proc/self/fd/%d", fd);
+        if (mount("isolab", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755") < 0 ||
+            mkdir(NEWROOT, 0755) < 0) {
+            close(fd);
+            return fail(err, "prepare", NEWROOT);
+        }
+        int rc = mount(src, NEWROOT, NULL, MS_BIND | MS_REC, NULL);
+        close(fd);
+        if (rc < 0)
             return fail(err, "bind --rootfs", cfg->rootfs);
     } else if (build_overlay_root(err) < 0) {
         return -1;
