@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Nothing left behind: 20 times, start `isolab run -- sleep ...` and SIGKILL
+# isolab while the sandbox runs. Then count, and assert 0 of each:
+#   - processes of those sandboxes (matched by a marker unique to this run in
+#     their argv: only processes this script started);
+#   - cgroups of the killed isolabs once the next isolab has started (it
+#     removes them: their owner's pid is in their name);
+#   - sandbox mounts visible in /proc/self/mountinfo.
+source "$(dirname "$0")/../lib.sh"
+if ! need_root; then
+    skip leaks "these tests start sandboxes (namespaces, cgroups) as root"
+    exit 0
+fi
+[ -x "$ISOLAB" ] || { fail "leaks: $ISOLAB is not built"; exit 1; }
+
+RUNS=${LEAK_RUNS:-20}
+# "sleep 30.<digits>" is a valid duration that no other process has.
+mark="30.0$$$RANDOM$RANDOM"
+mounts_before=$(mktemp); mounts_after=$(mktemp)
+trap 'rm -f "$mounts_before" "$mounts_after"' EXIT
+# Mount point and source of every mount (ids change, these do not).
+mounts() { awk '{ for (i = 7; $i != "-"; i++); print $5, $(i + 1), $(i + 2) }' /proc/self/mountinfo | sort; }
+mounts > "$mounts_before"
+
+# pids of processes whose argv holds the marker. The pattern is written so
+# that it does not match grep's own argv.
+mark_re=${mark/./[.]}
+marked() {
+    grep -lsa -- "$mark_re" /proc/[0-9]*/cmdline 2>/dev/null | sed 's|^/proc/\([0-9]*\)/cmdline$|\1|'
+}
+# wait (bounded) until CMD prints nothing / something
+wait_until_none() { local i; for i in $(seq 100); do [ -z "$("$@")" ] && return 0; sleep 0.1; done; return 1; }
+sleeping() { local p; for p in $(marked); do [ "$(cat /proc/$p/comm 2>/dev/null)" = sleep ] && echo "$p"; done; }
+
+killed=()
+started=0
+for i in $(seq "$RUNS"); do
+    "$ISOLAB" run -- sleep "$mark" </dev/null >/dev/null 2>&1 &
+    pid=$!
+    # mid-session: the sandbox's command is running
+    for _ in $(seq 100); do [ -n "$(sleeping)" ] && break; sleep 0.1; done
+    [ -n "$(sleeping)" ] && started=$((started + 1))
+    kill -KILL "$pid"
+    wait "$pid" 2>/dev/null
+    killed+=("$pid")
+done
+check "leaks: all $RUNS sandboxes were running when isolab was SIGKILLed ($started)" [ "$started" -eq "$RUNS" ]
+
+wait_until_none marked
+left=$(marked)
+n=$(printf '%s' "$left" | grep -c .)
+check "leaks: 0 sandbox processes left after $RUNS SIGKILLed isolabs ($n)" [ "$n" -eq 0 ]
+if [ "$n" -ne 0 ]; then
+    for p in $left; do echo "#   left: $p $(tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null)"; done
+    kill -KILL $left 2>/dev/null   # ours: they carry this run's marker
+fi
+
+# cgroup dirs named after one of the killed isolabs ("sb<seq>-<pid>.<start>")
+stale_cgroups() {
+    local d pid
+    for d in /sys/fs/cgroup/isolab /sys/fs/cgroup/*/isolab; do
+        [ -d "$d" ] || continue
+        for pid in "${killed[@]}"; do
+            find "$d" -maxdepth 1 -type d -name "sb*-$pid.*"
+        done
+    done
+}
+before_next=$(stale_cgroups | grep -c .)
+echo "# cgroups the killed isolabs left behind, before the next start: $before_next"
+out=$("$ISOLAB" run -- true 2>&1); rc=$?
+check "leaks: the next isolab starts and runs (status $rc)" [ "$rc" -eq 0 ]
+[ "$rc" -ne 0 ] && printf '%s\n' "$out" | sed 's/^/#   /'
+after=$(stale_cgroups)
+n=$(printf '%s' "$after" | grep -c .)
+check "leaks: 0 cgroups of killed isolabs after the next start ($n)" [ "$n" -eq 0 ]
+[ "$n" -ne 0 ] && printf '%s\n' "$after" | head -5 | sed 's/^/#   left: /'
+
+mounts > "$mounts_after"
+new=$(comm -13 "$mounts_before" "$mounts_after")
+n=$(printf '%s' "$new" | grep -c .)
+check "leaks: 0 sandbox mounts in /proc/self/mountinfo ($n)" [ "$n" -eq 0 ]
+[ "$n" -ne 0 ] && printf '%s\n' "$new" | head -5 | sed 's/^/#   new: /'
+exit 0
