@@ -230,25 +230,53 @@ static double ts_sec(const struct timespec *t)
     return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
 }
 
-/* Spin for 0.3 s of wall time and see how much of it was CPU time. A CPU
- * limit (cgroups cpu.max / cfs quota) shows as a share well below one
- * core. A busy machine lowers it too, so this verdict is a measurement. */
+/* Idle time of all CPUs together, in seconds, from /proc/stat (the whole
+ * machine's, not namespaced); -1 if unknown. */
+static double machine_idle_s(void)
+{
+    FILE *f = fopen("/proc/stat", "re");
+    if (!f)
+        return -1;
+    unsigned long long user, nice, sys, idle, iowait;
+    int n = fscanf(f, "cpu %llu %llu %llu %llu %llu", &user, &nice, &sys, &idle, &iowait);
+    fclose(f);
+    long hz = sysconf(_SC_CLK_TCK);
+    return n == 5 && hz > 0 ? (double)(idle + iowait) / (double)hz : -1;
+}
+
+/* Spin for 0.3 s of wall time and see how much of it was CPU time. A share
+ * well below one core has two causes: a CPU limit (CFS bandwidth: the
+ * cgroup runs its quota, then waits out the rest of each 100 ms period) or
+ * a busy machine. Only the limit leaves long stalls, or CPUs idle while we
+ * waited; a busy machine without either cannot be told apart: ERROR. */
 PROBE_FN(probe_cpu_share)
 {
-    struct timespec w0, w1, c0, c1;
+    struct timespec w0, w1, c0, c1, prev;
+    double idle0 = machine_idle_s();
     clock_gettime(CLOCK_MONOTONIC, &w0);
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
-    volatile unsigned long x = 0;
+    prev = w0;
+    double maxgap = 0;
     do {
-        for (int i = 0; i < 100000; i++)
-            x += (unsigned long)i;
         clock_gettime(CLOCK_MONOTONIC, &w1);
+        double g = ts_sec(&w1) - ts_sec(&prev);
+        if (g > maxgap)
+            maxgap = g;
+        prev = w1;
     } while (ts_sec(&w1) - ts_sec(&w0) < 0.3);
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    double idle1 = machine_idle_s();
     double wall = ts_sec(&w1) - ts_sec(&w0), cpu = ts_sec(&c1) - ts_sec(&c0);
+    double waited = wall - cpu;
+    double idle = idle0 >= 0 && idle1 >= 0 ? idle1 - idle0 : -1;
     int pct = (int)(100.0 * cpu / wall + 0.5);
-    if (pct < 70)
-        probe_block(r, 0, "held to %d%% of a core over %.1f s", pct, wall);
-    else
+    if (pct >= 70) {
         probe_allow(r, "got %d%% of a core over %.1f s", pct, wall);
+        return;
+    }
+    if (maxgap >= 0.045 || (idle >= 0 && idle >= 0.5 * waited))
+        probe_block(r, 0, "held to %d%% of a core over %.1f s (stalls of %.0f ms%s)", pct, wall,
+                    maxgap * 1000, idle >= 0.5 * waited ? ", with CPUs idle" : "");
+    else
+        probe_fail(r, 0, "cannot tell: got %d%% of a core, but the machine is busy", pct);
 }
