@@ -337,16 +337,26 @@ static int seccomp_attach(const struct lab_config *cfg, struct sandbox_ctx *ctx,
 
 /* runc's protocol: one message with the state (specs.ContainerProcessState)
  * and the notify fd as SCM_RIGHTS. */
-static int send_listener_fd(const struct lab_config *cfg, struct sandbox_ctx *ctx, int nfd,
-                            struct isolab_err *err)
+static pid_t read_host_pid(struct sandbox_ctx *ctx)
 {
     pid_t pid = 0;
+    if (ctx->seccomp_pid_pipe[1] >= 0) {
+        /* the parent's copy is the one that writes */
+        close(ctx->seccomp_pid_pipe[1]);
+        ctx->seccomp_pid_pipe[1] = -1;
+    }
     if (ctx->seccomp_pid_pipe[0] >= 0) {
         if (read(ctx->seccomp_pid_pipe[0], &pid, sizeof pid) != (ssize_t)sizeof pid)
             pid = 0;
         close(ctx->seccomp_pid_pipe[0]);
         ctx->seccomp_pid_pipe[0] = -1;
     }
+    return pid;
+}
+
+static int send_listener_fd(struct sandbox_ctx *ctx, int nfd, pid_t pid,
+                            struct isolab_err *err)
+{
     const char *meta = ctx->seccomp_listener + strlen(ctx->seccomp_listener) + 1;
     char state[ISOLAB_PATH_MAX + 512];
     int len = snprintf(state, sizeof state,
@@ -387,6 +397,10 @@ static int seccomp_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
     enum child_step mine = cfg->no_new_privs ? STEP_SECCOMP_LATE : STEP_SECCOMP_EARLY;
     if (step != mine || ctx->seccomp_prog.len == 0)
         return 0;
+    /* before the filter, which might not allow read */
+    pid_t host_pid = 0;
+    if (ctx->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)
+        host_pid = read_host_pid(ctx);
     long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, ctx->seccomp_flags,
                       &ctx->seccomp_prog);
     if (fd < 0) {
@@ -402,7 +416,7 @@ static int seccomp_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
     }
     if (!(ctx->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER))
         return 0;
-    int rc = send_listener_fd(cfg, ctx, (int)fd, err);
+    int rc = send_listener_fd(ctx, (int)fd, host_pid, err);
     close((int)fd);
     return rc;
 }
