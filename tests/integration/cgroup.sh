@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The cgroup layer through the command line (Docker's flags --pids-limit,
+# --memory, --cpus): the limits as the probes inside the sandbox meet them,
+# the sandbox's own cgroup under isolab/, and the mode this machine has.
+source "$(dirname "$0")/../lib.sh"
+if ! need_root; then
+    skip cgroup "these tests create cgroups as root"
+    exit 0
+fi
+command -v jq >/dev/null || { skip cgroup "jq is not installed"; exit 0; }
+probe() {
+    local id=$1; shift
+    "$ISOLAB" probe --json "$@" --only "$id" 2>&1 | jq -c ".probes[] | select(.id == \"$id\")" 2>/dev/null
+}
+field() { printf '%s' "$1" | jq -r "$2" 2>/dev/null; }
+
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then mode="v2"
+elif [ -d /sys/fs/cgroup/unified ] && [ -f /sys/fs/cgroup/pids/cgroup.procs ]; then mode="v1 hybrid"
+elif [ -f /sys/fs/cgroup/pids/cgroup.procs ]; then mode="v1 legacy"
+else skip cgroup "no cgroup hierarchy with a pids controller is mounted"; exit 0; fi
+
+desc=$("$ISOLAB" probe --json --pids-limit 64 --memory 256m --cpus 0.5 --only chmod 2>/dev/null |
+       jq -r '.layers.cgroups.describe')
+check "cgroup: isolab shows the mode and the limits ($desc)" \
+    [ "$desc" = "cgroups pids=64 mem=256M cpus=0.5 ($mode)" ]
+
+p=$(probe fork-200 --pids-limit 10)
+echo "# --pids-limit 10: $p"
+n=$(field "$p" .detail | sed -n 's/^started \([0-9]*\) of 200.*/\1/p')
+check "cgroup: --pids-limit 10 stops the fork bomb with EAGAIN" \
+    [ "$(field "$p" .verdict)/$(field "$p" .errno)" = blocked/EAGAIN ]
+check "cgroup: --pids-limit 10: fewer than 10 started (${n:-?})" [ "${n:-99}" -lt 10 ]
+p=$(probe fork-200)
+check "cgroup: without a limit all 200 start ($(field "$p" .detail))" \
+    [ "$(field "$p" .detail)" = "started 200 of 200 processes" ]
+
+p=$(probe memory-256m --memory 64m)
+echo "# --memory 64m: $p"
+if [ "$(field "$p" .verdict)" = skipped ]; then
+    skip "cgroup: --memory 64m OOM-kills the memory hog" "$(field "$p" .detail)"
+    skip "cgroup: --memory 512m lets the memory hog finish" "$(field "$p" .detail)"
+else
+    check "cgroup: --memory 64m OOM-kills the memory hog" \
+        [ "$(field "$p" .verdict)/$(field "$p" .signal)" = blocked/SIGKILL ]
+    p=$(probe memory-256m --memory 512m)
+    check "cgroup: --memory 512m lets the memory hog finish ($(field "$p" .detail))" \
+        [ "$(field "$p" .verdict)" = allowed ]
+fi
+
+out=$("$ISOLAB" run --no-ns cgroup --pids-limit 10 -- cat /proc/self/cgroup 2>&1)
+printf '%s\n' "$out" | sed 's/^/# /'
+expect_contains "cgroup: the sandbox runs in its own cgroup under isolab/" "$out" "/isolab/sb"
+name=$(printf '%s\n' "$out" | grep -o 'isolab/sb[0-9]*-[0-9]*\.[0-9]*' | head -1)
+left=$(for d in /sys/fs/cgroup/isolab /sys/fs/cgroup/*/isolab; do
+           [ -n "$name" ] && [ -d "$d/${name#isolab/}" ] && echo "$d"; done)
+check "cgroup: isolab removed the sandbox's cgroup ${name:-?} when it ended" \
+    [ -n "$name" -a -z "$left" ]
+exit 0
