@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# Profiles, presets and the commands about them, through the real binary:
+# `isolab syscalls` lists what the issue says Docker's profile does; lint,
+# diff and explain give their exit statuses and findings; and each preset,
+# run through `isolab probe`, gets the verdicts from the kernel that the
+# runtime it names would give.
+source "$(dirname "$0")/../lib.sh"
+PEERS=${ISOLAB_PEERS:-$ROOT/../shared/peers}
+MOBY=$PEERS/moby-profiles/seccomp/default.json
+P=$ROOT/profiles/seccomp
+cd "$ROOT" || exit 1
+
+# ---- isolab syscalls ---------------------------------------------------------
+# "NAME NR ACTION ERRNO" of one syscall from the table.
+row() { printf '%s\n' "$1" | awk -v n="$2" '$1 == n { print $3, $4 }'; }
+
+table=$("$ISOLAB" syscalls --preset docker 2>&1)
+check "syscalls --preset docker exits 0" [ $? -eq 0 ]
+if [ "$(uname -m)" = x86_64 ]; then
+    for sc in unshare setns mount umount2 pivot_root keyctl add_key request_key bpf \
+              perf_event_open io_uring_setup userfaultfd kexec_load init_module reboot \
+              clock_settime sethostname swapon; do
+        got=$(row "$table" "$sc")
+        check "docker: $sc is EPERM (got: ${got:-missing})" [ "$got" = "ERRNO EPERM" ]
+    done
+    got=$(row "$table" clone3)
+    check "docker: clone3 is ENOSYS (got: $got)" [ "$got" = "ERRNO ENOSYS" ]
+    for sc in read write openat chmod; do
+        got=$(row "$table" "$sc")
+        check "docker: $sc is allowed (got: $got)" [ "$got" = "ALLOW -" ]
+    done
+    got=$(row "$table" clone)
+    check "docker: clone is allowed only with some arguments (got: $got)" [ "$got" = "ALLOW* -" ]
+
+    admin=$("$ISOLAB" syscalls --preset docker --cap-add SYS_ADMIN 2>&1)
+    for sc in unshare setns mount clone3 clone; do
+        got=$(row "$admin" "$sc")
+        check "docker + SYS_ADMIN: $sc is allowed (got: $got)" [ "$got" = "ALLOW -" ]
+    done
+    got=$(row "$admin" keyctl)
+    check "docker + SYS_ADMIN: keyctl stays EPERM (got: $got)" [ "$got" = "ERRNO EPERM" ]
+else
+    skip "syscalls: the issue's list" "it names x86_64 syscalls; this machine is $(uname -m)"
+fi
+
+# The table has one row per syscall of the native arch, the JSON the same.
+json=$("$ISOLAB" syscalls --preset docker --json)
+n_json=$(printf '%s' "$json" | jq '.syscalls | length')
+n_text=$(printf '%s\n' "$table" | grep -vc '^#\|^SYSCALL')
+check "syscalls --json has as many rows as the table ($n_json, $n_text)" [ "$n_json" = "$n_text" -a "${n_json:-0}" -gt 250 ]
+got=$(printf '%s' "$json" | jq -r '.syscalls[] | select(.syscall == "clone3") | "\(.action) \(.errno)"')
+check "syscalls --json: clone3 is SCMP_ACT_ERRNO 38 (got: $got)" [ "$got" = "SCMP_ACT_ERRNO 38" ]
+
+# Seccomp switched off: everything passes seccomp.
+off=$("$ISOLAB" syscalls --preset kubernetes-default)
+expect_contains "kubernetes-default: syscalls says seccomp is off" "$off" "seccomp is off"
+got=$(row "$off" unshare)
+check "kubernetes-default: unshare passes seccomp (got: $got)" [ "${got%% *}" = ALLOW ]
+got=$(row "$("$ISOLAB" syscalls --preset podman)" unshare)
+check "podman: unshare passes seccomp (got: $got)" [ "$got" = "ALLOW -" ]
+
+# ---- isolab lint ---------------------------------------------------------------
+lint() { out=$("$ISOLAB" lint "$@" 2>&1); rc=$?; }
+lint "$P/docker-default.json"
+check "lint docker-default.json: clean, exit 0 (got $rc)" [ $rc -eq 0 ]
+if [ -r "$MOBY" ]; then
+    lint "$MOBY"
+    check "lint Docker's default.json: clean, exit 0 (got $rc)" [ $rc -eq 0 ]
+else
+    skip "lint Docker's default.json" "not found at $MOBY (set ISOLAB_PEERS)"
+fi
+lint "$P/no-uring.json"
+check "lint no-uring.json: exit 0 (got $rc)" [ $rc -eq 0 ]
+lint "$P/no-chmod.json"
+check "lint no-chmod.json: exit 0 (got $rc)" [ $rc -eq 0 ]
+lint "$P/no-chmod-forgot-fchmodat2.json"
+check "lint no-chmod-forgot-fchmodat2.json: warnings, exit 1 (got $rc)" [ $rc -eq 1 ]
+expect_contains "lint: the forgotten fchmodat2 is named" "$out" "fchmodat2 is allowed"
+lint "$P/no-uring-broken.json"
+check "lint no-uring-broken.json: error, exit 2 (got $rc)" [ $rc -eq 2 ]
+expect_contains "lint: the bare-string error has line:col" "$out" "no-uring-broken.json:3:"
+lint "$P/tiny-allowlist.json"
+check "lint tiny-allowlist.json: error, exit 2 (got $rc)" [ $rc -eq 2 ]
+expect_contains "lint: a shell cannot start" "$out" "a shell cannot start under this profile"
+lint no-chmod-forgot-fchmodat2 --json
+code=$(printf '%s' "$out" | jq -r '.findings[0].code')
+check "lint --json: status and finding code (got $rc, $code)" [ $rc -eq 1 -a "$code" = bypass ]
+
+# The linter's findings hold in the kernel: the forgotten fchmodat2 really
+# goes through, and the tiny allowlist really cannot start a shell.
+if need_root; then
+    v=$("$ISOLAB" probe --security-opt seccomp="$P/no-chmod-forgot-fchmodat2.json" \
+        --only chmod,fchmodat2 --json | jq -r '[.probes[].result] | join(" ")')
+    check "no-chmod-forgot-fchmodat2: chmod EPERM, fchmodat2 allowed in the kernel (got: $v)" \
+        [ "$v" = "EPERM allowed" ]
+    v=$("$ISOLAB" probe --security-opt seccomp="$P/no-chmod.json" \
+        --only chmod,fchmodat2 --json | jq -r '[.probes[].result] | join(" ")')
+    check "no-chmod: chmod and fchmodat2 EPERM in the kernel (got: $v)" [ "$v" = "EPERM EPERM" ]
+    out=$("$ISOLAB" run --security-opt no-new-privileges \
+          --security-opt seccomp="$P/tiny-allowlist.json" -- /bin/sh -c 'echo started' 2>&1)
+    check "tiny-allowlist: no shell starts (output: ${out:0:80})" [ "$out" != started ]
+    out=$("$ISOLAB" run --security-opt no-new-privileges \
+          --security-opt seccomp="$P/docker-default.json" -- /bin/sh -c 'echo started' 2>&1)
+    check "docker-default: a shell starts (output: ${out:0:80})" [ "$out" = started ]
+else
+    skip "lint findings in the kernel" "probes need root"
+fi
+
+# ---- isolab diff -------------------------------------------------------------------
+if [ -r "$MOBY" ]; then
+    for caps in docker all none docker,SYS_ADMIN docker,SYS_TIME; do
+        out=$("$ISOLAB" diff "$P/docker-default.json" "$MOBY" --caps "$caps" 2>&1); rc=$?
+        check "diff docker-default.json Docker's default.json --caps $caps: same, exit 0 (got $rc)" [ $rc -eq 0 ]
+    done
+else
+    skip "diff against Docker's default.json" "not found at $MOBY"
+fi
+out=$("$ISOLAB" diff docker-default podman-default 2>&1); rc=$?
+check "diff docker podman: differ, exit 1 (got $rc)" [ $rc -eq 1 ]
+expect_contains "diff docker podman: unshare differs" "$out" "unshare "
+expect_contains "diff docker podman: Podman allows unshare" "$out" "+ ALLOW"
+out=$("$ISOLAB" diff docker-default docker-default 2>&1); rc=$?
+check "diff a profile with itself: exit 0 (got $rc)" [ $rc -eq 0 ]
+out=$("$ISOLAB" diff docker-default nosuch.json 2>&1); rc=$?
+check "diff with a missing file: exit 2 (got $rc)" [ $rc -eq 2 ]
+
+# ---- isolab explain -----------------------------------------------------------------
+out=$("$ISOLAB" explain unshare 2>&1); rc=$?
+check "explain unshare exits 0" [ $rc -eq 0 ]
+expect_contains "explain unshare mentions CVE-2022-0185" "$out" "CVE-2022-0185"
+expect_contains "explain unshare: the probe" "$out" "unshare-user"
+out=$("$ISOLAB" explain CAP_SYS_ADMIN 2>&1)
+expect_contains "explain CAP_SYS_ADMIN: Docker's profile unlocks setns with it" "$out" "setns"
+out=$("$ISOLAB" explain notasyscall 2>&1); rc=$?
+check "explain of an unknown name fails (got $rc)" [ $rc -ne 0 ]
+
+# ---- presets through the probes -------------------------------------------------------
+if ! need_root; then
+    skip "presets through isolab probe" "probes create namespaces as root"
+    exit 0
+fi
+PROBES=unshare-user,unshare-mnt,mount-tmpfs,keyctl,io-uring,clone3
+verdicts() {
+    "$ISOLAB" probe --preset "$1" --only "$PROBES" --json 2>&1 |
+        jq -r '.probes[] | "\(.id)=\(.result)"' 2>/dev/null | tr '\n' ' '
+}
+expect_verdicts() {   # PRESET "id=result ..."
+    local got want
+    got=$(verdicts "$1")
+    for want in $2; do
+        case " $got " in
+            *" $want "*) pass "preset $1: $want" ;;
+            *) fail "preset $1: $want"; echo "#   got: $got" ;;
+        esac
+    done
+}
+expect_verdicts docker "unshare-user=EPERM unshare-mnt=EPERM mount-tmpfs=EPERM keyctl=EPERM io-uring=EPERM clone3=ENOSYS"
+expect_verdicts kubernetes-runtimedefault "unshare-user=EPERM keyctl=EPERM clone3=ENOSYS"
+# Podman lets unshare through seccomp; the user namespace needs no capability.
+expect_verdicts podman "unshare-user=allowed unshare-mnt=EPERM mount-tmpfs=EPERM keyctl=allowed clone3=allowed"
+# No seccompProfile: Unconfined, but the capabilities still stop mounts.
+expect_verdicts kubernetes-default "unshare-user=allowed unshare-mnt=EPERM io-uring=allowed keyctl=allowed clone3=allowed"
+expect_verdicts docker-unconfined "unshare-user=allowed unshare-mnt=EPERM mount-tmpfs=EPERM clone3=allowed"
+expect_verdicts unconfined "unshare-user=allowed unshare-mnt=allowed clone3=allowed"
+# --privileged needs every capability the kernel knows in isolab's own
+# bounding set; where the host has removed one, the engine cannot give it.
+if "$ISOLAB" probe --privileged --only chroot >/dev/null 2>&1; then
+    expect_verdicts docker-privileged "unshare-user=allowed unshare-mnt=allowed mount-tmpfs=allowed keyctl=allowed clone3=allowed"
+else
+    skip "preset docker-privileged" "isolab --privileged cannot start here: $("$ISOLAB" probe --privileged --only chroot 2>&1 | head -1)"
+fi
+exit $_t_failed
