@@ -96,9 +96,13 @@ static int cached_compile(struct seccomp_profile *p, uint64_t caps, struct sock_
         e = &cache.progs[cache.next++ % PROG_CACHE];
         free(e->prog.filter);
         memset(e, 0, sizeof *e);
-        if (seccomp_profile_compile(p, caps, &e->prog, &e->flags, count_warning, NULL,
-                                    &e->warnings, err) < 0)
-            return -1;
+        uint64_t key = sc_bpf_cache_key(p, caps);
+        if (sc_bpf_cache_get(key, &e->prog, &e->flags, &e->warnings) < 0) {
+            if (seccomp_profile_compile(p, caps, &e->prog, &e->flags, count_warning, NULL,
+                                        &e->warnings, err) < 0)
+                return -1;
+            sc_bpf_cache_put(key, &e->prog, e->flags, e->warnings);
+        }
         e->used = true;
         e->caps = caps;
     }

@@ -57,4 +57,19 @@ void sc_json_array_positions(const char *text, size_t len, const char *path,
 const char *sc_errno_name(int e);
 int sc_errno_from_name(const char *name);
 
+/* FNV-1a, 64 bits */
+#define SC_FNV_INIT 0xcbf29ce484222325ULL
+uint64_t sc_fnv1a(uint64_t h, const void *data, size_t n);
+
+/* Compiled filters on disk ($XDG_CACHE_HOME/isolab/seccomp): libseccomp
+ * needs tens of milliseconds for Docker's profile, a cached program none.
+ * The key covers the profile's bytes, the capabilities, the native arch,
+ * the kernel and libseccomp versions and the isolab binary itself.
+ * ISOLAB_NO_CACHE=1 turns it off. */
+uint64_t sc_bpf_cache_key(const struct seccomp_profile *p, uint64_t caps);
+int sc_bpf_cache_get(uint64_t key, struct sock_fprog *prog, unsigned int *flags,
+                     int *warnings);
+void sc_bpf_cache_put(uint64_t key, const struct sock_fprog *prog, unsigned int flags,
+                      int warnings);
+
 #endif
