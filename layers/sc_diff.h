@@ -36,10 +36,11 @@ void sc_args_str(const struct sc_rule *r, char *buf, size_t n);
 void sc_filter_str(const struct sc_rule *r, char *buf, size_t n);
 
 /* What profile p does with syscall name for these caps on arch, as one
- * canonical line: the applicable rules in order, each "ACTION if ARGS",
- * up to the first one without argument conditions, then "otherwise
- * DEFAULT" if none was unconditional. E.g.
- *   "ALLOW if arg0 & 0x7e020000 == 0; otherwise ERRNO(EPERM)".
+ * canonical line, following libseccomp's way of building the filter (as
+ * seccomp_profile_eval does): rules whose action equals the default are
+ * left out; the first applicable rule without argument conditions decides
+ * alone; otherwise the conditional rules in order, then "otherwise
+ * DEFAULT". E.g. "ALLOW if arg0 & 0x7e020000 == 0; otherwise ERRNO(EPERM)".
  * Two profiles decide a syscall the same way iff the lines are equal. */
 void sc_decision_str(const struct seccomp_profile *p, uint64_t caps, uint32_t arch,
                      const char *name, char *buf, size_t n);
