@@ -8,6 +8,7 @@
  *
  * probes_blame() runs the full configuration and each layer alone (DESIGN.md,
  * "Probes and attribution"). */
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -121,6 +123,34 @@ static int write_all(int fd, const void *buf, size_t n)
     return 0;
 }
 
+/* A probe that was killed (timeout, seccomp KILL, crash) may have left its
+ * private directory, or the tmpfs of mount-tmpfs on it, or its file in
+ * /etc: the names carry the probe child's pid (probe_tmpdir, write-etc). */
+static void remove_probe_leftovers(pid_t pid)
+{
+    char prefix[64], path[320];
+    int plen = snprintf(prefix, sizeof prefix, "isolab-probe-%d-", (int)pid);
+    DIR *d = opendir("/tmp");
+    struct dirent *de;
+    while (d && (de = readdir(d)) != NULL) {
+        if (strncmp(de->d_name, prefix, (size_t)plen) != 0)
+            continue;
+        snprintf(path, sizeof path, "/tmp/%s", de->d_name);
+        umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW);     /* EINVAL unless mounted */
+        static const char *const inner[] = {"file", "null"};
+        for (size_t i = 0; i < sizeof inner / sizeof inner[0]; i++) {
+            char f[400];
+            snprintf(f, sizeof f, "%s/%s", path, inner[i]);
+            unlink(f);
+        }
+        rmdir(path);
+    }
+    if (d)
+        closedir(d);
+    snprintf(path, sizeof path, "/etc/.isolab-probe-%d", (int)pid);
+    unlink(path);
+}
+
 static void reap_strays(void)
 {
     while (waitpid(-1, NULL, WNOHANG) > 0)
@@ -180,6 +210,8 @@ static void run_one(const struct probe *pr, const struct probe_env *env, int res
         *out = tmp;
         have = true;
     }
+    if (timed_out || WIFSIGNALED(st))
+        remove_probe_leftovers(pid);
     if (timed_out) {
         probe_fail(out, ETIME, "no answer within %u s", timeout_s);
     } else if (WIFSIGNALED(st)) {
