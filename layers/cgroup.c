@@ -351,7 +351,11 @@ void cg_remove_stale(const char *parent, int version)
         if (sscanf(de->d_name, "sb%u-%d.%llu%n", &seq, &pid, &start, &end) != 3 ||
             de->d_name[end] != '\0' || pid <= 0)
             continue;   /* not one of ours */
-        bool alive = (kill(pid, 0) == 0 || errno == EPERM) && proc_starttime(pid) == start;
+        /* Alive only if that pid still runs and is the same process (pid
+         * reuse); a start time we cannot read counts as the same. */
+        unsigned long long now = 0;
+        bool alive = (kill(pid, 0) == 0 || errno == EPERM) &&
+                     ((now = proc_starttime(pid)) == 0 || now == start);
         if (alive)
             continue;
         char path[ISOLAB_PATH_MAX + 256];

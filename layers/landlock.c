@@ -98,9 +98,14 @@ int landlock_validate(const struct lab_config *cfg, struct isolab_err *err)
     const char *name = lsm_policy_name(cfg);
     if (is_default(name) || is_readonly_root(name))
         return 0;
-    isolab_err_set(err, EINVAL, "lsm: --security-opt apparmor=%s: there is no Landlock version "
-                   "of this policy (AppArmor is not enabled in this kernel, LSMs: %s)", name,
-                   lsm_active_list());
+    if (apparmor_kernel_enabled())
+        isolab_err_set(err, EINVAL, "lsm: --security-opt apparmor=%s: there is no Landlock "
+                       "version of this policy (Landlock was chosen by ISOLAB_LSM_MECHANISM)",
+                       name);
+    else
+        isolab_err_set(err, EINVAL, "lsm: --security-opt apparmor=%s: there is no Landlock "
+                       "version of this policy (AppArmor is not enabled in this kernel, "
+                       "LSMs: %s)", name, lsm_active_list());
     isolab_err_hint(err, "under Landlock isolab knows apparmor=isolab-default and "
                     "apparmor=isolab-readonly-root; apparmor=unconfined switches the layer off");
     return -1;

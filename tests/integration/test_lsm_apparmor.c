@@ -148,6 +148,11 @@ static void test_edited_profile_reloaded(void **state)
     snprintf(sub, sizeof sub, "%s/profiles/apparmor", dir);
     mkdir(sub, 0755);
     snprintf(file, sizeof file, "%s/isolab-test-edit", sub);
+    /* the rest of the data (the seccomp profiles) from where it is */
+    char seccomp[ISOLAB_PATH_MAX], link[160];
+    assert_int_equal(isolab_data_path("profiles/seccomp", seccomp, sizeof seccomp), 0);
+    snprintf(link, sizeof link, "%s/profiles/seccomp", dir);
+    assert_int_equal(symlink(seccomp, link), 0);
     setenv("ISOLAB_DATADIR", dir, 1);
     struct lab_config cfg;
     config(&cfg, "isolab-test-edit");
@@ -167,6 +172,7 @@ static void test_edited_profile_reloaded(void **state)
     unsetenv("ISOLAB_DATADIR");
     unlink(file);
     rmdir(sub);
+    unlink(link);
     snprintf(sub, sizeof sub, "%s/profiles", dir);
     rmdir(sub);
     rmdir(dir);
