@@ -87,6 +87,32 @@ static void test_load_error_has_line_and_column(void **state)
     lint_report_free(&rep);
 }
 
+/* Every broken rule is reported, not only the first, at its own line. */
+static void test_all_load_errors(void **state)
+{
+    (void)state;
+    struct lint_report rep;
+    int rc = lint_str("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n \"syscalls\": [\n"
+                      "  {\"names\": [\"reboot\"], \"action\": \"SCMP_ACT_NOPE\"},\n"
+                      "  {\"names\": [\"chmod\"], \"action\": \"SCMP_ACT_ERRNO\"},\n"
+                      "  {\"names\": [\"mount\"], \"action\": \"SCMP_ACT_ERRNO\","
+                      " \"args\": [{\"index\": 9, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]}\n"
+                      " ]\n}\n", &rep);
+    assert_int_equal(rc, 2);
+    assert_int_equal(rep.nerrors, 2);
+    const struct lint_finding *a = expect(&rep, "load", LINT_ERROR, "syscalls[0].action");
+    const struct lint_finding *b = expect(&rep, "load", LINT_ERROR, "syscalls[2].args[0].index");
+    assert_int_equal(a->line, 3);
+    assert_int_equal(b->line, 5);
+    assert_true(b->column > 40);
+    lint_report_free(&rep);
+
+    assert_int_equal(lint_profile("no-uring-broken.json", &rep), 2);
+    assert_int_equal(rep.nerrors, 3);
+    expect(&rep, "load", LINT_ERROR, "syscalls[2]: the bare string \"io_uring_register\"");
+    lint_report_free(&rep);
+}
+
 static void test_unknown_syscall_with_suggestion(void **state)
 {
     (void)state;
@@ -357,6 +383,7 @@ int main(void)
     snprintf(peers, sizeof peers, "%s", env && *env ? env : "../shared/peers");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_error_has_line_and_column),
+        cmocka_unit_test(test_all_load_errors),
         cmocka_unit_test(test_unknown_syscall_with_suggestion),
         cmocka_unit_test(test_name_of_another_arch),
         cmocka_unit_test(test_newer_syscall_is_a_note),
