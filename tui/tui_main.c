@@ -195,8 +195,10 @@ static void draw(struct tui *t)
 
     int bottom = t->rows - 2;   /* message row; legend below it */
     if (t->cols >= 120) {
-        int rw = 70;
-        int lw = t->cols - rw - 1;
+        int lw = t->cols * 45 / 100;
+        if (lw < 50)
+            lw = 50;
+        int rw = t->cols - lw - 1;
         tui_draw_layers(t, 1, 0, bottom - 1, lw, true);
         if (t->ascii_lines)
             mvvline(2, lw, '|', bottom - 2);

@@ -218,22 +218,33 @@ int tui_run_shell(struct tui *t)
     if (t->active_path[0] && c.layer_on[LAYER_SECCOMP])
         snprintf(c.seccomp_profile, sizeof c.seccomp_profile, "%s", t->active_path);
 
-    char banner[1024] = "";
-    size_t off = 0;
+    /* One line: what is in force, cut to the terminal's width. */
+    struct lab_config eff;
+    tui_effective_config(t, &eff);
+    char banner[1024];
+    size_t off = (size_t)snprintf(banner, sizeof banner, "[isolab %s; exit returns]",
+                                  t->preset[0] ? t->preset : "custom");
     for (int id = 0; id < LAYER_COUNT && off < sizeof banner; id++) {
         char d[256];
-        if (!t->cfg->layer_on[id])
+        if (!t->cfg->layer_on[id]) {
             snprintf(d, sizeof d, "%s off", layer_name(id));
-        else
-            layer_describe(t->cfg, id, d, sizeof d);
-        off += snprintf(banner + off, sizeof banner - off, "%s%s", id ? " | " : "", d);
+        } else {
+            layer_describe(&eff, id, d, sizeof d);
+            char *paren = strstr(d, " (");
+            if (paren)
+                *paren = 0;
+        }
+        off += (size_t)snprintf(banner + off, sizeof banner - off, "%s%s", id ? " | " : " ", d);
+    }
+    int width = COLS > 10 && COLS < (int)sizeof banner ? COLS - 1 : 79;
+    if ((int)strlen(banner) > width) {
+        banner[width - 3] = 0;
+        strcat(banner, "...");
     }
 
     leave_curses();
     shield_signals(true);
-    printf("\r\n[isolab] shell in the sandbox (%s): %s\r\n"
-           "[isolab] `exit` or Ctrl-D returns to isolab\r\n",
-           t->preset[0] ? t->preset : "custom", banner);
+    printf("\r\n%s\r\n", banner);
     fflush(stdout);
     int status = 0;
     struct isolab_err err;
