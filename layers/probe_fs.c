@@ -53,19 +53,12 @@ PROBE_FN(probe_chown)
     uid_t to = getuid() == 65534 ? 0 : 65534;
     long rc = syscall(SYS_chown, file, to, (gid_t)-1);
     int e = errno;
-    if (rc < 0 && e == EINVAL) {
-        /* that user does not exist in this user namespace */
-        rc = syscall(SYS_chown, file, getuid(), getgid());
-        e = errno;
-        probe_judge(r, rc, e, NULL, "chown(own file, own ids)");
-        if (rc == 0)
-            snprintf(r->detail, sizeof r->detail,
-                     "uid %u is not mapped here; chown to our own ids worked", to);
-    } else {
+    if (rc < 0 && e == EINVAL)      /* the kernel's answer for an unmapped id */
+        probe_block(r, e, "uid %u does not exist in this user namespace (EINVAL)", to);
+    else
         probe_judge(r, rc, e, NULL, "chown(own file, another uid)");
-        if (rc == 0)
-            snprintf(r->detail, sizeof r->detail, "gave own file to uid %u", to);
-    }
+    if (rc == 0)
+        snprintf(r->detail, sizeof r->detail, "gave own file to uid %u", to);
     probe_tmp_cleanup(dir, file);
 }
 
