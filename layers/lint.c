@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lint.h"
+#include "lint_int.h"
 #include "layer.h"
 #include "sc_diff.h"
 #include "seccomp_int.h"
@@ -40,8 +41,7 @@ struct lint_ctx {
     int oom;
 };
 
-__attribute__((format(printf, 6, 7)))
-static struct lint_finding *add(struct lint_report *rep, enum lint_severity sev,
+struct lint_finding *lint_add(struct lint_report *rep, enum lint_severity sev,
                                 const char *code, int line, int col, const char *fmt, ...)
 {
     if (rep->n == rep->cap) {
@@ -71,8 +71,7 @@ static struct lint_finding *add(struct lint_report *rep, enum lint_severity sev,
     return f;
 }
 
-__attribute__((format(printf, 2, 3)))
-static void hint(struct lint_finding *f, const char *fmt, ...)
+void lint_hint(struct lint_finding *f, const char *fmt, ...)
 {
     if (!f)
         return;
@@ -83,7 +82,7 @@ static void hint(struct lint_finding *f, const char *fmt, ...)
 }
 
 /* "NAME:L:C: rest" -> line, col and a pointer to rest; 0 if not found. */
-static const char *split_location(const char *msg, const char *name, int *line, int *col)
+const char *lint_split_location(const char *msg, const char *name, int *line, int *col)
 {
     const char *at = name && *name ? strstr(msg, name) : NULL;
     if (!at)
@@ -201,10 +200,10 @@ static void check_names(struct lint_ctx *c, const char *const *native, size_t nn
                                     sc_arch_label(all_arches[k]));
             struct lint_finding *f;
             if (*there) {
-                f = add(c->rep, LINT_WARNING, "other-arch", line, col,
+                f = lint_add(c->rep, LINT_WARNING, "other-arch", line, col,
                         "syscalls[%zu]: '%s' is not a syscall on %s; it exists only on %s",
                         i, nm, where, there);
-                hint(f, "put it in a rule with \"includes\": {\"arches\": [...]} for those "
+                lint_hint(f, "put it in a rule with \"includes\": {\"arches\": [...]} for those "
                      "architectures, or remove it (on %s it is skipped)", where);
             } else if (syscall_is_newer_than_libseccomp(nm)) {
                 /* One note for all of them, at the first. */
@@ -218,26 +217,26 @@ static void check_names(struct lint_ctx *c, const char *const *native, size_t nn
                 continue;
             } else {
                 const char *sug = sc_suggest(nm, native, nnative);
-                f = add(c->rep, LINT_WARNING, "unknown-syscall", line, col,
+                f = lint_add(c->rep, LINT_WARNING, "unknown-syscall", line, col,
                         "syscalls[%zu]: '%s' is not a syscall on any architecture "
                         "libseccomp knows; it is skipped (as runc does)", i, nm);
                 if (sug)
-                    hint(f, "did you mean '%s'?", sug);
+                    lint_hint(f, "did you mean '%s'?", sug);
                 else
-                    hint(f, "check the spelling against `isolab syscalls` or man 2 syscalls");
+                    lint_hint(f, "check the spelling against `isolab syscalls` or man 2 syscalls");
             }
             if (!f)
                 c->oom = 1;
         }
     }
     if (newer_off) {
-        struct lint_finding *f = add(c->rep, LINT_NOTE, "newer-syscall", newer_line, newer_col,
+        struct lint_finding *f = lint_add(c->rep, LINT_NOTE, "newer-syscall", newer_line, newer_col,
             "%s %s newer than the libseccomp isolab uses (%u.%u.%u): the compiled filter "
             "skips %s, so the kernel gives %s the default action",
             newer, strchr(newer, ',') ? "are" : "is", seccomp_version()->major,
             seccomp_version()->minor, seccomp_version()->micro,
             strchr(newer, ',') ? "them" : "it", strchr(newer, ',') ? "them" : "it");
-        hint(f, "nothing to fix in the profile; a newer libseccomp resolves %s",
+        lint_hint(f, "nothing to fix in the profile; a newer libseccomp resolves %s",
              strchr(newer, ',') ? "them" : "it");
         if (!f)
             c->oom = 1;
@@ -321,10 +320,10 @@ static void check_rules(struct lint_ctx *c)
         uint64_t both = r->includes.cap_mask & r->excludes.cap_mask;
         if (both) {
             int cap = __builtin_ctzll(both);
-            f = add(c->rep, LINT_WARNING, "never-matches", line, col,
+            f = lint_add(c->rep, LINT_WARNING, "never-matches", line, col,
                     "syscalls[%zu] never applies: it both includes and excludes %s",
                     i, isolab_cap_name(cap));
-            hint(f, "keep the capability in one of includes.caps / excludes.caps");
+            lint_hint(f, "keep the capability in one of includes.caps / excludes.caps");
             continue;
         }
         if (r->includes.narches && r->excludes.narches) {
@@ -332,21 +331,21 @@ static void check_rules(struct lint_ctx *c)
             for (size_t k = 0; k < r->includes.narches; k++)
                 all &= str_in(r->includes.arches[k], r->excludes.arches, r->excludes.narches);
             if (all) {
-                f = add(c->rep, LINT_WARNING, "never-matches", line, col,
+                f = lint_add(c->rep, LINT_WARNING, "never-matches", line, col,
                         "syscalls[%zu] never applies: every architecture it includes is "
                         "also excluded", i);
-                hint(f, "remove the architectures from one of includes / excludes");
+                lint_hint(f, "remove the architectures from one of includes / excludes");
                 continue;
             }
         }
         if (is_default(p, r)) {
             char act[64];
             sc_action_str(r->action, sc_rule_errno(r), act, sizeof act);
-            f = add(c->rep, LINT_NOTE, "redundant", line, col,
+            f = lint_add(c->rep, LINT_NOTE, "redundant", line, col,
                     "syscalls[%zu] (%s%s) does what defaultAction already does (%s); "
                     "libseccomp leaves it out of the filter", i, r->nnames ? r->names[0] : "",
                     r->nnames > 1 ? ", ..." : "", act);
-            hint(f, "harmless; it documents intent, but only while the default stays %s", act);
+            lint_hint(f, "harmless; it documents intent, but only while the default stays %s", act);
             continue;
         }
         /* Earlier identical rules, and unconditional rules that decide
@@ -372,17 +371,17 @@ static void check_rules(struct lint_ctx *c)
             int eline, ecol;
             locate(c, k, NULL, &eline, &ecol);
             if (dup) {
-                f = add(c->rep, LINT_WARNING, "duplicate", line, col,
+                f = lint_add(c->rep, LINT_WARNING, "duplicate", line, col,
                         "syscalls[%zu] repeats syscalls[%zu] (line %d) for %s: same action, "
                         "and that rule already applies whenever this one does",
                         i, k, eline, names);
-                hint(f, "remove %s from one of the two rules", cnt > 1 ? "the names" : "the name");
+                lint_hint(f, "remove %s from one of the two rules", cnt > 1 ? "the names" : "the name");
             } else {
-                f = add(c->rep, LINT_WARNING, "never-matches", line, col,
+                f = lint_add(c->rep, LINT_WARNING, "never-matches", line, col,
                         "syscalls[%zu] never decides %s: syscalls[%zu] (line %d) has no argument "
                         "conditions and applies whenever this rule does, so it decides first",
                         i, names, k, eline);
-                hint(f, "remove the name from syscalls[%zu], or narrow that rule with "
+                lint_hint(f, "remove the name from syscalls[%zu], or narrow that rule with "
                      "includes/excludes", k);
             }
             break;
@@ -485,10 +484,10 @@ static void check_families(struct lint_ctx *c)
         list_join(al, sizeof al, allowed, na);
         int line, col;
         rule_location(c, &first_denied, &line, &col);
-        struct lint_finding *f = add(c->rep, LINT_WARNING, "bypass", line, col,
+        struct lint_finding *f = lint_add(c->rep, LINT_WARNING, "bypass", line, col,
             "%s %s denied but %s %s allowed: %s, so a program calls %s instead",
             dl, nd > 1 ? "are" : "is", al, na > 1 ? "are" : "is", families[fi].why, allowed[0]);
-        hint(f, "deny %s too (add %s to the rule's names)", al, na > 1 ? "them" : "it");
+        lint_hint(f, "deny %s too (add %s to the rule's names)", al, na > 1 ? "them" : "it");
     }
 
     /* clone's flags filtered, clone3 open: clone3 passes its flags in a
@@ -497,11 +496,11 @@ static void check_families(struct lint_ctx *c)
     if (stance(c, "clone", &vc) == ST_COND_ALLOWED && stance(c, "clone3", NULL) == ST_ALLOWED) {
         int line, col;
         rule_location(c, &vc, &line, &col);
-        struct lint_finding *f = add(c->rep, LINT_WARNING, "bypass", line, col,
+        struct lint_finding *f = lint_add(c->rep, LINT_WARNING, "bypass", line, col,
             "clone is allowed only with some flags, but clone3 is allowed: clone3 takes "
             "the same flags in a struct that seccomp cannot inspect, so the filter on "
             "clone's flags is bypassed");
-        hint(f, "give clone3 {\"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 38} (ENOSYS) so "
+        lint_hint(f, "give clone3 {\"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 38} (ENOSYS) so "
              "that libc falls back to the filtered clone, as Docker does");
     }
 
@@ -531,11 +530,11 @@ static void check_families(struct lint_ctx *c)
         int line, col;
         stance(c, "io_uring_setup", &vu);
         rule_location(c, &vu, &line, &col);
-        struct lint_finding *f = add(c->rep, LINT_WARNING, "bypass", line, col,
+        struct lint_finding *f = lint_add(c->rep, LINT_WARNING, "bypass", line, col,
             "io_uring_setup and io_uring_enter are allowed while %s%s %s denied: io_uring "
             "performs those operations in the kernel without the syscalls, so the filter "
             "never sees them", bl, total > nb ? ", ..." : "", total > 1 ? "are" : "is");
-        hint(f, "deny io_uring_setup, io_uring_enter and io_uring_register (Docker does since 25.0)");
+        lint_hint(f, "deny io_uring_setup, io_uring_enter and io_uring_register (Docker does since 25.0)");
     }
 }
 
@@ -581,12 +580,12 @@ static void check_launch(struct lint_ctx *c)
         return;
     char ml[400];
     list_join(ml, sizeof ml, missing, nm > 6 ? 6 : nm);
-    struct lint_finding *f = add(c->rep, LINT_ERROR, "launch", 1, 1,
+    struct lint_finding *f = lint_add(c->rep, LINT_ERROR, "launch", 1, 1,
         "a shell cannot start under this profile: it needs %s%s, which %s denied "
         "(%zu of the %zu syscalls a shell needs before its first prompt)",
         ml, total > 6 ? ", ..." : "", total > 1 ? "are" : "is", total,
         sizeof shell_needs / sizeof shell_needs[0]);
-    hint(f, "allow them, or start from profiles/seccomp/docker-default.json and deny what you must");
+    lint_hint(f, "allow them, or start from profiles/seccomp/docker-default.json and deny what you must");
 }
 
 /* New syscalls that libc tries first and replaces by an old one only when
@@ -613,153 +612,14 @@ static void check_fallbacks(struct lint_ctx *c)
         const char *en = sc_errno_name((int)vn.errno_ret);
         int line = 0, col = 0;
         rule_location(c, &vn, &line, &col);
-        struct lint_finding *f = add(c->rep, LINT_WARNING, "libc-fallback", line, col,
+        struct lint_finding *f = lint_add(c->rep, LINT_WARNING, "libc-fallback", line, col,
             "%s fails with %s (%s) while %s is allowed: %s and falls back to %s only on "
             "ENOSYS, so with %s the call fails instead of falling back",
             fallbacks[i].new_sc, en ? en : "an errno", vn.rule ? "its rule" : "the defaultAction",
             fallbacks[i].old_sc, fallbacks[i].who, fallbacks[i].old_sc, en ? en : "it");
-        hint(f, "add {\"names\": [\"%s\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 38} "
+        lint_hint(f, "add {\"names\": [\"%s\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 38} "
              "(ENOSYS), as Docker does for clone3", fallbacks[i].new_sc);
     }
-}
-
-/* ---- every load error ---------------------------------------------------------- */
-
-/* The loader stops at the first error. To report the others, the rule that
- * failed is blanked out of a copy of the text -- spaces over it and its
- * comma, newlines kept, so that every later line:col stays true -- and the
- * copy is loaded again. */
-
-static size_t linecol_to_off(const char *t, size_t len, int line, int col)
-{
-    size_t i = 0;
-    for (int l = 1; l < line && i < len; i++)
-        if (t[i] == '\n')
-            l++;
-    return i + (col > 0 ? (size_t)col - 1 : 0);
-}
-
-static size_t skip_json_value(const char *t, size_t len, size_t i)
-{
-    int depth = 0;
-    bool in_str = false;
-    for (; i < len; i++) {
-        char ch = t[i];
-        if (in_str) {
-            if (ch == '\\')
-                i++;
-            else if (ch == '"')
-                in_str = false;
-            if (!in_str && depth == 0)
-                return i + 1;
-            continue;
-        }
-        if (ch == '"')
-            in_str = true;
-        else if (ch == '{' || ch == '[')
-            depth++;
-        else if (ch == '}' || ch == ']') {
-            if (--depth <= 0)
-                return i + 1;
-        } else if (depth == 0 && (ch == ',' || ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r'))
-            return i;
-    }
-    return len;
-}
-
-static void blank(char *t, size_t from, size_t to)
-{
-    for (size_t i = from; i < to; i++)
-        if (t[i] != '\n')
-            t[i] = ' ';
-}
-
-static bool blank_rule(char *t, size_t len, size_t idx)
-{
-    char path[48];
-    int line, col;
-    snprintf(path, sizeof path, "syscalls[%zu]", idx);
-    sc_json_locate(t, len, path, false, &line, &col);
-    size_t off = linecol_to_off(t, len, line, col);
-    if (off >= len || !strchr("{[\"-0123456789tfn", t[off]))
-        return false;
-    size_t end = skip_json_value(t, len, off);
-    size_t j = end;
-    while (j < len && strchr(" \t\r\n", t[j]))
-        j++;
-    if (j < len && t[j] == ',') {
-        blank(t, off, j + 1);
-        return true;
-    }
-    size_t k = off;
-    while (k > 0 && strchr(" \t\r\n", t[k - 1]))
-        k--;
-    if (k > 0 && t[k - 1] == ',')
-        blank(t, k - 1, end);
-    else
-        blank(t, off, end);
-    return true;
-}
-
-/* Original index of the n-th rule left after removing removed[0..nrem). */
-static size_t original_index(size_t n, const size_t *removed, size_t nrem)
-{
-    size_t orig = 0;
-    for (;; orig++) {
-        bool gone = false;
-        for (size_t r = 0; r < nrem; r++)
-            gone |= removed[r] == orig;
-        if (gone)
-            continue;
-        if (n-- == 0)
-            return orig;
-    }
-}
-
-static int all_load_errors(const char *text, size_t len, const char *name,
-                           struct lint_report *rep, const struct isolab_err *first)
-{
-    char *copy = malloc(len + 1);
-    if (!copy)
-        return -1;
-    memcpy(copy, text, len);
-    copy[len] = '\0';
-    size_t removed[64], nrem = 0;
-    struct isolab_err err = *first;
-    for (int round = 0; round < 64; round++) {
-        int line = 0, col = 0;
-        const char *rest = split_location(err.msg, name, &line, &col);
-        const char *what = rest ? rest : err.msg;
-        size_t idx;
-        int used = 0;
-        bool in_rule = sscanf(what, "syscalls[%zu]%n", &idx, &used) == 1 && used > 0;
-        struct lint_finding *f;
-        if (in_rule)
-            f = add(rep, LINT_ERROR, "load", line, col, "syscalls[%zu]%s",
-                    original_index(idx, removed, nrem), what + used);
-        else
-            f = add(rep, LINT_ERROR, "load", line, col, "%s", what);
-        if (!f) {
-            free(copy);
-            return -1;
-        }
-        /* The bare-string hint already shows every name: say it once. */
-        if (rep->n < 2 || !strstr(rep->findings[rep->n - 2].message, "the bare string") ||
-            !strstr(f->message, "the bare string"))
-            hint(f, "%s", err.hint);
-        if (!in_rule || nrem == 64 || !blank_rule(copy, len, idx))
-            break;
-        size_t orig = original_index(idx, removed, nrem);
-        removed[nrem++] = orig;
-        struct seccomp_profile *p = NULL;
-        isolab_err_clear(&err);
-        if (seccomp_profile_parse(copy, len, name, &p, &err) == 0) {
-            seccomp_profile_free(p);
-            break;
-        }
-    }
-    free(copy);
-    return 2;
 }
 
 /* ---- driver ------------------------------------------------------------------- */
@@ -786,15 +646,15 @@ int lint_text(const char *text, size_t len, const char *name,
     isolab_err_clear(&err);
     struct seccomp_profile *p = NULL;
     if (seccomp_profile_parse(text, len, name, &p, &err) < 0) {
-        return all_load_errors(text, len, name, rep, &err);
+        return lint_all_load_errors(text, len, name, rep, &err);
     }
     struct lint_ctx c = {
         .text = text, .len = len, .p = p, .rep = rep, .arch = rep->arch, .caps = o->caps,
     };
     for (size_t i = 0; i < p->nwarnings; i++) {
         int line = 0, col = 0;
-        const char *rest = split_location(p->warnings[i], name, &line, &col);
-        if (!add(rep, LINT_WARNING, "loader", line, col, "%s", rest ? rest : p->warnings[i]))
+        const char *rest = lint_split_location(p->warnings[i], name, &line, &col);
+        if (!lint_add(rep, LINT_WARNING, "loader", line, col, "%s", rest ? rest : p->warnings[i]))
             c.oom = 1;
     }
 
@@ -824,9 +684,9 @@ int lint_file(const char *path, const struct lint_options *o, struct lint_report
         int e = errno;
         memset(rep, 0, sizeof *rep);
         snprintf(rep->path, sizeof rep->path, "%s", path);
-        struct lint_finding *fd = add(rep, LINT_ERROR, "load", 0, 0, "cannot open %s: %s",
+        struct lint_finding *fd = lint_add(rep, LINT_ERROR, "load", 0, 0, "cannot open %s: %s",
                                       path, strerror(e));
-        hint(fd, "check the path (profiles are in profiles/seccomp/)");
+        lint_hint(fd, "check the path (profiles are in profiles/seccomp/)");
         return fd ? 2 : -1;
     }
     char *buf = NULL;
