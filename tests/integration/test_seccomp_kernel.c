@@ -51,6 +51,7 @@ static struct results run_filtered(const struct sock_fprog *prog, unsigned int f
         struct results r;
         memset(&r, 0, sizeof r);
         close(p[0]);
+        signal(SIGSYS, SIG_DFL);   /* not cmocka's handler: die of it */
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
             (prog && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog) < 0))
             r.load_errno = errno;
@@ -194,6 +195,72 @@ static void test_docker_default_verdicts(void **state)
     assert_int_not_equal(r.err[1], ENOSYS);
     assert_int_not_equal(r.err[1], EPERM);
     seccomp_profile_free(p);
+}
+
+/* ---- every action, as the kernel carries it out ---------------------------- */
+
+/* Loads a profile whose only rule gives getppid the action, calls getppid;
+ * returns the wait status, and the errno seen in *err. */
+static int run_action(const char *action, int *err)
+{
+    char text[512];
+    snprintf(text, sizeof text, "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": "
+             "[{\"names\": [\"getppid\"], \"action\": \"%s\"}]}", action);
+    struct seccomp_profile *p = parse(text);
+    struct sock_fprog prog;
+    unsigned int flags;
+    compile(p, 0, &prog, &flags);
+    seccomp_profile_free(p);
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        /* cmocka catches SIGSYS; the child must die of it as it would */
+        signal(SIGSYS, SIG_DFL);
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+            syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog) < 0)
+            _exit(100);
+        errno = 0;
+        int e = syscall(SYS_getppid) < 0 ? errno : 0;
+        _exit(write(fds[1], &e, sizeof e) == (ssize_t)sizeof e ? 0 : 101);
+    }
+    close(fds[1]);
+    free(prog.filter);
+    *err = -1;
+    if (read(fds[0], err, sizeof *err) != (ssize_t)sizeof *err)
+        *err = -1;
+    close(fds[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return status;
+}
+
+static void test_actions_by_kernel(void **state)
+{
+    (void)state;
+    int e, st;
+    const char *killers[] = { "SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_KILL_PROCESS",
+                              "SCMP_ACT_TRAP" };
+    for (size_t i = 0; i < 4; i++) {
+        st = run_action(killers[i], &e);
+        printf("# %s: %s\n", killers[i], WIFSIGNALED(st) ? strsignal(WTERMSIG(st)) : "not killed");
+        assert_true(WIFSIGNALED(st));
+        assert_int_equal(WTERMSIG(st), SIGSYS);
+    }
+    st = run_action("SCMP_ACT_LOG", &e);          /* allowed, and logged */
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    assert_int_equal(e, 0);
+    st = run_action("SCMP_ACT_TRACE", &e);        /* no tracer: ENOSYS */
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    assert_int_equal(e, ENOSYS);
+    st = run_action("SCMP_ACT_ERRNO", &e);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    assert_int_equal(e, EPERM);
+    st = run_action("SCMP_ACT_ALLOW", &e);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    assert_int_equal(e, 0);
 }
 
 /* ---- errno values above 4095 ----------------------------------------------- */
@@ -362,6 +429,7 @@ static void test_notify_listener(void **state)
         memset(&r, 0, sizeof r);
         close(p[0]);
         close(lfd);
+        signal(SIGSYS, SIG_DFL);
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
             r.load_errno = errno;
         else
@@ -463,6 +531,7 @@ int main(void)
     snprintf(probe, sizeof probe, "%s/moby-profiles/seccomp/default.json", peers);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chmod_family_denied_by_kernel),
+        cmocka_unit_test(test_actions_by_kernel),
         cmocka_unit_test(test_errno_above_4095_capped_by_kernel),
         cmocka_unit_test(test_layer_prepare_enter),
         cmocka_unit_test(test_notify_listener),
