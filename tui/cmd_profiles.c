@@ -177,6 +177,31 @@ int cmd_lint(int argc, char **argv)
 
 /* ---- diff ------------------------------------------------------------------- */
 
+/* One side of a diff: a profile file or name, or a preset (its profile, or
+ * "everything allowed" when the preset switches seccomp off). */
+static int load_side(const char *arg, char *label, size_t n, struct seccomp_profile **p,
+                     struct isolab_err *err)
+{
+    char path[ISOLAB_PATH_MAX];
+    resolve_profile(arg, path, sizeof path);
+    struct lab_config cfg;
+    struct isolab_err perr;
+    lab_config_init_docker(&cfg);
+    if (access(path, F_OK) != 0 && !strchr(arg, '/') && preset_apply(&cfg, arg, &perr) == 0) {
+        if (!layer_in_force(&cfg, LAYER_SECCOMP)) {
+            static const char allow_all[] = "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}";
+            snprintf(label, n, "preset %s (seccomp off: everything allowed)", arg);
+            return seccomp_profile_parse(allow_all, sizeof allow_all - 1, label, p, err);
+        }
+        if (seccomp_profile_path(&cfg, path, sizeof path, err) < 0)
+            return -1;
+        snprintf(label, n, "preset %s (%s)", arg, path);
+        return seccomp_profile_load(path, p, err);
+    }
+    snprintf(label, n, "%s", path);
+    return seccomp_profile_load(path, p, err);
+}
+
 int cmd_diff(int argc, char **argv)
 {
     uint64_t caps = caps_docker_default();
@@ -198,7 +223,8 @@ int cmd_diff(int argc, char **argv)
                 return 2;
         } else if (argv[i][0] == '-' || nfiles == 2) {
             fprintf(stderr, "isolab diff: unexpected '%s'\n"
-                    "  hint: isolab diff A B [--caps CAP,CAP|docker|all|none] [--arch ARCH] [--json]\n",
+                    "  hint: isolab diff A B [--caps CAP,CAP|docker|all|none] [--arch ARCH] [--json]\n"
+                    "  (A and B: profile files, names in profiles/seccomp/, or preset names)\n",
                     argv[i]);
             return 2;
         } else {
@@ -210,11 +236,10 @@ int cmd_diff(int argc, char **argv)
                 "  hint: isolab diff docker-default podman-default --caps docker\n");
         return 2;
     }
-    char pa[ISOLAB_PATH_MAX], pb[ISOLAB_PATH_MAX];
-    resolve_profile(files[0], pa, sizeof pa);
-    resolve_profile(files[1], pb, sizeof pb);
+    char pa[ISOLAB_PATH_MAX + 64], pb[ISOLAB_PATH_MAX + 64];
     struct seccomp_profile *a = NULL, *b = NULL;
-    if (seccomp_profile_load(pa, &a, &err) < 0 || seccomp_profile_load(pb, &b, &err) < 0) {
+    if (load_side(files[0], pa, sizeof pa, &a, &err) < 0 ||
+        load_side(files[1], pb, sizeof pb, &b, &err) < 0) {
         isolab_err_print(&err);
         seccomp_profile_free(a);
         return 2;
@@ -291,7 +316,7 @@ int cmd_syscalls(int argc, char **argv)
 {
     struct lab_config cfg;
     struct isolab_err err;
-    bool json = false;
+    bool json = false, blocked_only = false;
     lab_config_init_docker(&cfg);
     for (int i = 1; i < argc;) {
         if (!strcmp(argv[i], "--json")) {
@@ -299,8 +324,15 @@ int cmd_syscalls(int argc, char **argv)
             i++;
             continue;
         }
+        if (!strcmp(argv[i], "--blocked")) {
+            blocked_only = true;
+            i++;
+            continue;
+        }
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            printf("usage: isolab syscalls [layer flags] [--json]\n%s", lab_config_flags_help());
+            printf("usage: isolab syscalls [layer flags] [--blocked] [--json]\n"
+                   "  --blocked   only the syscalls that are not simply allowed\n%s",
+                   lab_config_flags_help());
             return 0;
         }
         int r = lab_config_parse_flag(&cfg, argc, argv, &i, &err);
@@ -377,7 +409,10 @@ int cmd_syscalls(int argc, char **argv)
                 snprintf(rule + l, sizeof rule - l, ": %s", d);
             }
         }
-        counts[v.action == SC_ACT_ALLOW && !v.conditional ? 0 : 1]++;
+        bool plain_allow = v.action == SC_ACT_ALLOW && !v.conditional;
+        counts[plain_allow ? 0 : 1]++;
+        if (blocked_only && plain_allow)
+            continue;
         if (json) {
             json_t *o = json_pack("{s:s, s:i, s:s, s:b, s:s}", "syscall", sys[i].name, "nr",
                                   sys[i].nr, "action", an, "conditional", v.conditional,

@@ -233,6 +233,62 @@ static void test_comparison_detects_a_change(void **state)
     seccomp_profile_free(moby);
 }
 
+/* isolab diff's engine agrees: no difference for any capability set, and
+ * Docker versus Podman differ where the issue says. */
+static void test_diff(void **state)
+{
+    (void)state;
+    struct seccomp_profile *ours = load(ours_path), *moby = load(moby_path);
+    for (size_t ai = 0; ai < 2; ai++)
+        for (size_t ci = 0; ci < 5; ci++) {
+            struct sc_diff_entry *d = NULL;
+            size_t n = 0;
+            assert_int_equal(sc_diff_profiles(ours, moby, capsets[ci].caps, arches[ai], &d, &n), 0);
+            assert_int_equal(n, 0);
+            sc_diff_free(d, n);
+        }
+    char podman_path[4200];
+    isolab_data_path("profiles/seccomp/podman-default.json", podman_path, sizeof podman_path);
+    struct seccomp_profile *podman = load(podman_path);
+    struct sc_diff_entry *d = NULL;
+    size_t n = 0;
+    assert_true(sc_diff_profiles(ours, podman, caps_docker_default(), SCMP_ARCH_X86_64, &d, &n) > 10);
+    bool unshare = false, read_differs = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(d[i].name, "unshare")) {
+            unshare = true;
+            assert_string_equal(d[i].a, "ERRNO(EPERM)");
+            assert_string_equal(d[i].b, "ALLOW");
+        }
+        read_differs |= !strcmp(d[i].name, "read");
+    }
+    assert_true(unshare);
+    assert_false(read_differs);
+    sc_diff_free(d, n);
+    seccomp_profile_free(podman);
+    seccomp_profile_free(ours);
+    seccomp_profile_free(moby);
+}
+
+static void test_caps_parse(void **state)
+{
+    (void)state;
+    uint64_t c;
+    struct isolab_err err;
+    assert_int_equal(sc_caps_parse("docker", &c, &err), 0);
+    assert_int_equal(c, caps_docker_default());
+    assert_int_equal(sc_caps_parse("none", &c, &err), 0);
+    assert_int_equal(c, 0);
+    assert_int_equal(sc_caps_parse("all", &c, &err), 0);
+    assert_int_equal(c, caps_all_known());
+    assert_int_equal(sc_caps_parse("SYS_ADMIN,CAP_SYS_TIME", &c, &err), 0);
+    assert_int_equal(c, 1ull << 21 | 1ull << 25);
+    assert_int_equal(sc_caps_parse("docker,+SYS_ADMIN,-NET_RAW", &c, &err), 0);
+    assert_int_equal(c, (caps_docker_default() | 1ull << 21) & ~(1ull << 13));
+    assert_int_equal(sc_caps_parse("docker,SYS_ADMN", &c, &err), -1);
+    assert_non_null(strstr(err.msg, "SYS_ADMN"));
+}
+
 /* Every rule of isolab's file says why it is there. */
 static void test_every_rule_has_a_comment(void **state)
 {
@@ -285,11 +341,13 @@ int main(void)
     const struct CMUnitTest own[] = {
         cmocka_unit_test(test_every_rule_has_a_comment),
         cmocka_unit_test(test_docker_facts),
+        cmocka_unit_test(test_caps_parse),
     };
     const struct CMUnitTest with_peers[] = {
         cmocka_unit_test(test_docker_default_equivalent),
         cmocka_unit_test(test_same_archmap),
         cmocka_unit_test(test_comparison_detects_a_change),
+        cmocka_unit_test(test_diff),
     };
     int rc = cmocka_run_group_tests_name("equivalence", own, NULL, NULL);
     if (access(moby_path, R_OK) == 0) {
