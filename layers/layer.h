@@ -40,7 +40,8 @@ struct sandbox_ctx {
     unsigned int seccomp_flags;     /* SECCOMP_FILTER_FLAG_* */
     char seccomp_listener[ISOLAB_PATH_MAX];
     int seccomp_warnings;           /* unknown syscall names skipped */
-    /* With a listener (seccomp_listener[0] != 0) only: a socket connected
+    /* seccomp_listener holds "listenerPath\0metadata (JSON-escaped)" when
+     * the filter has NOTIFY rules, else "". With a listener only: a socket connected
      * to it in the parent (the path may be out of reach after pivot_root),
      * and a pipe that brings the child its host pid for the state message. */
     int seccomp_notify_sock;
