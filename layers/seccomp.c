@@ -117,7 +117,7 @@ static int cached_compile(struct seccomp_profile *p, uint64_t caps, struct sock_
     if (flags)
         *flags = e->flags;
     if (warnings)
-        *warnings = e->warnings + (int)p->nwarnings;
+        *warnings = e->warnings;
     return 0;
 }
 
