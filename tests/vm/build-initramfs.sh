@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the test VM's initramfs (cpio newc, gzip) under build/vm/ and prints
 # its path. Contents: busybox-static with its applet links, bash, jq,
-# apparmor_parser (with /etc/apparmor.d's abstractions and tunables), ./isolab,
+# apparmor_parser (with /etc/apparmor.d's abi, abstractions, tunables and
+# Debian's pinned feature set), ./isolab,
 # the integration test binaries, each with the shared libraries ldd names,
 # the repo's profiles/, labs/ and tests/, the kernel modules the tests need
 # (overlay) and tests/vm/init.sh as /init.
@@ -9,7 +10,7 @@
 # The image is named after a hash of everything that goes into it, so a re-run
 # with nothing changed only re-hashes the inputs (well under a second).
 #
-# Usage: tests/vm/build-initramfs.sh KERNEL_VERSION   (e.g. 6.1.0-56-amd64)
+# Usage: [ISOLAB_BIN=path] tests/vm/build-initramfs.sh KERNEL_VERSION   (e.g. 6.1.0-56-amd64)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -25,8 +26,10 @@ MODULES=(overlay)
 # Host programs copied in with their libraries when present. busybox covers
 # the rest of a POSIX userland; these are the ones whose busybox versions
 # are missing here or too limited for the tests.
-PROGRAMS=(/bin/bash /usr/bin/jq /usr/sbin/apparmor_parser /usr/bin/pgrep
-          /usr/bin/pkill /usr/bin/mountpoint /usr/bin/findmnt /usr/bin/setpriv)
+PROGRAMS=(/bin/bash /usr/bin/jq /usr/sbin/apparmor_parser /usr/bin/aa-exec
+          /usr/bin/pgrep /usr/bin/pkill /usr/bin/ps /usr/bin/mountpoint /usr/bin/findmnt
+          /usr/bin/setpriv /usr/bin/setsid /usr/bin/comm /usr/bin/date /usr/bin/stat
+          /usr/bin/timeout /usr/bin/diff)
 BUSYBOX=/bin/busybox
 [ -x "$BUSYBOX" ] || die "$BUSYBOX not found (apt-get install busybox-static)"
 file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' ||
@@ -61,10 +64,12 @@ done
 
 # isolab and the repo's data and tests; the binary lives in /repo beside
 # profiles/ and labs/ so its data-path lookup finds them.
-if [ -x isolab ]; then
-    add_with_libs "$ROOT/isolab" repo/isolab
+# ISOLAB_BIN: the binary to put in (run.sh passes a snapshot of ./isolab; "" = none)
+ISOLAB_BIN=${ISOLAB_BIN-$ROOT/isolab}
+if [ -n "$ISOLAB_BIN" ] && [ -x "$ISOLAB_BIN" ]; then
+    add_with_libs "$(realpath "$ISOLAB_BIN")" repo/isolab
 else
-    echo "build-initramfs: warning: ./isolab is missing; guest tests that need it will fail" >&2
+    echo "build-initramfs: warning: no isolab binary; guest tests that need it will fail" >&2
 fi
 for t in build/tests/integration/test_*; do
     [ -x "$t" ] && add_with_libs "$ROOT/$t" "repo/$t"
@@ -72,12 +77,20 @@ done
 while IFS= read -r -d '' f; do
     add "$ROOT/$f" "repo/$f"
 done < <(find profiles labs tests -type f ! -name '*.o' -print0 2>/dev/null | sort -z)
-for d in /etc/apparmor.d/abstractions /etc/apparmor.d/tunables; do
+# Docker's profiles beside the repo (../shared/peers), for the tests that compare
+if [ -d "$ROOT/../shared/peers/moby-profiles" ]; then
+    while IFS= read -r -d '' f; do
+        add "$f" "shared/peers/${f#"$ROOT/../shared/peers/"}"
+    done < <(find "$ROOT/../shared/peers/moby-profiles" -type f -print0 | sort -z)
+fi
+for d in /etc/apparmor.d/abi /etc/apparmor.d/abstractions /etc/apparmor.d/tunables \
+         /usr/share/apparmor-features; do
     [ -d "$d" ] || continue
     while IFS= read -r -d '' f; do
         add "$f" "${f#/}"
     done < <(find "$d" -type f -print0 | sort -z)
 done
+# parser.conf pins the feature set Debian compiles policy for (policy-features=)
 [ -f /etc/apparmor/parser.conf ] && add /etc/apparmor/parser.conf etc/apparmor/parser.conf
 add "$ROOT/tests/vm/init.sh" init
 
