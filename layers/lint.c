@@ -684,6 +684,8 @@ int lint_file(const char *path, const struct lint_options *o, struct lint_report
         int e = errno;
         memset(rep, 0, sizeof *rep);
         snprintf(rep->path, sizeof rep->path, "%s", path);
+        rep->caps = o ? o->caps : caps_docker_default();
+        rep->arch = o && o->arch ? o->arch : sc_native_arch();
         struct lint_finding *fd = lint_add(rep, LINT_ERROR, "load", 0, 0, "cannot open %s: %s",
                                       path, strerror(e));
         lint_hint(fd, "check the path (profiles are in profiles/seccomp/)");
