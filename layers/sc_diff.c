@@ -230,7 +230,16 @@ void sc_decision_str(const struct seccomp_profile *p, uint64_t caps, uint32_t ar
             continue;
         sc_action_str(r->action, sc_rule_errno(r), act, sizeof act);
         sc_args_str(r, args, sizeof args);
-        off += snprintf(buf + off, n - off, "%s%s if %s", off ? "; " : "", act, args);
+        /* A rule repeated with the same action and conditions changes
+         * nothing (Podman's file has one): show it once. */
+        char piece[384];
+        snprintf(piece, sizeof piece, "%s if %s", act, args);
+        bool seen = false;
+        for (const char *q = buf; (q = strstr(q, piece)) && !seen; q++)
+            seen = (q == buf || q[-1] == ' ') && (q[strlen(piece)] == ';' || !q[strlen(piece)]);
+        if (seen)
+            continue;
+        off += snprintf(buf + off, n - off, "%s%s", off ? "; " : "", piece);
     }
     if (off >= n)
         return;
