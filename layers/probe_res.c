@@ -247,8 +247,9 @@ static double machine_idle_s(void)
 /* Spin for 0.3 s of wall time and see how much of it was CPU time. A share
  * well below one core has two causes: a CPU limit (CFS bandwidth: the
  * cgroup runs its quota, then waits out the rest of each 100 ms period) or
- * a busy machine. Only the limit leaves long stalls, or CPUs idle while we
- * waited; a busy machine without either cannot be told apart: ERROR. */
+ * a busy machine, where the wait comes in many short slices. So it counts
+ * as a limit only when most of the wait came in long stalls, or CPUs were
+ * idle while it waited; otherwise it cannot tell (ERROR). */
 PROBE_FN(probe_cpu_share)
 {
     struct timespec w0, w1, c0, c1, prev;
@@ -256,12 +257,14 @@ PROBE_FN(probe_cpu_share)
     clock_gettime(CLOCK_MONOTONIC, &w0);
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
     prev = w0;
-    double maxgap = 0;
+    double maxgap = 0, longgaps = 0;
     do {
         clock_gettime(CLOCK_MONOTONIC, &w1);
         double g = ts_sec(&w1) - ts_sec(&prev);
         if (g > maxgap)
             maxgap = g;
+        if (g >= 0.030)
+            longgaps += g;
         prev = w1;
     } while (ts_sec(&w1) - ts_sec(&w0) < 0.3);
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
@@ -274,9 +277,12 @@ PROBE_FN(probe_cpu_share)
         probe_allow(r, "got %d%% of a core over %.1f s", pct, wall);
         return;
     }
-    if (maxgap >= 0.045 || (idle >= 0 && idle >= 0.5 * waited))
-        probe_block(r, 0, "held to %d%% of a core over %.1f s (stalls of %.0f ms%s)", pct, wall,
-                    maxgap * 1000, idle >= 0.5 * waited ? ", with CPUs idle" : "");
+    bool stalls = longgaps >= 0.6 * waited;
+    bool idle_cpus = idle >= 0 && idle >= 0.5 * waited;
+    if (stalls || idle_cpus)
+        probe_block(r, 0, "held to %d%% of a core over %.1f s (%s)", pct, wall,
+                    stalls ? "throttled in long stalls" : "while CPUs sat idle");
     else
-        probe_fail(r, 0, "cannot tell: got %d%% of a core, but the machine is busy", pct);
+        probe_fail(r, 0, "cannot tell: got %d%% of a core, but the machine is busy "
+                   "(longest wait %.0f ms)", pct, maxgap * 1000);
 }

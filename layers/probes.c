@@ -451,7 +451,12 @@ int probes_blame(const struct lab_config *cfg, const int *sel, size_t nsel,
     for (size_t i = 0; i < n; i++) {
         if (out[i].full.verdict != PROBE_BLOCKED)
             continue;
-        if (out[i].baseline.verdict == PROBE_BLOCKED) {
+        bool any_layer = false;
+        for (int id = 0; id < LAYER_COUNT; id++)
+            any_layer |= out[i].layer_tested[id];
+        /* with no layer in force, the full run is the baseline: whatever
+         * blocks it is the host, even if the second look differed */
+        if (!any_layer || out[i].baseline.verdict == PROBE_BLOCKED) {
             out[i].host_blocks = true;
             continue;
         }
