@@ -108,12 +108,14 @@ static void explain_preset(FILE *out, const char *preset, const char *name, int 
         sc_decision_str(p, caps, arch, name, dec, sizeof dec);
         const char *base = strrchr(path, '/');
         base = base ? base + 1 : path;
+        char shown[80];
+        snprintf(shown, sizeof shown, "%.40s%s", act, v.conditional ? " if args" : "");
         if (v.rule) {
             char cond[256], cmt[200];
             sc_filter_str(v.rule, cond, sizeof cond);
             short_comment(v.rule->comment, cmt, sizeof cmt);
             fprintf(out, "  %-26s %-14s %s rule syscalls[%zu] (line %d)%s%s%s\n", preset,
-                    v.conditional ? "depends on args" : act, base,
+                    shown, base,
                     (size_t)(v.rule - p->rules), v.rule->line,
                     *cond ? ", applies " : "", cond, v.unresolved ?
                     " [libseccomp does not know the name: the kernel applies the default]" : "");
@@ -166,6 +168,9 @@ int explain_syscall(FILE *out, const char *name, struct isolab_err *err)
                     nr - 0x40000000);
         else if (nr >= 0)
             fprintf(out, "  %-8s %d\n", number_arches[i].label, nr);
+        else if (nr < -1 && nr > -10000)
+            fprintf(out, "  %-8s multiplexed through socketcall/ipc in libseccomp's table "
+                    "(pseudo-number %d)\n", number_arches[i].label, nr);
         else
             fprintf(out, "  %-8s does not exist%s\n", number_arches[i].label,
                     syscall_is_newer_than_libseccomp(name) ? " (or is newer than this libseccomp)" : "");
