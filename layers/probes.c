@@ -184,27 +184,37 @@ static void run_one(const struct probe *pr, const struct probe_env *env, int res
     setpgid(pid, pid);      /* also from here: no race with the kill below */
     runner_alarm = 0;
     alarm(timeout_s);
-    bool timed_out = false;
+    bool timed_out = false, reaped = false;
+    int st = 0;
     siginfo_t si;
     for (;;) {
         memset(&si, 0, sizeof si);
         if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == 0)
             break;
-        if (errno != EINTR)
+        if (errno != EINTR) {
+            /* no waitid (a profile may deny it): plain wait4, no group kill */
+            while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+                if (runner_alarm && !timed_out) {
+                    timed_out = true;
+                    kill(pid, SIGKILL);
+                }
+            reaped = true;
             break;
+        }
         if (runner_alarm && !timed_out) {
             timed_out = true;
             kill(pid, SIGKILL);
         }
     }
     alarm(0);
-    /* The child is a zombie now, so its group id cannot be reused: end
-     * whatever the probe left running (all of it ours), then reap. */
-    if (getpgid(pid) == pid)
-        kill(-pid, SIGKILL);
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
+    if (!reaped) {
+        /* The child is a zombie now, so its group id cannot be reused: end
+         * whatever the probe left running (all of it ours), then reap. */
+        if (getpgid(pid) == pid)
+            kill(-pid, SIGKILL);
+        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+            ;
+    }
     bool have = false;
     while (read(res_r, &tmp, sizeof tmp) == (ssize_t)sizeof tmp) {
         *out = tmp;

@@ -338,6 +338,38 @@ static void test_kill_costs_one_probe(void **state)
     assert_int_equal(r[3].err, EACCES);
 }
 
+/* The runner itself lives under the filter: without waitid it still works. */
+static void test_runner_without_waitid(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/isolab-test-waitid-XXXXXX.json";
+    int fd = mkstemps(path, 5);
+    assert_true(fd >= 0);
+    const char *json =
+        "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": ["
+        "{\"names\": [\"waitid\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 1},"
+        "{\"names\": [\"personality\"], \"action\": \"SCMP_ACT_KILL_PROCESS\"}]}";
+    assert_int_equal(write(fd, json, strlen(json)), (ssize_t)strlen(json));
+    close(fd);
+    struct lab_config cfg;
+    docker(&cfg);
+    snprintf(cfg.seccomp_profile, sizeof cfg.seccomp_profile, "%s", path);
+    int sel[] = {probe_index("personality"), probe_index("chmod"), probe_index("fork-200")};
+    struct probe_result r[3];
+    struct isolab_err err;
+    isolab_err_clear(&err);
+    int rc = probes_run(&cfg, sel, 3, r, &err);
+    unlink(path);
+    if (rc < 0)
+        fail_msg("probes_run: %s (hint: %s)", err.msg, err.hint);
+    for (int i = 0; i < 3; i++)
+        show("run", probe_catalogue[sel[i]].id, &r[i]);
+    assert_int_equal(r[0].verdict, PROBE_BLOCKED);
+    assert_int_equal(r[0].sig, SIGSYS);
+    assert_int_equal(r[1].verdict, PROBE_ALLOWED);
+    assert_int_equal(r[2].verdict, PROBE_ALLOWED);
+}
+
 /* ---- whole catalogue ---- */
 
 /* Every probe answers under Docker's defaults, and every block is
@@ -494,6 +526,7 @@ int main(void)
         cmocka_unit_test(test_host_hidden_by_namespaces),
         cmocka_unit_test(test_no_chmod_profile),
         cmocka_unit_test(test_kill_costs_one_probe),
+        cmocka_unit_test(test_runner_without_waitid),
         cmocka_unit_test(test_docker_catalogue_all_explained),
         cmocka_unit_test(test_unconfined_blames_no_layer),
         cmocka_unit_test(test_rootless_blame),
