@@ -5,7 +5,8 @@ PKGS := libseccomp jansson ncursesw libcap libapparmor
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
+# Kept apart from CFLAGS so that `make CFLAGS=...` (the ASan build) keeps them.
+ISOLAB_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
 	-DISOLAB_DATADIR='"$(PREFIX)/share/isolab"' -Ilayers $(PKG_CFLAGS)
 LDLIBS += $(PKG_LIBS)
 BUILD ?= build
@@ -30,7 +31,7 @@ all: isolab
 
 $(BUILD)/%.o: %.c $(wildcard layers/*.h tui/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(ISOLAB_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libisolab.a: $(LIB_OBJS)
 	@rm -f $@
@@ -38,15 +39,15 @@ $(BUILD)/libisolab.a: $(LIB_OBJS)
 
 BIN ?= isolab
 $(BIN): $(TUI_OBJS) $(BUILD)/libisolab.a
-	$(CC) $(CFLAGS) -o $@ $(TUI_OBJS) $(BUILD)/libisolab.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(ISOLAB_CFLAGS) -o $@ $(TUI_OBJS) $(BUILD)/libisolab.a $(LDLIBS)
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libisolab.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libisolab.a $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) $(ISOLAB_CFLAGS) -Itests -o $@ $< $(BUILD)/libisolab.a $(LDLIBS) -lcmocka
 
 $(BUILD)/tests/integration/%: tests/integration/%.c $(BUILD)/libisolab.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libisolab.a $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) $(ISOLAB_CFLAGS) -Itests -o $@ $< $(BUILD)/libisolab.a $(LDLIBS) -lcmocka
 
 tests: $(BIN) $(UNIT_BINS) $(ITEST_BINS)
 

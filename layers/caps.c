@@ -58,9 +58,16 @@ static int caps_validate(const struct lab_config *cfg, struct isolab_err *err)
     uint64_t unknown = cfg->caps & ~caps_all_known();
     if (unknown) {
         int bit = __builtin_ctzll(unknown);
-        isolab_err_set(err, EINVAL, "caps: capability %d is not known to this kernel "
-                       "(it knows 0..%d)", bit, cap_last_known());
-        isolab_err_hint(err, "drop it with --cap-drop, or list the known ones with 'isolab explain caps'");
+        if (bit > cap_last_known()) {
+            isolab_err_set(err, EINVAL, "caps: capability %d is not known to this kernel "
+                           "(it knows 0..%d)", bit, cap_last_known());
+            isolab_err_hint(err, "drop it with --cap-drop, or list the known ones with 'isolab explain caps'");
+        } else {
+            isolab_err_set(err, EPERM, "caps: %s is not in isolab's own bounding set, so no "
+                           "sandbox it starts can hold it", isolab_cap_name(bit));
+            isolab_err_hint(err, "whatever started isolab dropped it (a container runtime or systemd "
+                            "unit); run isolab outside it, or --cap-drop %s", isolab_cap_name(bit) + 4);
+        }
         return -1;
     }
     return 0;

@@ -1,5 +1,6 @@
 /* The config object: defaults, names, errors, where data files live. */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <linux/capability.h>
 #include <sched.h>
@@ -113,10 +114,31 @@ int cap_last_known(void)
     return last;
 }
 
+/* The bounding set isolab itself runs with: a sandbox can never hold more
+ * (a container runtime or systemd may have dropped some already). */
+static uint64_t caps_bounding_now(void)
+{
+    static uint64_t bnd;
+    static bool done;
+    if (done)
+        return bnd;
+    FILE *f = fopen("/proc/self/status", "re");
+    char line[256];
+    bnd = ~0ull;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "CapBnd: %" SCNx64, &bnd) == 1)
+            break;
+    if (f)
+        fclose(f);
+    done = true;
+    return bnd;
+}
+
 uint64_t caps_all_known(void)
 {
     int last = cap_last_known();
-    return last >= 63 ? ~0ull : ((1ull << (last + 1)) - 1);
+    uint64_t known = last >= 63 ? ~0ull : ((1ull << (last + 1)) - 1);
+    return known & caps_bounding_now();
 }
 
 uint64_t caps_docker_default(void)
