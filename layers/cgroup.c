@@ -204,7 +204,7 @@ static void find_v2_base(struct cg_info *info)
     }
     if (!info->v2_base[0])
         snprintf(info->unusable, sizeof info->unusable,
-                 "cgroup v2 is not delegated to you (your cgroup %s is not writable); "
+                 "cgroup v2 is not delegated to you (your cgroup %.200s is not writable); "
                  "start isolab in a delegated scope: systemd-run --user --scope -p Delegate=yes "
                  "isolab ... (or run it as root)", own);
 }
