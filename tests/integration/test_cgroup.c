@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <grp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -289,6 +290,116 @@ static void test_validate_errors(void **state)
     assert_non_null(strstr(err.msg, "--cpus"));
 }
 
+#define NOBODY 65534
+
+/* Become nobody and run this binary again with `mode` (a fresh process, so
+ * the cgroup layout is detected as that user sees it). Returns its status. */
+static int run_as_nobody(const char *mode, const char *leaf_procs)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char me[24];
+        snprintf(me, sizeof me, "%d", (int)getpid());
+        if (leaf_procs && cg_write(leaf_procs, "cgroup.procs", me, NULL) < 0)
+            _exit(90);
+        if (setgroups(0, NULL) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
+            setresuid(NOBODY, NOBODY, NOBODY) < 0)
+            _exit(91);
+        execl(self_exe, self_exe, mode, (char *)NULL);
+        _exit(92);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* As nobody, outside any delegated cgroup: not available, and the reason
+ * says how to get a delegated scope. */
+static int child_no_delegation(void)
+{
+    char why[512];
+    bool ok = layer_available(LAYER_CGROUP, why, sizeof why);
+    printf("# as uid %d: available=%d: %s\n", (int)getuid(), ok, why);
+    return !ok && strstr(why, "systemd-run --user --scope -p Delegate=yes") ? 0 : 1;
+}
+
+static void test_rootless_without_delegation_explains(void **state)
+{
+    (void)state;
+    assert_int_equal(run_as_nobody("--child-no-delegation", NULL), 0);
+}
+
+/* As nobody, in a delegated cgroup v2 subtree: --pids-limit works. */
+static int child_delegated_fork_probe(void)
+{
+    char why[512];
+    if (!layer_available(LAYER_CGROUP, why, sizeof why)) {
+        printf("# not available as uid %d: %s\n", (int)getuid(), why);
+        return 1;
+    }
+    printf("# as uid %d: %s\n", (int)getuid(), why);
+    struct lab_config cfg;
+    base_config(&cfg);
+    cfg.pids_limit = 10;
+    int idx = probe_index("fork-200");
+    struct probe_result r;
+    struct isolab_err err;
+    if (probes_run(&cfg, &idx, 1, &r, &err) < 0) {
+        printf("# probes_run: %s (hint: %s)\n", err.msg, err.hint);
+        return 2;
+    }
+    printf("# rootless fork-200: %s (%s)\n", probe_verdict_name(r.verdict), r.detail);
+    int started = 99;
+    sscanf(r.detail, "started %d of 200", &started);
+    return r.verdict == PROBE_BLOCKED && r.err == EAGAIN && started < 10 ? 0 : 3;
+}
+
+/* The subtree is made the way systemd delegates one (the directory and its
+ * cgroup.procs, cgroup.subtree_control and cgroup.threads owned by the
+ * user), inside isolab/ so that nothing outside it changes. */
+static void test_rootless_delegated_v2(void **state)
+{
+    (void)state;
+    const struct cg_info *info = cg_detect();
+    char top[ISOLAB_PATH_MAX], deleg[ISOLAB_PATH_MAX + 64], leaf[ISOLAB_PATH_MAX + 96];
+    char sub[ISOLAB_PATH_MAX + 128];
+    struct isolab_err err;
+    snprintf(top, sizeof top, "%.4000s/isolab", info->v2_base);
+    snprintf(deleg, sizeof deleg, "%s/deleg-test-%d", top, (int)getpid());
+    snprintf(leaf, sizeof leaf, "%s/leaf", deleg);
+    assert_int_equal(cg_mkdir(top, &err), 0);
+    for (int c = 0; c < CG_NCTRL; c++) {
+        char v[16];
+        snprintf(v, sizeof v, "+%s", cg_ctrl_name[c]);
+        cg_write(top, "cgroup.subtree_control", v, NULL);
+    }
+    assert_int_equal(cg_mkdir(deleg, &err), 0);
+    assert_int_equal(cg_mkdir(leaf, &err), 0);
+    const char *own[] = {"", "/cgroup.procs", "/cgroup.subtree_control", "/cgroup.threads",
+                         "/leaf", "/leaf/cgroup.procs"};
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+        snprintf(sub, sizeof sub, "%s%s", deleg, own[i]);
+        if (chown(sub, NOBODY, NOBODY) < 0)
+            fail_msg("chown %s: %s", sub, strerror(errno));
+    }
+    int rc = run_as_nobody("--child-delegated", leaf);
+    snprintf(sub, sizeof sub, "%s/isolab", deleg);
+    int left = 0;
+    DIR *d = opendir(sub);
+    if (d) {
+        struct dirent *de;
+        while ((de = readdir(d)))
+            left += strncmp(de->d_name, "sb", 2) == 0;
+        closedir(d);
+    }
+    rmdir(sub);
+    rmdir(leaf);
+    rmdir(deleg);
+    assert_int_equal(rc, 0);
+    assert_int_equal(left, 0);
+}
+
 static int one_sandbox(void)
 {
     struct lab_config cfg;
@@ -323,6 +434,10 @@ int main(int argc, char **argv)
     self_exe[l > 0 ? l : 0] = '\0';
     if (argc > 1 && strcmp(argv[1], "--one-sandbox") == 0)
         return one_sandbox();
+    if (argc > 1 && strcmp(argv[1], "--child-no-delegation") == 0)
+        return child_no_delegation();
+    if (argc > 1 && strcmp(argv[1], "--child-delegated") == 0)
+        return child_delegated_fork_probe();
     setvbuf(stdout, NULL, _IOLBF, 0);
 
     if (geteuid() != 0) {
@@ -365,5 +480,11 @@ int main(int argc, char **argv)
     else
         printf("ok - cpu limit # SKIP no cpu controller here\n");
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_validate_errors);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_rootless_without_delegation_explains);
+    if (info->mode == CG_MODE_V2 && pids)
+        tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_rootless_delegated_v2);
+    else
+        printf("ok - rootless in a delegated cgroup v2 subtree # SKIP cgroup v2 only; this "
+               "machine has cgroup %s\n", cgroup_mode_name());
     return _cmocka_run_group_tests("cgroup", tests, n, NULL, NULL);
 }
