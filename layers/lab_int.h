@@ -1,0 +1,49 @@
+/* Internal to the lab loader and checker (layers/lab*.c). */
+#ifndef ISOLAB_LAB_INT_H
+#define ISOLAB_LAB_INT_H
+
+#include <jansson.h>
+
+#include "lab.h"
+
+/* The parse context: every error names the file and the JSON path, and
+ * line:col is found again from the path. */
+struct lctx {
+    const char *name;
+    const char *text;
+    size_t len;
+    const char *dir;        /* the lab file's directory */
+    struct isolab_err *err;
+};
+
+/* Sets "lab: FILE:L:C: PATH: what" and the hint; returns -1. With key, the
+ * position is the key's rather than the value's. */
+int lab_lerr(struct lctx *c, const char *path, bool key, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+const char *lab_json_kind(const json_t *v);     /* "a string", "a list" ... */
+/* Unknown keys are errors, naming the nearest known one. */
+int lab_check_keys(struct lctx *c, json_t *obj, const char *path, const char *const *known,
+                   size_t n);
+int lab_get_str(struct lctx *c, json_t *obj, const char *key, const char *path, bool required,
+                const char *example, char **out);
+int lab_get_strs(struct lctx *c, json_t *v, const char *path, const char *example,
+                 char ***out, size_t *nout);
+void lab_free_strs(char **list, size_t n);
+int lab_get_int(struct lctx *c, json_t *v, const char *path, long lo, long hi, long *out);
+int lab_layer_from_name(const char *s);         /* "apparmor" -> LAYER_LSM too */
+int lab_get_layers(struct lctx *c, json_t *v, const char *path, unsigned int *mask);
+
+/* lab_expect.c */
+int lab_parse_expect(struct lctx *c, json_t *v, const char *path, struct lab_expect *e);
+int lab_parse_quiz(struct lctx *c, json_t *v, const char *path, struct lab_step *st);
+uint32_t lab_arch_token(const char *name);      /* 0 if unknown */
+
+/* A profile path of a lab: absolute, else the data dir's, else dir's. */
+char *lab_resolve_path(const char *rel, const char *dir);
+/* Layer flags (Docker's spelling) on top of cfg; seccomp=FILE resolved. */
+int lab_apply_flags(struct lab_config *cfg, char *const *flags, size_t nflags, const char *dir,
+                    struct isolab_err *err);
+int lab_setup_apply_dir(const struct lab_setup *s, const char *dir, struct lab_config *cfg,
+                        struct isolab_err *err);
+
+#endif
