@@ -303,7 +303,8 @@ int seccomp_profile_load(const char *path, struct seccomp_profile **out,
                          struct isolab_err *err)
 {
     *out = NULL;
-    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO given by mistake must not hang the open */
+    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         int e = errno;
         isolab_err_set(err, e, "seccomp: cannot open profile %s: %s", path, strerror(e));
