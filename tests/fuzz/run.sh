@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Fuzz suite: libFuzzer (clang) over the profile loader, and the lab loader
+# when it exists, seeded with every shipped and peer profile. Bounded by a
+# run count, so it always ends; a crash is a failure with the input saved.
+source "$(dirname "$0")/../lib.sh"
+cd "$ROOT"
+RUNS=${FUZZ_RUNS:-20000}
+if ! command -v clang >/dev/null; then
+    skip fuzz "clang is not installed (make deps installs it)"
+    exit 0
+fi
+out=build/fuzz; mkdir -p "$out"
+PKG="$(pkg-config --cflags --libs libseccomp jansson libcap) $(pkg-config --libs libapparmor 2>/dev/null)"
+srcs=$(ls layers/*.c)
+for target in tests/fuzz/fuzz_*.c; do
+    name=$(basename "$target" .c)
+    bin=$out/$name
+    if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -std=gnu11 -Ilayers \
+            -o "$bin" "$target" $srcs $PKG 2>"$out/$name.build.log"; then
+        fail "fuzz: $name builds"; sed 's/^/#   /' "$out/$name.build.log" | tail -10
+        continue
+    fi
+    corpus=$out/$name.corpus; mkdir -p "$corpus"
+    cp profiles/seccomp/*.json "$corpus/" 2>/dev/null
+    cp "$ROOT"/../shared/peers/moby-profiles/seccomp/*.json "$ROOT"/../shared/peers/moby-profiles/seccomp/fixtures/*.json "$corpus/" 2>/dev/null
+    case $name in fuzz_lab*) cp labs/*.json "$corpus/" 2>/dev/null ;; esac
+    if "$bin" -runs="$RUNS" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+            -artifact_prefix="$out/$name-" "$corpus" >"$out/$name.log" 2>&1; then
+        pass "fuzz: $name ran $RUNS inputs without a crash"
+    else
+        fail "fuzz: $name found a crash (input saved under $out/)"
+        grep -E "ERROR|SUMMARY|==.*==" "$out/$name.log" | head -10 | sed 's/^/#   /'
+    fi
+done
