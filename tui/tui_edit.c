@@ -197,7 +197,7 @@ int tui_profile_reload(struct tui *t, bool from_editor)
     if (!text) {
         snprintf(t->profile_err, sizeof t->profile_err, "%s: cannot read: %s", t->profile_path,
                  strerror(errno));
-        tui_msg(t, true, "%s (the last valid profile stays in force)", t->profile_err);
+        tui_msg(t, true, "the last valid profile stays in force: %s", t->profile_err);
         return -1;
     }
     if (t->profile_text && !strcmp(text, t->profile_text)) {
@@ -214,7 +214,7 @@ int tui_profile_reload(struct tui *t, bool from_editor)
     if (seccomp_profile_parse(text, len, t->profile_path, &p, &err) < 0) {
         snprintf(t->profile_err, sizeof t->profile_err, "%s%s%s", err.msg,
                  err.hint[0] ? "  fix: " : "", err.hint);
-        tui_msg(t, true, "invalid profile: %s (the last valid profile stays in force)",
+        tui_msg(t, true, "invalid profile, the last valid one stays in force: %s",
                 t->profile_err);
         return -1;
     }

@@ -125,6 +125,8 @@ static void draw_legend(struct tui *t, int y)
     attroff(A_REVERSE);
 }
 
+/* The message line; a long message (an error with its fix) grows upwards
+ * over the bottom of the matrix, up to three lines, rather than be cut. */
 static void draw_message(struct tui *t, int y)
 {
     move(y, 0);
@@ -140,11 +142,26 @@ static void draw_message(struct tui *t, int y)
     curs_set(0);
     if (!t->msg[0])
         return;
-    if (t->msg_error)
-        attron(t->color ? COLOR_PAIR(6) | A_BOLD : A_BOLD);
-    mvprintw(y, 0, "%s%-.*s", t->msg_error ? "! " : "", t->cols - 3, t->msg);
-    if (t->msg_error)
-        attroff(t->color ? COLOR_PAIR(6) | A_BOLD : A_BOLD);
+    char text[sizeof t->msg + 4];
+    snprintf(text, sizeof text, "%s%s", t->msg_error ? "! " : "", t->msg);
+    int w = t->cols;
+    int len = (int)strlen(text);
+    int lines = (len + w - 1) / w;
+    if (lines > 3)
+        lines = 3;
+    if (lines < 1)
+        lines = 1;
+    attr_t a = t->msg_error ? (t->color ? COLOR_PAIR(6) | A_BOLD : A_BOLD) : A_NORMAL;
+    attron(a);
+    for (int i = 0; i < lines; i++) {
+        int yy = y - lines + 1 + i;
+        move(yy, 0);
+        clrtoeol();
+        int off = i * w;
+        if (off < len)
+            mvprintw(yy, 0, "%-.*s", w, text + off);
+    }
+    attroff(a);
 }
 
 static void draw_help(struct tui *t)

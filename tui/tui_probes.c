@@ -330,7 +330,7 @@ void tui_draw_probes(struct tui *t, int y, int x, int h, int w)
     }
     if (idw > 22)
         idw = 22;
-    int vw = 8, cw = 14;
+    int vw = 8, cw = 15;
     attron(A_UNDERLINE);
     mvprintw(y + 1, x, "  %-*.*s%-*s%-*s%-*.*s", idw, idw, "probe", vw, "verdict", cw, "",
              w - 2 - idw - vw - cw > 0 ? w - 2 - idw - vw - cw : 0,

@@ -14,7 +14,7 @@ tm() { tmux -L "$TM_SOCK" -f /dev/null "$@"; }
 
 tm_cleanup() {
     tm kill-server 2>/dev/null
-    rm -rf "$TM_DIR"
+    rm -rf "$TM_DIR" 2>/dev/null || { sleep 0.5; rm -rf "$TM_DIR"; }
 }
 trap tm_cleanup EXIT
 
@@ -29,7 +29,7 @@ tm_need() {
 tm_start() {
     mkdir -p "$TM_DIR/home" "$TM_DIR/state"
     tm new-session -d -s t -x "$1" -y "$2" \
-        "env -i PATH=$PATH HOME=$TM_DIR/home XDG_STATE_HOME=$TM_DIR/state TERM=screen LANG=C.UTF-8 SHELL=/bin/bash PS1='tuitest\$ ' bash --norc --noprofile"
+        "env -i HISTFILE=/dev/null PATH=$PATH HOME=$TM_DIR/home XDG_STATE_HOME=$TM_DIR/state TERM=screen LANG=C.UTF-8 SHELL=/bin/bash PS1='tuitest\$ ' bash --norc --noprofile"
     tm set-option -t t status off >/dev/null
     tm set-option -g remain-on-exit on >/dev/null
     tm_wait 'tuitest$' >/dev/null
@@ -104,7 +104,7 @@ tm_expect_re() {
 tm_wait_probes() { tm_wait_re ' (ALLOWED|EPERM|EACCES|SIGSYS) ' >/dev/null; }
 
 # The line of the matrix for one probe id.
-tm_row() { tm_screen | grep -E "^[ *][x+?-]$1 " | head -1; }
+tm_row() { tm_screen | grep -E "(^|│|\|)[ *][x+?-]$1 " | head -1 | sed 's/^.*[│|]//'; }
 
 # tm_wait_row ID REGEX : wait until the probe's row matches.
 tm_wait_row() {
