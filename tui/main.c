@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd_lab.h"
 #include "cmd_profiles.h"
 #include "isolab.h"
 #include "probes.h"
@@ -27,6 +28,8 @@ static void usage(FILE *f)
             "       isolab lint PROFILE [--json]         check a seccomp profile\n"
             "       isolab diff A B [--caps LIST]        compare two seccomp profiles\n"
             "       isolab explain SYSCALL|CAP           what it does, who blocks it, why\n"
+            "       isolab lab list|show|check|hint|reset|validate   guided labs (isolab lab --help)\n"
+            "       isolab demo LAB                      step through a lab in front of a room\n"
             "       isolab export-seccomp [layer flags] [--format oci|bpf] [-o FILE]\n"
             "                                            the filter as runc or bwrap would take it\n"
             "\n%s"
@@ -418,6 +421,10 @@ int main(int argc, char **argv)
             return cmd_export_seccomp(argc - 1, argv + 1);
         if (!strcmp(c, "syscalls"))
             return cmd_syscalls(argc - 1, argv + 1);
+        if (!strcmp(c, "lab"))
+            return cmd_lab(argc - 1, argv + 1);
+        if (!strcmp(c, "demo"))
+            return cmd_demo(argc - 1, argv + 1);
     }
     return cmd_tui(argc, argv);
 }
