@@ -157,7 +157,9 @@ static void blocked_by_str(const struct probe_blame *b, char *buf, size_t n)
     for (int id = 0; id < LAYER_COUNT; id++)
         if (b->blocked_by & (1u << id))
             len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? "," : "", layer_name(id));
-    if (b->combination)
+    if (b->host_blocks)
+        snprintf(buf + len, n - len, "%sthe host itself (blocked with every layer off)", len ? "," : "");
+    else if (b->combination)
         snprintf(buf + len, n - len, "%sonly the combination", len ? "," : "");
 }
 
@@ -233,7 +235,8 @@ static int cmd_probe(int argc, char **argv)
                 for (int id = 0; id < LAYER_COUNT; id++)
                     if (r->verdict == PROBE_BLOCKED && (res[k].blocked_by & (1u << id)))
                         printf("%s\"%s\"", m++ ? "," : "", layer_name(id));
-                printf("],\"combination\":%s", res[k].combination ? "true" : "false");
+                printf("],\"combination\":%s,\"host_blocks\":%s", res[k].combination ? "true" : "false",
+                       res[k].host_blocks ? "true" : "false");
             }
             printf("}");
         }
