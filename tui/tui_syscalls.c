@@ -163,8 +163,34 @@ static void draw_rule(const struct tui *t, const struct sc_row *r, int y, int x,
     if (!rule) {
         action_str(t->sc_model->default_action, t->sc_model->has_default_errno,
                    t->sc_model->default_errno, a, sizeof a);
-        mvprintw(y++, x, "%s: no rule names it for these capabilities -> defaultAction %s",
+        mvprintw(y++, x, "%s: no rule applies with these capabilities -> defaultAction %s",
                  r->name, a);
+        /* Rules that name it but do not apply here: usually includes.caps. */
+        for (size_t k = 0; k < t->sc_model->nrules && y < end; k++) {
+            const struct sc_rule *o = &t->sc_model->rules[k];
+            bool named = false;
+            for (size_t j = 0; j < o->nnames && !named; j++)
+                named = !strcmp(o->names[j], r->name);
+            if (!named)
+                continue;
+            action_str(o->action, o->has_errno, o->errno_ret, a, sizeof a);
+            move(y++, x);
+            printw("  rule at line %d would give %s, but", o->line, a);
+            if (o->includes.ncaps) {
+                printw(" includes caps:");
+                for (size_t i = 0; i < o->includes.ncaps; i++)
+                    printw(" %s", o->includes.caps[i]);
+            }
+            if (o->excludes.ncaps) {
+                printw(" excludes caps:");
+                for (size_t i = 0; i < o->excludes.ncaps; i++)
+                    printw(" %s", o->excludes.caps[i]);
+            }
+            if (o->includes.narches || o->excludes.narches)
+                printw(" (arch filter)");
+            if (o->includes.min_kernel[0])
+                printw(" minKernel %s", o->includes.min_kernel);
+        }
         return;
     }
     action_str(rule->action, rule->has_errno, rule->errno_ret, a, sizeof a);
@@ -391,7 +417,9 @@ int tui_syscalls_save(struct tui *t)
     }
     t->sc_dirty = false;
     tui_profile_reload(t, false);
-    tui_msg(t, false, "saved %s (previous version in %s); probes re-run", t->profile_path, bak);
+    const char *b = strrchr(t->profile_path, '/');
+    tui_msg(t, false, "saved %s, previous version in %s.bak; probes re-run", b ? b + 1 : t->profile_path,
+            b ? b + 1 : t->profile_path);
     return 0;
 }
 
