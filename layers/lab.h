@@ -165,6 +165,8 @@ struct lab_check {
 int lab_step_check(const struct lab *lab, size_t step, const struct lab_config *cfg,
                    struct lab_check *out, struct isolab_err *err);
 void lab_check_free(struct lab_check *c);
+/* What an expectation asks, in words ("unshare-user blocked by seccomp"). */
+void lab_expect_describe(const struct lab_expect *e, char *buf, size_t n);
 /* Missing machine features for the step ("AppArmor is not enabled ..."),
  * or "" if it can run here. */
 void lab_step_unmet_needs(const struct lab_step *st, char *why, size_t n);

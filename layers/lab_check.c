@@ -191,6 +191,58 @@ static void describe_probe_expect(const struct lab_expect *e, char *buf, size_t 
     }
 }
 
+void lab_expect_describe(const struct lab_expect *e, char *buf, size_t n)
+{
+    switch (e->kind) {
+    case LAB_EXPECT_PROBE:
+        describe_probe_expect(e, buf, n);
+        return;
+    case LAB_EXPECT_COMMAND: {
+        char cmd[128] = "";
+        size_t len = 0;
+        for (char **a = e->argv; *a && len < sizeof cmd; a++)
+            len += (size_t)snprintf(cmd + len, sizeof cmd - len, "%s%s", len ? " " : "", *a);
+        if (e->exit_status >= 0)
+            len = (size_t)snprintf(buf, n, "`%s` exits %d", cmd, e->exit_status);
+        else
+            len = (size_t)snprintf(buf, n, "`%s` %s", cmd, e->exit_status == -2 ? "fails" : "runs");
+        if (e->output_re && len < n)
+            snprintf(buf + len, n - len, ", output matches /%s/", e->output_re);
+        return;
+    }
+    case LAB_EXPECT_NAMESPACE:
+        snprintf(buf, n, "the %s namespace %s the host's", ns_name(e->ns), e->shared ? "is" : "is not");
+        return;
+    case LAB_EXPECT_SYSCALL:
+        if (e->number >= 0)
+            snprintf(buf, n, "%s is syscall %ld on %s", e->syscall, e->number, e->arch);
+        else
+            snprintf(buf, n, "%s does not exist on %s", e->syscall, e->arch);
+        return;
+    case LAB_EXPECT_SECCOMP: {
+        const char *arch = *e->arch ? e->arch : "the native arch";
+        int len = snprintf(buf, n, "the seccomp profile %s %s on %s",
+                           !strcmp(e->action, "blocked") ? "blocks" : "answers", e->syscall, arch);
+        if (strcmp(e->action, "blocked") && len > 0 && (size_t)len < n)
+            snprintf(buf + len, n - (size_t)len, " with %s", e->action);
+        return;
+    }
+    case LAB_EXPECT_CAPS: {
+        size_t len = (size_t)snprintf(buf, n, "capabilities:");
+        if (e->caps_at_most >= 0 && len < n)
+            len += (size_t)snprintf(buf + len, n - len, " at most %d", e->caps_at_most);
+        for (int k = 0; k < 64 && len < n; k++)
+            if (e->caps_has & (1ull << k))
+                len += (size_t)snprintf(buf + len, n - len, " +%s", isolab_cap_name(k) + 4);
+        for (int k = 0; k < 64 && len < n; k++)
+            if (e->caps_lacks & (1ull << k))
+                len += (size_t)snprintf(buf + len, n - len, " -%s", isolab_cap_name(k) + 4);
+        return;
+    }
+    }
+    snprintf(buf, n, "?");
+}
+
 static void eval_probe(const struct lab_expect *e, const struct probe_blame *b, bool blamed,
                        struct lab_expect_result *r)
 {
@@ -228,17 +280,7 @@ static void eval_probe(const struct lab_expect *e, const struct probe_blame *b, 
 static void eval_command(const struct lab_config *cfg, const struct lab_expect *e,
                          struct lab_expect_result *r)
 {
-    char cmd[128] = "";
-    size_t len = 0;
-    for (char **a = e->argv; *a && len < sizeof cmd; a++)
-        len += (size_t)snprintf(cmd + len, sizeof cmd - len, "%s%s", len ? " " : "", *a);
-    if (e->exit_status >= 0)
-        len = (size_t)snprintf(r->expected, sizeof r->expected, "`%s` exits %d", cmd, e->exit_status);
-    else
-        len = (size_t)snprintf(r->expected, sizeof r->expected, "`%s` %s", cmd,
-                               e->exit_status == -2 ? "fails" : "runs");
-    if (e->output_re)
-        snprintf(r->expected + len, sizeof r->expected - len, ", output matches /%s/", e->output_re);
+    lab_expect_describe(e, r->expected, sizeof r->expected);
     char *out = malloc(LAB_OUTPUT_MAX);
     int status = 0;
     struct isolab_err err;
@@ -275,8 +317,7 @@ static void eval_namespaces(const struct lab_config *cfg, const struct lab_step 
         struct lab_expect_result *r = &c->items[i];
         if (e->kind != LAB_EXPECT_NAMESPACE)
             continue;
-        snprintf(r->expected, sizeof r->expected, "the %s namespace %s the host's", ns_name(e->ns),
-                 e->shared ? "is" : "is not");
+        lab_expect_describe(e, r->expected, sizeof r->expected);
         if (rc < 0 || status != 0) {
             char o[200];
             one_line(o, sizeof o, rc < 0 ? err.msg : out);
@@ -308,10 +349,7 @@ static void eval_namespaces(const struct lab_config *cfg, const struct lab_step 
 static void eval_syscall(const struct lab_expect *e, struct lab_expect_result *r)
 {
     uint32_t tok = lab_arch_token(e->arch);
-    if (e->number >= 0)
-        snprintf(r->expected, sizeof r->expected, "%s is syscall %ld on %s", e->syscall, e->number, e->arch);
-    else
-        snprintf(r->expected, sizeof r->expected, "%s does not exist on %s", e->syscall, e->arch);
+    lab_expect_describe(e, r->expected, sizeof r->expected);
     int nr = seccomp_syscall_resolve_name_arch(tok, e->syscall);
     if (nr < 0)
         set(r, e->number < 0 ? LAB_PASS : LAB_FAIL, "%s has no number on %s", e->syscall, e->arch);
@@ -361,11 +399,7 @@ static void eval_seccomp(const struct lab_config *cfg, const struct lab_expect *
 {
     const char *arch = *e->arch ? e->arch : "the native arch";
     uint32_t tok = *e->arch ? lab_arch_token(e->arch) : seccomp_arch_native();
-    snprintf(r->expected, sizeof r->expected, "the seccomp profile %s %s on %s",
-             !strcmp(e->action, "blocked") ? "blocks" : "answers", e->syscall, arch);
-    if (strcmp(e->action, "blocked"))
-        snprintf(r->expected + strlen(r->expected), sizeof r->expected - strlen(r->expected),
-                 " with %s", e->action);
+    lab_expect_describe(e, r->expected, sizeof r->expected);
     const char *got;
     char detail[160] = "";
     struct seccomp_profile *p = NULL;
@@ -407,15 +441,8 @@ static void eval_caps(const struct lab_config *cfg, const struct lab_expect *e,
                       struct lab_expect_result *r)
 {
     uint64_t have = caps_in_force(cfg);
-    size_t len = (size_t)snprintf(r->expected, sizeof r->expected, "capabilities:");
-    if (e->caps_at_most >= 0)
-        len += (size_t)snprintf(r->expected + len, sizeof r->expected - len, " at most %d", e->caps_at_most);
-    for (int k = 0; k < 64; k++)
-        if (e->caps_has & (1ull << k))
-            len += (size_t)snprintf(r->expected + len, sizeof r->expected - len, " +%s", isolab_cap_name(k) + 4);
-    for (int k = 0; k < 64; k++)
-        if (e->caps_lacks & (1ull << k))
-            len += (size_t)snprintf(r->expected + len, sizeof r->expected - len, " -%s", isolab_cap_name(k) + 4);
+    lab_expect_describe(e, r->expected, sizeof r->expected);
+    size_t len;
     int n = __builtin_popcountll(have);
     bool ok = (e->caps_at_most < 0 || n <= e->caps_at_most) && (have & e->caps_has) == e->caps_has &&
               !(have & e->caps_lacks);
@@ -505,8 +532,10 @@ int lab_step_check(const struct lab *lab, size_t step, const struct lab_config *
         return isolab_err_set(err, ENOMEM, "lab: out of memory");
     out->nitems = st->nexpect;
     if (why[0]) {
-        for (size_t i = 0; i < st->nexpect; i++)
+        for (size_t i = 0; i < st->nexpect; i++) {
+            lab_expect_describe(&st->expect[i], out->items[i].expected, sizeof out->items[i].expected);
             set(&out->items[i], LAB_SKIP, "%s", why);
+        }
         out->result = LAB_SKIP;
         snprintf(out->reason, sizeof out->reason, "%s", why);
         return 0;

@@ -148,43 +148,11 @@ static void show_step(const struct lab *lab, size_t k, bool full)
     if (st->config.given)
         print_setup(st->kind == LAB_TASK ? "starts from" : "configuration", &st->config);
     printf("  %s:\n", st->kind == LAB_TASK ? "goal (checked)" : "what you will see");
-    struct lab_check c = {0};
     for (size_t i = 0; i < st->nexpect; i++) {
-        /* The expected text without running anything. */
-        const struct lab_expect *e = &st->expect[i];
-        switch (e->kind) {
-        case LAB_EXPECT_PROBE: {
-            char l[96] = "";
-            if (e->by)
-                probe_layers_str(e->by, l, sizeof l);
-            printf("    - probe %s %s%s%s", probe_catalogue[e->probe].id,
-                   probe_verdict_name(e->verdict), l[0] ? " by " : "", l);
-            if (e->min_layers)
-                printf(" by at least %d layers", e->min_layers);
-            putchar('\n');
-            break;
-        }
-        case LAB_EXPECT_COMMAND:
-            printf("    - command:");
-            for (char **a = e->argv; *a; a++)
-                printf(" %s", *a);
-            putchar('\n');
-            break;
-        case LAB_EXPECT_NAMESPACE:
-            printf("    - the %s namespace %s the host's\n", ns_name(e->ns), e->shared ? "is" : "is not");
-            break;
-        case LAB_EXPECT_SYSCALL:
-            printf("    - %s on %s\n", e->syscall, e->arch);
-            break;
-        case LAB_EXPECT_SECCOMP:
-            printf("    - the profile: %s -> %s\n", e->syscall, e->action);
-            break;
-        case LAB_EXPECT_CAPS:
-            printf("    - capabilities%s\n", e->caps_at_most >= 0 ? " (a limit on how many)" : "");
-            break;
-        }
+        char d[256];
+        lab_expect_describe(&st->expect[i], d, sizeof d);
+        printf("    - %s\n", d);
     }
-    (void)c;
     if (st->kind == LAB_TASK)
         printf("\n   Check with: isolab lab check %s --step %zu [layer flags]\n"
                "   A hint:     isolab lab hint %s --step %zu   (%zu available)\n",
