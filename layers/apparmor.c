@@ -33,19 +33,53 @@ bool apparmor_kernel_enabled(void)
     return y && stat(AA_FS, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-bool apparmor_profile_loaded(const char *name)
+/* The policy directory of each loaded profile holds its name; unlike the
+ * profiles list, it may be readable without CAP_MAC_ADMIN. */
+static int loaded_by_policy_dir(const char *name)
+{
+    DIR *d = opendir(AA_FS "/policy/profiles");
+    if (!d)
+        return -1;
+    int found = 0;
+    struct dirent *de;
+    size_t len = strlen(name);
+    while (!found && (de = readdir(d))) {
+        if (strncmp(de->d_name, name, len) != 0 || de->d_name[len] != '.')
+            continue;
+        char path[512], got[256] = "";
+        snprintf(path, sizeof path, AA_FS "/policy/profiles/%.200s/name", de->d_name);
+        FILE *f = fopen(path, "re");
+        if (!f) {
+            found = -1;
+            break;
+        }
+        if (fgets(got, sizeof got, f))
+            got[strcspn(got, "\n")] = '\0';
+        fclose(f);
+        found = strcmp(got, name) == 0;
+    }
+    closedir(d);
+    return found;
+}
+
+int apparmor_profile_state(const char *name)
 {
     FILE *f = fopen(AA_FS "/profiles", "re");
-    if (!f)
-        return false;
+    if (!f)     /* reading the list needs CAP_MAC_ADMIN: try the policy tree */
+        return loaded_by_policy_dir(name);
     char line[1024];
     size_t len = strlen(name);
-    bool found = false;
+    int found = 0;
     /* "isolab-default (enforce)" */
     while (!found && fgets(line, sizeof line, f))
         found = strncmp(line, name, len) == 0 && strncmp(line + len, " (", 2) == 0;
     fclose(f);
     return found;
+}
+
+bool apparmor_profile_loaded(const char *name)
+{
+    return apparmor_profile_state(name) == 1;
 }
 
 /* When the kernel last (re)loaded the profile: the policy directory
@@ -158,8 +192,11 @@ int apparmor_validate(const struct lab_config *cfg, struct isolab_err *err)
     const char *name = lsm_policy_name(cfg);
     char path[ISOLAB_PATH_MAX];
     bool have_file = profile_path(name, path, sizeof path) == 0 && access(path, R_OK) == 0;
-    if (apparmor_profile_loaded(name))
+    int state = apparmor_profile_state(name);
+    if (state == 1)
         return 0;
+    if (state < 0 && geteuid() != 0)
+        return 0;   /* cannot tell without privilege: the child reports ENOENT */
     if (!have_file) {
         isolab_err_set(err, ENOENT, "lsm: --security-opt apparmor=%s: no such AppArmor profile "
                        "(not loaded in the kernel, and %s does not exist)", name, path);
@@ -187,7 +224,10 @@ int apparmor_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
     char path[ISOLAB_PATH_MAX];
     struct stat st;
     bool have_file = profile_path(name, path, sizeof path) == 0 && stat(path, &st) == 0;
-    bool loaded = apparmor_profile_loaded(name);
+    int state = apparmor_profile_state(name);
+    bool loaded = state == 1;
+    if (state < 0 && geteuid() != 0)
+        return 0;   /* cannot tell, cannot load: aa_change_* reports ENOENT */
     if (!have_file) {
         if (loaded)
             return 0;
@@ -226,8 +266,8 @@ int apparmor_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
         int e = errno;
         isolab_err_set(err, e, "lsm: %s(%s): %s", how, name, strerror(e));
         if (e == ENOENT)
-            isolab_err_hint(err, "the profile is not loaded: apparmor_parser -r "
-                            "profiles/apparmor/%s", name);
+            isolab_err_hint(err, "the profile is not loaded; as root: apparmor_parser -r "
+                            "profiles/apparmor/%s (isolab loads it when run as root)", name);
         else
             isolab_err_hint(err, "/proc must be mounted in the sandbox for AppArmor's "
                             "attributes; or run with --security-opt apparmor=unconfined");

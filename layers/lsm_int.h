@@ -19,6 +19,8 @@ const char *lsm_policy_name(const struct lab_config *cfg);
 /* apparmor.c */
 bool apparmor_kernel_enabled(void);
 bool apparmor_profile_loaded(const char *name);
+/* 1 loaded, 0 not loaded, -1 cannot tell (no privilege to read the list) */
+int apparmor_profile_state(const char *name);
 int apparmor_validate(const struct lab_config *cfg, struct isolab_err *err);
 int apparmor_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                      struct isolab_err *err);
