@@ -74,7 +74,7 @@ static size_t edit_distance(const char *a, const char *b)
     return d[la][lb];
 }
 
-static const char *nearest(const char *s, const char *const *names, size_t n)
+const char *lab_nearest(const char *s, const char *const *names, size_t n)
 {
     const char *best = NULL;
     size_t bd = 3;
@@ -102,7 +102,7 @@ int lab_check_keys(struct lctx *c, json_t *obj, const char *path, const char *co
             continue;
         char kp[256], hint[512];
         snprintf(kp, sizeof kp, "%s%s%s", path, *path ? "." : "", key);
-        const char *near = nearest(key, known, n);
+        const char *near = lab_nearest(key, known, n);
         size_t len = 0;
         if (near)
             len = (size_t)snprintf(hint, sizeof hint, "did you mean \"%s\"? ", near);

@@ -48,10 +48,13 @@ static int parse_probe(struct lctx *c, json_t *v, const char *path, struct lab_e
     e->kind = LAB_EXPECT_PROBE;
     e->probe = probe_index(json_string_value(p));
     if (e->probe < 0) {
-        const char *best = NULL;
+        const char *ids[256];
+        size_t nids = probe_count < 256 ? probe_count : 256;
+        for (size_t i = 0; i < nids; i++)
+            ids[i] = probe_catalogue[i].id;
+        const char *best = lab_nearest(json_string_value(p), ids, nids);
         for (size_t i = 0; i < probe_count && !best; i++)
-            if (strstr(probe_catalogue[i].id, json_string_value(p)) ||
-                strstr(json_string_value(p), probe_catalogue[i].id))
+            if (strstr(probe_catalogue[i].id, json_string_value(p)))
                 best = probe_catalogue[i].id;
         char hint[200];
         snprintf(hint, sizeof hint, "%s%s%s'isolab probe' lists every probe id",

@@ -29,6 +29,8 @@ int lab_get_str(struct lctx *c, json_t *obj, const char *key, const char *path, 
 int lab_get_strs(struct lctx *c, json_t *v, const char *path, const char *example,
                  char ***out, size_t *nout);
 void lab_free_strs(char **list, size_t n);
+/* The name within edit distance 2 of s, or NULL. */
+const char *lab_nearest(const char *s, const char *const *names, size_t n);
 int lab_get_int(struct lctx *c, json_t *v, const char *path, long lo, long hi, long *out);
 int lab_layer_from_name(const char *s);         /* "apparmor" -> LAYER_LSM too */
 int lab_get_layers(struct lctx *c, json_t *v, const char *path, unsigned int *mask);
