@@ -56,7 +56,7 @@ static void show_table(const struct lab_check *c)
     for (size_t i = 0; i < c->nitems; i++) {
         const struct lab_expect_result *r = &c->items[i];
         const char *col = r->result == LAB_PASS ? "\033[32m" : r->result == LAB_FAIL ? "\033[1;31m" : "\033[33m";
-        printf("  %s%s %-42.42s %s%s\n", c_on(col), r->result == LAB_PASS ? "✓" : r->result == LAB_FAIL ? "✗" : "?",
+        printf("  %s%s %-42.42s %.54s%s\n", c_on(col), r->result == LAB_PASS ? "✓" : r->result == LAB_FAIL ? "✗" : "?",
                r->expected, r->actual, c_on("\033[0m"));
     }
 }
