@@ -83,6 +83,11 @@ struct tui {
     size_t probe_len, probe_need;
     bool probes_wanted;    /* a change came in: run (again) */
     bool probe_stale;      /* the running helper started before a change */
+    int probe_phase;       /* message being read: 1 verdicts, 2 attribution */
+    bool attributing;      /* verdicts shown, attribution still running */
+    bool rotated;          /* this run already moved cur to prev */
+    pid_t draining[8];     /* superseded helpers, left to finish on their own */
+    int ndraining;
     char probe_error[1024];
 
     /* presets */

@@ -32,11 +32,10 @@ void tui_msg(struct tui *t, bool error, const char *fmt, ...)
     t->msg_error = error;
 }
 
+/* Every change re-runs the probes; a run still going is superseded. */
 void tui_config_changed(struct tui *t)
 {
     t->probes_wanted = true;
-    if (t->probe_pid > 0)
-        t->probe_stale = true;
 }
 
 static void read_first_line(const char *path, char *buf, size_t n)
@@ -452,7 +451,7 @@ int tui_run(struct lab_config *cfg, const char *preset_name)
 
     bool running = true;
     while (running && !tui_quit_signal) {
-        if (t.probes_wanted && t.probe_pid <= 0)
+        if (t.probes_wanted)
             tui_probes_start(&t);
         draw(&t);
         struct pollfd pf[3] = {

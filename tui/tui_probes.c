@@ -1,6 +1,8 @@
-/* The probe matrix: probes_blame() runs in a forked helper that writes its
+/* The probe matrix: the probes run in a forked helper that writes its
  * results to a pipe, so the screen stays responsive (and redraws) while the
- * six sandboxes of an attribution run come and go. */
+ * sandboxes come and go. The helper sends two messages: first the verdicts
+ * under the full configuration (one sandbox, fast: the flip shows at once),
+ * then the attribution from probes_blame() (each layer alone, slower). */
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +17,7 @@
 #include "tui.h"
 
 struct probe_msg_head {
+    int phase;            /* 1: n probe_result, 2: n probe_blame */
     int rc;
     struct isolab_err err;
     size_t n;
@@ -29,30 +32,45 @@ void tui_probes_init(struct tui *t)
     t->probes_wanted = true;
 }
 
-static void reap_helper(struct tui *t)
+/* Reap superseded helpers that have finished. */
+static void reap_draining(struct tui *t, bool block)
 {
-    if (t->probe_fd >= 0)
-        close(t->probe_fd);
-    t->probe_fd = -1;
-    if (t->probe_pid > 0) {
+    for (int i = 0; i < t->ndraining;) {
         int st;
-        while (waitpid(t->probe_pid, &st, 0) < 0 && errno == EINTR)
-            ;
+        pid_t r = waitpid(t->draining[i], &st, block ? 0 : WNOHANG);
+        if (r == 0 || (r < 0 && errno == EINTR)) {
+            i++;
+            continue;
+        }
+        t->draining[i] = t->draining[--t->ndraining];
     }
+}
+
+/* A helper whose results no longer matter. Its read end is closed: it is
+ * not killed mid-run (its sandboxes and cgroups are cleaned up by the
+ * engine as usual), and it dies of SIGPIPE when it writes its results. */
+static bool supersede_helper(struct tui *t)
+{
+    reap_draining(t, false);
+    /* At most two old runs finishing beside the new one: a burst of
+     * changes must not start a sandbox storm on a 2-core laptop. */
+    if (t->ndraining >= 2)
+        return false;
+    t->draining[t->ndraining++] = t->probe_pid;
+    close(t->probe_fd);
+    t->probe_fd = -1;
     t->probe_pid = 0;
     free(t->probe_buf);
     t->probe_buf = NULL;
     t->probe_len = t->probe_need = 0;
+    return true;
 }
 
 void tui_probes_free(struct tui *t)
 {
-    if (t->probe_pid > 0) {
-        /* Our own helper, by pid: it and its sandboxes are in its group. */
-        kill(-t->probe_pid, SIGKILL);
-        kill(t->probe_pid, SIGKILL);
-    }
-    reap_helper(t);
+    if (t->probe_pid > 0)
+        supersede_helper(t);
+    reap_draining(t, false);
     free(t->cur);
     free(t->prev);
     free(t->changed);
@@ -88,7 +106,8 @@ static void write_all(int fd, const void *buf, size_t n)
 
 void tui_probes_start(struct tui *t)
 {
-    if (t->probe_pid > 0) {
+    reap_draining(t, false);
+    if (t->probe_pid > 0 && !supersede_helper(t)) {
         t->probe_stale = true;     /* finish that one, then run again */
         t->probes_wanted = true;
         return;
@@ -133,9 +152,19 @@ void tui_probes_start(struct tui *t)
         }
         struct probe_msg_head h;
         memset(&h, 0, sizeof h);
-        struct probe_blame *out = calloc(probe_count ? probe_count : 1, sizeof *out);
-        if (!out)
+        size_t n = probe_count ? probe_count : 1;
+        struct probe_result *res = calloc(n, sizeof *res);
+        struct probe_blame *out = calloc(n, sizeof *out);
+        if (!res || !out)
             _exit(1);
+        h.phase = 1;
+        h.rc = probes_run(&c, NULL, 0, res, &h.err);
+        h.n = h.rc < 0 ? 0 : probe_count;
+        write_all(p[1], &h, sizeof h);
+        if (h.n)
+            write_all(p[1], res, h.n * sizeof *res);
+        memset(&h, 0, sizeof h);
+        h.phase = 2;
         h.rc = probes_blame(&c, NULL, 0, out, &h.err);
         h.n = h.rc < 0 ? 0 : probe_count;
         write_all(p[1], &h, sizeof h);
@@ -148,55 +177,114 @@ void tui_probes_start(struct tui *t)
     fcntl(p[0], F_SETFL, O_NONBLOCK);
     t->probe_pid = pid;
     t->probe_fd = p[0];
-    t->probe_need = sizeof(struct probe_msg_head);
     t->probe_buf = malloc(sizeof(struct probe_msg_head) + probe_count * sizeof(struct probe_blame));
     t->probe_len = 0;
+    t->probe_need = sizeof(struct probe_msg_head);
+    t->rotated = false;
 }
 
-static void verdict_key(const struct probe_result *r, char *buf, size_t n)
+static void mark_changes(struct tui *t)
 {
-    tui_verdict_str(r, buf, n);
+    for (size_t i = 0; i < probe_count; i++) {
+        char a[64], b[64];
+        tui_verdict_str(&t->cur[i].full, a, sizeof a);
+        tui_verdict_str(&t->prev[i].full, b, sizeof b);
+        t->changed[i] = t->have_prev && strcmp(a, b) != 0;
+    }
 }
 
-static void accept_results(struct tui *t, const struct probe_blame *res)
+/* The results on screen become "before" once per run. */
+static void rotate(struct tui *t)
 {
+    if (t->rotated)
+        return;
     if (t->have_cur) {
         memcpy(t->prev, t->cur, probe_count * sizeof *t->cur);
         t->have_prev = true;
     }
+    t->rotated = true;
+}
+
+static void accept_verdicts(struct tui *t, const struct probe_result *res)
+{
+    rotate(t);
+    for (size_t i = 0; i < probe_count; i++) {
+        memset(&t->cur[i], 0, sizeof t->cur[i]);
+        t->cur[i].full = res[i];
+    }
+    t->have_cur = true;
+    t->attributing = true;
+    mark_changes(t);
+    t->probe_error[0] = 0;
+}
+
+static void accept_blame(struct tui *t, const struct probe_blame *res)
+{
+    rotate(t);
     memcpy(t->cur, res, probe_count * sizeof *t->cur);
     t->have_cur = true;
-    for (size_t i = 0; i < probe_count; i++) {
-        char a[64], b[64];
-        verdict_key(&t->cur[i].full, a, sizeof a);
-        verdict_key(&t->prev[i].full, b, sizeof b);
-        t->changed[i] = t->have_prev && strcmp(a, b) != 0;
-    }
+    t->attributing = false;
+    mark_changes(t);
     t->probe_error[0] = 0;
+}
+
+/* One complete message is in probe_buf: use it. */
+static void take_message(struct tui *t)
+{
+    struct probe_msg_head h;
+    memcpy(&h, t->probe_buf, sizeof h);
+    if (t->probe_stale)
+        return;
+    if (h.rc < 0) {
+        snprintf(t->probe_error, sizeof t->probe_error, "%s%s%s", h.err.msg,
+                 h.err.hint[0] ? "  hint: " : "", h.err.hint);
+        tui_msg(t, true, "probes: %s", t->probe_error);
+        t->attributing = false;
+        return;
+    }
+    if (h.phase == 1)
+        accept_verdicts(t, (const struct probe_result *)(t->probe_buf + sizeof h));
+    else
+        accept_blame(t, (const struct probe_blame *)(t->probe_buf + sizeof h));
 }
 
 void tui_probes_poll(struct tui *t)
 {
+    if (t->ndraining)
+        reap_draining(t, false);
     if (t->probe_pid <= 0)
         return;
-    size_t total = sizeof(struct probe_msg_head) + probe_count * sizeof(struct probe_blame);
+    bool eof = false;
     for (;;) {
-        if (t->probe_len >= total)
-            break;
-        ssize_t r = read(t->probe_fd, t->probe_buf + t->probe_len, total - t->probe_len);
+        if (t->probe_len == t->probe_need) {
+            struct probe_msg_head h;
+            memcpy(&h, t->probe_buf, sizeof h);
+            size_t body = h.phase == 1 ? h.n * sizeof(struct probe_result)
+                                       : h.n * sizeof(struct probe_blame);
+            if (h.n > probe_count || (h.phase != 1 && h.phase != 2)) {
+                eof = true;      /* garbage: give up on this helper */
+                break;
+            }
+            if (t->probe_need == sizeof h && body > 0) {
+                t->probe_need += body;
+                continue;
+            }
+            take_message(t);
+            t->probe_len = 0;
+            t->probe_need = sizeof h;
+            if (h.phase == 2)
+                break;           /* the last message */
+        }
+        ssize_t r = read(t->probe_fd, t->probe_buf + t->probe_len, t->probe_need - t->probe_len);
         if (r > 0) {
             t->probe_len += (size_t)r;
             continue;
         }
         if (r < 0 && (errno == EAGAIN || errno == EINTR))
-            return;       /* more later */
-        break;            /* EOF or error: the helper is done */
+            return;              /* more later */
+        eof = true;
+        break;
     }
-    struct probe_msg_head h;
-    bool got_head = t->probe_len >= sizeof h;
-    if (got_head)
-        memcpy(&h, t->probe_buf, sizeof h);
-    bool complete = got_head && (h.n == 0 || t->probe_len >= total);
     int st = 0;
     pid_t pid = t->probe_pid;
     close(t->probe_fd);
@@ -204,21 +292,14 @@ void tui_probes_poll(struct tui *t)
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
     t->probe_pid = 0;
-    bool stale = t->probe_stale;
-    if (!complete) {
+    if (eof && t->probe_len < t->probe_need && !t->probe_stale) {
+        t->attributing = false;
         if (WIFSIGNALED(st))
             tui_msg(t, true, "the probe runner died with signal %d (%s); press r to run again",
                     WTERMSIG(st), strsignal(WTERMSIG(st)));
-        else
+        else if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0 && t->probe_len == 0))
             tui_msg(t, true, "the probe runner stopped early (status %d); press r to run again",
                     WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-    } else if (h.rc < 0) {
-        snprintf(t->probe_error, sizeof t->probe_error, "%s%s%s", h.err.msg,
-                 h.err.hint[0] ? "  hint: " : "", h.err.hint);
-        if (!stale)
-            tui_msg(t, true, "probes: %s", t->probe_error);
-    } else if (!stale) {
-        accept_results(t, (const struct probe_blame *)(t->probe_buf + sizeof h));
     }
     free(t->probe_buf);
     t->probe_buf = NULL;
@@ -279,7 +360,8 @@ static void blocked_by_str(const struct probe_blame *b, char *buf, size_t n)
             return;
     }
     if (!b->blocked_by)
-        snprintf(buf + off, off < n ? n - off : 0, "%s", b->combination ? "combination" : "the host");
+        snprintf(buf + off, off < n ? n - off : 0, "%s",
+                 b->combination ? "combination" : b->host_blocks ? "the host" : "");
 }
 
 static int verdict_pair(const struct probe_result *r)
@@ -317,7 +399,13 @@ void tui_draw_probes(struct tui *t, int y, int x, int h, int w)
     attroff(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
     if (t->have_cur)
         printw(" %d allowed, %d blocked ", nallowed, nblocked);
-    if (t->probe_pid > 0 || (t->probes_wanted && !t->have_cur)) {
+    if (t->probe_pid > 0 && !(t->attributing && !t->probe_stale)) {
+        attron(A_BOLD);
+        printw(" running probes... ");
+        attroff(A_BOLD);
+    } else if (t->probe_pid > 0) {
+        printw(" attributing... ");
+    } else if (t->probes_wanted && !t->have_cur) {
         attron(A_BOLD);
         printw(" running probes... ");
         attroff(A_BOLD);
@@ -374,7 +462,10 @@ void tui_draw_probes(struct tui *t, int y, int x, int h, int w)
             tui_verdict_str(&t->prev[i].full, pv, sizeof pv);
             snprintf(was, sizeof was, "<- was %s", pv);
         }
-        blocked_by_str(b, by, sizeof by);
+        if (t->attributing && b->full.verdict == PROBE_BLOCKED)
+            snprintf(by, sizeof by, "...");
+        else
+            blocked_by_str(b, by, sizeof by);
         attr_t base = sel ? A_REVERSE : 0;
         if (t->changed[i])
             base |= A_BOLD | (t->color && !sel ? COLOR_PAIR(5) : A_STANDOUT);
