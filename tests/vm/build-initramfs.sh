@@ -160,6 +160,17 @@ for e in "${entries[@]}"; do
     cp -L --preserve=mode "$src" "$STAGE/$dst"
 done
 chmod 755 "$STAGE/init"
+# a real program also wins over a busybox applet of the same name in the
+# other bin directory (PATH puts sbin first)
+for p in "${PROGRAMS[@]}"; do
+    n=${p##*/}
+    for d in usr/bin usr/sbin; do
+        if [ "$(readlink "$STAGE/$d/$n")" = /usr/bin/busybox ] &&
+           { [ -f "$STAGE/usr/bin/$n" ] || [ -f "$STAGE/usr/sbin/$n" ]; }; then
+            rm -f "$STAGE/$d/$n"
+        fi
+    done
+done
 
 # compressed modules are decompressed here: busybox insmod reads plain .ko
 mods_order=()

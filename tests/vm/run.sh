@@ -8,7 +8,8 @@
 # @@ISOLAB-VM-TAP-BEGIN@@ and @@ISOLAB-VM-TAP-END rc=N@@. The whole console
 # goes to build/vm/console.log; this script extracts the lines in between.
 #
-# Environment: VM_TIMEOUT (seconds, default 300), VM_KERNEL (a vmlinuz path).
+# Environment: VM_TIMEOUT (seconds, default 300), VM_KERNEL (a vmlinuz path),
+# VM_APPEND_EXTRA (more kernel arguments).
 set -u
 cd "$(dirname "$0")/../.."
 OUT=build/vm
@@ -64,11 +65,13 @@ sed 's/^build-initramfs: /# vm: /' "$OUT/build.log"
 t1=$(date +%s.%N)
 
 LOG=$OUT/console.log
+# more kernel arguments for experiments (mitigations=off measured: no gain)
+EXTRA_APPEND=${VM_APPEND_EXTRA-}
 tmplog=$OUT/console.log.$$
 # -enable-kvm hangs on this host; TCG is portable and boots in seconds.
 timeout -k 10 "$TIMEOUT" "$QEMU" -accel tcg -m 1024 -smp 2 -nographic -no-reboot \
     -nic none -kernel "$KERNEL" -initrd "$IMG" \
-    -append "console=ttyS0 lsm=landlock,lockdown,yama,apparmor,bpf apparmor=1 security=apparmor cgroup_no_v1=all panic=-1 quiet" \
+    -append "console=ttyS0 lsm=landlock,lockdown,yama,apparmor,bpf apparmor=1 security=apparmor cgroup_no_v1=all panic=-1 quiet $EXTRA_APPEND" \
     </dev/null >"$tmplog" 2>&1
 qrc=$?
 t2=$(date +%s.%N)
