@@ -182,6 +182,14 @@ void tui_draw_layers(struct tui *t, int y, int x, int h, int w, bool two_line)
 
 /* ---- details ---------------------------------------------------------- */
 
+static bool current_listed(const struct tui *t)
+{
+    for (size_t i = 0; i < t->nprofile_files; i++)
+        if (!strcmp(t->profile_files[i], t->profile_path))
+            return true;
+    return false;
+}
+
 static int detail_count(struct tui *t)
 {
     switch (t->detail_layer) {
@@ -189,7 +197,7 @@ static int detail_count(struct tui *t)
     case LAYER_NS: return NS_COUNT;
     case LAYER_CGROUP: return 3;
     case LAYER_LSM: return 2;
-    case LAYER_SECCOMP: return (int)t->nprofile_files + 1;
+    case LAYER_SECCOMP: return (int)t->nprofile_files + (current_listed(t) ? 0 : 1);
     default: return 0;
     }
 }
@@ -250,12 +258,10 @@ static void detail_item(struct tui *t, int i, char *buf, size_t n)
                  lsm_profiles[i], lsm_meanings[i]);
         break;
     case LAYER_SECCOMP:
-        if (i == 0) {
-            snprintf(buf, n, "(%c) %s (the file isolab edits and watches)",
-                     t->profile_path[0] ? '*' : ' ',
-                     t->profile_path[0] ? t->profile_path : "(none)");
+        if (!current_listed(t) && i == 0) {
+            snprintf(buf, n, "(*) %s (edited and watched)", t->profile_path);
         } else {
-            const char *f = t->profile_files[i - 1];
+            const char *f = t->profile_files[i - (current_listed(t) ? 0 : 1)];
             const char *base = strrchr(f, '/');
             snprintf(buf, n, "(%c) %s", strcmp(f, t->profile_path) ? ' ' : '*', base ? base + 1 : f);
         }
@@ -279,7 +285,7 @@ static const char *detail_help(enum layer_id id)
 
 void tui_draw_details(struct tui *t)
 {
-    int h = t->rows - 2, w = t->cols - 2;
+    int h = t->rows - 3, w = t->cols - 2;
     char title[320], desc[256] = "";
     struct lab_config eff;
     tui_effective_config(t, &eff);
@@ -287,6 +293,7 @@ void tui_draw_details(struct tui *t)
         layer_describe(&eff, t->detail_layer, desc, sizeof desc);
     else
         snprintf(desc, sizeof desc, "off");
+    strip_layer_prefix(t->detail_layer, desc);
     snprintf(title, sizeof title, "%s: %s", layer_name(t->detail_layer), desc);
     tui_box(1, 1, h, w, title);
     int n = detail_count(t);
@@ -356,10 +363,16 @@ static void detail_activate(struct tui *t, int i, int ch)
         tui_msg(t, false, "LSM profile %s", lsm_profiles[i]);
         tui_config_changed(t);
         break;
-    case LAYER_SECCOMP:
-        if (i > 0)
-            tui_profile_select(t, t->profile_files[i - 1]);
+    case LAYER_SECCOMP: {
+        int k = i - (current_listed(t) ? 0 : 1);
+        if (k >= 0 && k < (int)t->nprofile_files) {
+            tui_profile_select(t, t->profile_files[k]);
+            if (!t->cfg->layer_on[LAYER_SECCOMP])
+                t->cfg->layer_on[LAYER_SECCOMP] = true;
+            tui_config_changed(t);
+        }
         break;
+    }
     default:
         break;
     }
@@ -543,6 +556,13 @@ void tui_draw_presets(struct tui *t)
     int rows = h - 3;
     t->list_y = 3;
     t->list_h = rows;
+    int nw = 8;
+    for (int i = 0; i < n; i++)
+        if ((int)strlen(t->presets[i]) > nw)
+            nw = (int)strlen(t->presets[i]);
+    if (nw > 28)
+        nw = 28;
+    int dw = w - 9 - nw;
     if (t->detail_sel >= n)
         t->detail_sel = n - 1;
     if (t->detail_sel < 0)
@@ -564,8 +584,8 @@ void tui_draw_presets(struct tui *t)
         bool cur = !strcmp(t->presets[i], t->preset);
         if (i == t->detail_sel)
             attron(A_REVERSE);
-        mvprintw(3 + r, 3, "%c(%c) %-16s %-*.*s", i == t->detail_sel ? '>' : ' ', cur ? '*' : ' ',
-                 t->presets[i], w - 26, w - 26, desc);
+        mvprintw(3 + r, 3, "%c(%c) %-*.*s %-*.*s", i == t->detail_sel ? '>' : ' ', cur ? '*' : ' ',
+                 nw, nw, t->presets[i], dw > 0 ? dw : 0, dw > 0 ? dw : 0, desc);
         if (i == t->detail_sel)
             attroff(A_REVERSE);
     }

@@ -110,7 +110,7 @@ static void draw_legend(struct tui *t, int y)
     const char *k = t->cols >= (int)strlen(KEYS_WIDE) ? KEYS_WIDE : KEYS_NARROW;
     switch (t->mode) {
     case MODE_HELP: k = "any key: back"; break;
-    case MODE_DETAILS: k = "Up/Down move  Space/Enter change  Esc back  q quit from main"; break;
+    case MODE_DETAILS: k = "Up/Down move  Space/Enter change  Esc back"; break;
     case MODE_PRESETS: k = "Up/Down move  Enter apply  Esc back"; break;
     case MODE_PROBE_INFO: k = "Up/Down other probe  Esc back"; break;
     case MODE_SYSCALLS:

@@ -522,18 +522,40 @@ static void seccomp_reason(struct tui *t, const struct probe *p, char *buf, size
         snprintf(buf + off, n - off, ": %s", v.rule->comment);
 }
 
+/* Word-wrapped text inside [x, x+w), from row y up to (not incl.) maxy. */
+static int wrap_text(int y, int x, int w, int maxy, const char *text)
+{
+    const char *p = text;
+    while (*p && y < maxy && w > 0) {
+        int len = (int)strlen(p);
+        int take = len;
+        if (take > w) {
+            take = w;
+            while (take > 0 && p[take] != ' ')
+                take--;
+            if (take == 0)
+                take = w;
+        }
+        mvprintw(y++, x, "%.*s", take, p);
+        p += take;
+        while (*p == ' ')
+            p++;
+    }
+    return y;
+}
+
 void tui_draw_probe_info(struct tui *t)
 {
     int n = (int)probe_count;
     if (t->probe_sel < 0 || t->probe_sel >= n)
         return;
     const struct probe *p = &probe_catalogue[t->probe_sel];
-    int h = t->rows - 2, w = t->cols - 2;
+    int h = t->rows - 3, w = t->cols - 2;
     tui_box(1, 1, h, w, p->title);
     int y = 2, x = 3, tw = w - 4;
     mvprintw(y++, x, "%-.*s", tw, p->id);
     attron(A_BOLD);
-    mvprintw(y++, x, "%-.*s", tw, p->explain);
+    y = wrap_text(y, x, tw, h - 1, p->explain);
     attroff(A_BOLD);
     if (p->syscall && p->syscall[0])
         mvprintw(y++, x, "syscall: %-.*s", tw - 9, p->syscall);
@@ -546,28 +568,38 @@ void tui_draw_probe_info(struct tui *t)
     tui_verdict_str(&b->full, v, sizeof v);
     blocked_by_str(b, by, sizeof by);
     y++;
+    if (t->attributing)
+        snprintf(by, sizeof by, "(attributing...)");
     mvprintw(y++, x, "with every layer in force: %s%s%s", v, by[0] ? "  blocked by: " : "", by);
     if (b->full.detail[0])
-        mvprintw(y++, x, "  %-.*s", tw - 2, b->full.detail);
+        y = wrap_text(y, x + 2, tw - 2, h, b->full.detail);
     if (t->changed[t->probe_sel]) {
         char pv[32];
         tui_verdict_str(&t->prev[t->probe_sel].full, pv, sizeof pv);
         mvprintw(y++, x, "before the last change: %s", pv);
     }
     y++;
-    mvprintw(y++, x, "each layer alone (as in force, the others off):");
+    mvprintw(y++, x, "each layer alone (as in force, the others off; * blocks it alone):");
+    int colw = tw >= 66 ? tw / 2 : tw;
+    int per_row = tw / colw;
     for (int id = 0; id < LAYER_COUNT && y < h - 1; id++) {
+        int col = id % per_row;
+        int yy = y + id / per_row;
+        if (yy >= h - 1)
+            break;
         if (!b->layer_tested[id]) {
-            mvprintw(y++, x + 2, "%-11s off", layer_name(id));
+            mvprintw(yy, x + 2 + col * colw, "%-11s off", layer_name(id));
             continue;
         }
         tui_verdict_str(&b->alone[id], v, sizeof v);
         bool blocks = b->blocked_by & (1u << id);
         if (blocks)
             attron(A_BOLD);
-        mvprintw(y++, x + 2, "%-11s %-8s %s", layer_name(id), v, blocks ? "<- blocks it alone" : "");
+        mvprintw(yy, x + 2 + col * colw, "%-11s %-8s%s", layer_name(id),
+                 t->attributing ? "..." : v, blocks ? " *" : "");
         attroff(A_BOLD);
     }
+    y += (LAYER_COUNT + per_row - 1) / per_row;
     y++;
     if (b->full.verdict == PROBE_BLOCKED && y < h) {
         char why[512];
@@ -575,27 +607,34 @@ void tui_draw_probe_info(struct tui *t)
             mvprintw(y++, x, "No layer blocks it alone: only the combination does.");
         else if (b->blocked_by & (b->blocked_by - 1))
             mvprintw(y++, x, "More than one layer blocks it alone: defence in depth.");
-        if ((b->blocked_by & (1u << LAYER_SECCOMP)) && y < h) {
+        if (b->blocked_by & (1u << LAYER_SECCOMP)) {
             seccomp_reason(t, p, why, sizeof why);
             if (why[0])
-                mvprintw(y++, x, "%-.*s", tw, why);
+                y = wrap_text(y, x, tw, h, why);
         }
-        if ((b->blocked_by & (1u << LAYER_CAPS)) && y < h) {
-            int nc = __builtin_popcountll(t->cfg->caps);
-            mvprintw(y++, x, "caps: the call needs a capability outside the %d in force "
-                     "(Enter on caps to add one)", nc);
+        if (b->blocked_by & (1u << LAYER_CAPS)) {
+            snprintf(why, sizeof why, "caps: the call needs a capability outside the %d in force "
+                     "(Enter on the caps layer to add one)", __builtin_popcountll(t->cfg->caps));
+            y = wrap_text(y, x, tw, h, why);
         }
-        if ((b->blocked_by & (1u << LAYER_CGROUP)) && y < h)
-            mvprintw(y++, x, "cgroups: a limit was reached (pids=%ld)", t->cfg->pids_limit);
-        if ((b->blocked_by & (1u << LAYER_LSM)) && y < h)
-            mvprintw(y++, x, "lsm: the policy %s denies it", t->cfg->lsm_profile);
-        if ((b->blocked_by & (1u << LAYER_NS)) && y < h)
-            mvprintw(y++, x, "namespaces: the sandbox's own namespaces hide or refuse it");
+        if (b->blocked_by & (1u << LAYER_CGROUP)) {
+            snprintf(why, sizeof why, "cgroups: a limit was reached (pids.max %ld)", t->cfg->pids_limit);
+            y = wrap_text(y, x, tw, h, why);
+        }
+        if (b->blocked_by & (1u << LAYER_LSM)) {
+            snprintf(why, sizeof why, "lsm: the policy %s denies it", t->cfg->lsm_profile);
+            y = wrap_text(y, x, tw, h, why);
+        }
+        if (b->blocked_by & (1u << LAYER_NS))
+            y = wrap_text(y, x, tw, h, "namespaces: the sandbox's own namespaces hide or refuse it");
+        if (!b->blocked_by && b->host_blocks)
+            y = wrap_text(y, x, tw, h, "The host itself blocks it: every layer off, it is still refused "
+                          "(a sysctl, the kernel's build, or a right isolab lacks).");
     } else if (b->full.verdict == PROBE_ALLOWED && y < h) {
         char why[512];
         seccomp_reason(t, p, why, sizeof why);
         if (why[0] && t->cfg->layer_on[LAYER_SECCOMP])
-            mvprintw(y++, x, "%-.*s", tw, why);
+            y = wrap_text(y, x, tw, h, why);
     }
     mvprintw(1 + h - 1, x, " Esc/Enter back  Up/Down other probe ");
 }

@@ -231,7 +231,7 @@ static void draw_rule(const struct tui *t, const struct sc_row *r, int y, int x,
 
 void tui_draw_syscalls(struct tui *t)
 {
-    int h = t->rows - 2, w = t->cols;
+    int h = t->rows - 3, w = t->cols;
     char title[ISOLAB_PATH_MAX + 64], def[64];
     const char *b = strrchr(t->profile_path, '/');
     snprintf(title, sizeof title, "syscalls: %s%s", b ? b + 1 : t->profile_path,
