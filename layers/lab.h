@@ -208,7 +208,7 @@ size_t lab_progress_count(const struct lab_progress *p, const struct lab *lab);
 int lab_config_to_json_file(const struct lab_config *cfg, const char *path,
                             struct isolab_err *err);
 int lab_config_from_json_file(const char *path, struct lab_config *cfg,
-                              struct isolab_err *err);
+                              struct isolab_err *err);   /* also reads current.json */
 /* The learner's current configuration (the TUI saves it after every
  * change) with the lab and step it was made for, in the state dir's
  * current.json. lab_current_load returns 0, or 1 when none is saved. */

@@ -201,7 +201,9 @@ int lab_config_from_json_file(const char *path, struct lab_config *cfg, struct i
         return -1;
     if (!o)
         return isolab_err_set(err, ENOENT, "lab: %s: %s", path, strerror(ENOENT));
-    int rc = config_from_json(o, path, cfg, err);
+    /* current.json wraps the configuration with its lab and step. */
+    json_t *inner = json_object_get(o, "config");
+    int rc = config_from_json(json_is_object(inner) ? inner : o, path, cfg, err);
     json_decref(o);
     return rc;
 }

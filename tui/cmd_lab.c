@@ -19,7 +19,8 @@ static void lab_usage(FILE *f)
     fprintf(f,
             "usage: isolab lab list                      the labs and your progress\n"
             "       isolab lab show LAB [--step N]       a lab's steps, or one step in full\n"
-            "       isolab lab check LAB [--step N] [--json] [--answer K] [--from-start] [layer flags]\n"
+            "       isolab lab check LAB [--step N] [--json] [--answer K] [--from-start]\n"
+            "                        [--config FILE.json] [layer flags]\n"
             "                                            check a step (or the whole lab) for real\n"
             "       isolab lab hint LAB --step N         the next hint, one at a time\n"
             "       isolab lab reset [LAB]               forget progress (all, or one lab's)\n"
@@ -30,7 +31,8 @@ static void lab_usage(FILE *f)
             "A task is checked against your current configuration for that step: the\n"
             "step's starting configuration, changed by the layer flags you give (they\n"
             "add up from one check to the next, as in the TUI; --from-start forgets\n"
-            "them). Exit status: 0 pass, 1 fail, 3 cannot be checked on this machine.\n");
+            "them); --config FILE starts from a configuration saved as JSON (the TUI's\n"
+            "current.json format). Exit status: 0 pass, 1 fail, 3 cannot be checked here.\n");
 }
 
 struct lab *cmd_lab_get(const char *arg, struct lab ***all, size_t *nall, struct lab **own)
@@ -203,6 +205,7 @@ static void json_check(const struct lab *lab, size_t k, const struct lab_check *
 }
 
 struct check_opts {
+    const char *config_file;
     bool json, from_start, have_step, flags_given;
     size_t step;
     int answer;
@@ -257,9 +260,15 @@ static int check_one(const struct lab *lab, size_t k, int argc, char **argv, con
     char cur_id[64];
     size_t cur_step;
     struct lab_config cur;
-    if (st->kind == LAB_TASK && !o->from_start &&
-        lab_current_load(&cur, cur_id, sizeof cur_id, &cur_step, &err) == 0 &&
-        !strcmp(cur_id, lab->id) && cur_step == k) {
+    if (o->config_file) {
+        if (lab_config_from_json_file(o->config_file, &cfg, &err) < 0) {
+            isolab_err_print(&err);
+            return 2;
+        }
+        base = o->config_file;
+    } else if (st->kind == LAB_TASK && !o->from_start &&
+               lab_current_load(&cur, cur_id, sizeof cur_id, &cur_step, &err) == 0 &&
+               !strcmp(cur_id, lab->id) && cur_step == k) {
         cfg = cur;
         base = "your current configuration for this step";
     }
@@ -378,6 +387,8 @@ static int do_check(int argc, char **argv)
             step_arg = argv[++i];
         else if (!strncmp(argv[i], "--step=", 7))
             step_arg = argv[i] + 7;
+        else if (!strcmp(argv[i], "--config") && i + 1 < argc)
+            o.config_file = argv[++i];
         else if (!strcmp(argv[i], "--answer") && i + 1 < argc)
             o.answer = atoi(argv[++i]);
         else

@@ -211,3 +211,15 @@ out=$("$ISOLAB" demo "$TMP/surprise.json" --check </dev/null 2>&1); rc=$?
 [ $rc -eq 1 ] && pass "demo: a mismatch makes the rehearsal fail" || fail "demo: a mismatch makes the rehearsal fail (rc $rc)"
 expect_contains "demo: a mismatch is flagged loudly" "$out" "MISMATCH: the real result differs"
 expect_contains "demo: presenter notes are shown" "$out" "say this"
+
+# -- a saved configuration (the TUI's current.json) can be checked as is ----------
+"$ISOLAB" lab reset >/dev/null
+"$ISOLAB" lab check capabilities --step 2 --cap-add SYS_TIME >/dev/null
+cp "$XDG_STATE_HOME/isolab/current.json" "$TMP/saved.json"
+"$ISOLAB" lab reset >/dev/null
+lab_check capabilities 2 --config "$TMP/saved.json"
+[ $rc -eq 0 ] && pass "lab check --config: the saved configuration passes" ||
+    { fail "lab check --config: the saved configuration passes (rc $rc)"; show_out; }
+lab_check capabilities 2 --from-start
+[ $rc -eq 1 ] && pass "lab check: after reset the task starts over" ||
+    { fail "lab check: after reset the task starts over (rc $rc)"; show_out; }
