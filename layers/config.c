@@ -236,3 +236,21 @@ int isolab_data_path(const char *rel, char *out, size_t n)
     }
     return snprintf(out, n, "%s/%s", ISOLAB_DATADIR, rel) < (int)n ? 0 : -1;
 }
+
+int lab_config_fit_host(struct lab_config *cfg, char *notes, size_t n)
+{
+    int count = 0;
+    size_t len = 0;
+    if (notes && n)
+        notes[0] = '\0';
+    bool no_limits = cfg->pids_limit <= 0 && cfg->memory_bytes <= 0 && cfg->cpus <= 0;
+    char why[512];
+    if (cfg->layer_on[LAYER_CGROUP] && no_limits && !layer_available(LAYER_CGROUP, why, sizeof why)) {
+        cfg->layer_on[LAYER_CGROUP] = false;
+        count++;
+        if (notes && len < n)
+            len += (size_t)snprintf(notes + len, n - len,
+                                    "%scgroups off (no limit was asked for): %s", len ? "\n" : "", why);
+    }
+    return count;
+}

@@ -157,6 +157,11 @@ int sandbox_wait(struct sandbox *sb, int *status, struct isolab_err *err);
 /* Run to completion: start + wait. */
 int sandbox_run(const struct lab_config *cfg, int *status, struct isolab_err *err);
 
+/* Switch off layers that cannot work here and that the config asks nothing
+ * of (cgroups with no limit, as an ordinary user on cgroup v1). A note for
+ * each one is written into notes ("" if none). Returns how many. */
+int lab_config_fit_host(struct lab_config *cfg, char *notes, size_t n);
+
 /* Validate all layers without starting anything (for the TUI/linter). */
 int lab_config_validate(const struct lab_config *cfg, struct isolab_err *err);
 

@@ -110,6 +110,9 @@ static void effective_config(const struct lab_config *in, struct lab_config *out
     *out = *in;
     if (out->privileged)
         out->caps = caps_all_known();
+    /* A layer that cannot work here and has nothing to enforce (no cgroup
+     * limit as an ordinary user on v1) is left out rather than refused. */
+    lab_config_fit_host(out, NULL, 0);
 }
 
 int lab_config_validate(const struct lab_config *cfg, struct isolab_err *err)

@@ -47,8 +47,10 @@ static int parse_layer_flags(struct lab_config *cfg, int argc, char **argv, int 
 {
     int i = start;
     while (i < argc) {
-        if (!strcmp(argv[i], "--"))
-            return i + 1;
+        if (!strcmp(argv[i], "--")) {
+            i++;
+            break;
+        }
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             usage(stdout);
             exit(0);
@@ -73,8 +75,11 @@ static int parse_layer_flags(struct lab_config *cfg, int argc, char **argv, int 
             fprintf(stderr, "isolab: unknown option %s\n  hint: see 'isolab --help'\n", argv[i]);
             return -1;
         }
-        return i;
+        break;
     }
+    char notes[1024];
+    if (lab_config_fit_host(cfg, notes, sizeof notes) > 0 && !getenv("ISOLAB_QUIET"))
+        fprintf(stderr, "isolab: %s\n", notes);
     return i;
 }
 
