@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_json.h"
 #include "cmd_lab.h"
 #include "lab.h"
 
@@ -63,19 +64,6 @@ struct lab *cmd_lab_get(const char *arg, struct lab ***all, size_t *nall, struct
     return lab;
 }
 
-static void put_json_str(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            printf("\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            printf("\\u%04x", *s);
-        else
-            putchar(*s);
-    }
-    putchar('"');
-}
 
 static void wrap(const char *indent, const char *text)
 {
@@ -189,16 +177,16 @@ static void print_check(const struct lab_check *c, bool color)
 static void json_check(const struct lab *lab, size_t k, const struct lab_check *c, bool tail)
 {
     printf("{\"lab\":");
-    put_json_str(lab->id);
+    cli_json_str(lab->id);
     printf(",\"step\":%zu,\"kind\":\"%s\",\"result\":\"%s\",\"reason\":", k + 1,
            lab_step_kind_name(lab->steps[k].kind), lab_result_name(c->result));
-    put_json_str(c->reason);
+    cli_json_str(c->reason);
     printf(",\"expectations\":[");
     for (size_t i = 0; i < c->nitems; i++) {
         printf("%s{\"result\":\"%s\",\"expected\":", i ? "," : "", lab_result_name(c->items[i].result));
-        put_json_str(c->items[i].expected);
+        cli_json_str(c->items[i].expected);
         printf(",\"actual\":");
-        put_json_str(c->items[i].actual);
+        cli_json_str(c->items[i].actual);
         printf("}");
     }
     printf("]}%s", tail ? "\n" : "");
@@ -231,9 +219,9 @@ static int check_quiz(const struct lab *lab, size_t k, const struct check_opts *
     int right = lab_quiz_answer(st, o->answer - 1, why, sizeof why);
     if (o->json) {
         printf("{\"lab\":");
-        put_json_str(lab->id);
+        cli_json_str(lab->id);
         printf(",\"step\":%zu,\"kind\":\"quiz\",\"result\":\"%s\",\"reason\":", k + 1, right ? "pass" : "fail");
-        put_json_str(why);
+        cli_json_str(why);
         printf("}\n");
     } else {
         wrap("", why);
@@ -322,7 +310,7 @@ static int check_lab(const struct lab *lab, const struct check_opts *o, struct l
     enum lab_result total = LAB_PASS;
     if (o->json) {
         printf("{\"lab\":");
-        put_json_str(lab->id);
+        cli_json_str(lab->id);
         printf(",\"steps\":[");
     } else {
         printf("%s: %s\n", lab->id, lab->title);

@@ -10,6 +10,7 @@
 
 #include "cmd_lab.h"
 #include "cmd_profiles.h"
+#include "cli_json.h"
 #include "isolab.h"
 #include "probes.h"
 #include "seccomp_profile.h"
@@ -139,19 +140,6 @@ static int probe_extra(void *ud, int argc, char **argv, int *i)
     return 1;
 }
 
-static void json_str(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            printf("\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            printf("\\u%04x", *s);
-        else
-            putchar(*s);
-    }
-    putchar('"');
-}
 
 static void blocked_by_str(const struct probe_blame *b, char *buf, size_t n)
 {
@@ -212,7 +200,7 @@ static int cmd_probe(int argc, char **argv)
             layer_describe(&cfg, id, d, sizeof d);
             printf("%s\"%s\":{\"on\":%s,\"describe\":", id ? "," : "", layer_name(id),
                    cfg.layer_on[id] ? "true" : "false");
-            json_str(d);
+            cli_json_str(d);
             printf("}");
         }
         printf("},\"probes\":[");
@@ -222,18 +210,18 @@ static int cmd_probe(int argc, char **argv)
             char s[64];
             probe_result_str(r, s, sizeof s);
             printf("%s{\"id\":", k ? "," : "");
-            json_str(p->id);
+            cli_json_str(p->id);
             printf(",\"title\":");
-            json_str(p->title);
+            cli_json_str(p->title);
             printf(",\"verdict\":\"%s\"", probe_verdict_name(r->verdict));
             if (r->verdict == PROBE_BLOCKED && r->sig)
                 printf(",\"signal\":\"SIG%s\"", sigabbrev_np(r->sig) ? sigabbrev_np(r->sig) : "?");
             else if (r->verdict == PROBE_BLOCKED && r->err)
                 printf(",\"errno\":\"%s\"", strerrorname_np(r->err) ? strerrorname_np(r->err) : "?");
             printf(",\"result\":");
-            json_str(s);
+            cli_json_str(s);
             printf(",\"detail\":");
-            json_str(r->detail);
+            cli_json_str(r->detail);
             if (o.blame) {
                 printf(",\"blocked_by\":[");
                 int m = 0;
