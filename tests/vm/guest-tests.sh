@@ -7,13 +7,26 @@
 # 1. kernel: facts the rest depends on, checked for real;
 # 2. apparmor, cgroups: isolab's CLI against AppArmor and cgroup v2, which the
 #    host lacks;
-# 3. integration: the repo's tests/integration/*.sh (bash) and any built
+# 3. integration: the repo's tests/integration/*.sh (bash; a script with
+#    "# isolab-vm: skip REASON" near its top is skipped) and any built
 #    tests/integration/test_* (cmocka), as on the host;
 # 4. leftovers: nothing of isolab is left once all of that has run.
 ISOLAB=${ISOLAB:-/isolab}
 export ISOLAB
 REPO=${REPO:-/repo}
 STEP_TIMEOUT=${STEP_TIMEOUT:-150}   # seconds for one isolab call or one script
+# The host kills the VM after its timeout; run.sh passes isolab_deadline=N
+# (seconds of guest uptime) so that what cannot finish in time is reported
+# as not run, and the results of everything else still get out.
+DEADLINE=$(sed -nE 's/.*(^| )isolab_deadline=([0-9]+).*/\2/p' /proc/cmdline)
+DEADLINE=${DEADLINE:-100000}
+uptime_s() { cut -d. -f1 /proc/uptime; }
+# step_timeout: STEP_TIMEOUT, or less if the deadline is nearer (0 = spent)
+step_timeout() {
+    _left=$((DEADLINE - $(uptime_s)))
+    [ "$_left" -lt 0 ] && _left=0
+    [ "$_left" -lt "$STEP_TIMEOUT" ] && echo "$_left" || echo "$STEP_TIMEOUT"
+}
 failed=0
 W=$(mktemp -d /tmp/guest-tests.XXXXXX) || exit 1
 export ISOLAB_PEERS=${ISOLAB_PEERS:-/shared/peers}   # Docker's profiles, for the tests that compare
@@ -86,7 +99,9 @@ done
 # stderr to OUTFILE.err; returns isolab's exit status.
 run_isolab() {
     _o=$1; shift
-    timeout "$STEP_TIMEOUT" "$ISOLAB" "$@" >"$_o" 2>"$_o.err"
+    _to=$(step_timeout)
+    [ "$_to" -gt 0 ] || { echo "the VM's time budget was spent" >"$_o.err"; : >"$_o"; return 124; }
+    timeout "$_to" "$ISOLAB" "$@" >"$_o" 2>"$_o.err"
 }
 # probe_get FILE ID JQEXPR: a field of one probe from `isolab probe --json`
 probe_get() {
@@ -232,26 +247,35 @@ fi
 # here as "ok - name # SKIP".
 run_suite() {
     _name=$1; shift
+    _to=$(step_timeout)
+    if [ "$_to" -le 0 ]; then
+        fail "$_name: not run, the VM's time budget (${DEADLINE}s of uptime) was spent"; return
+    fi
     _esc=$(printf '%s' "$_name" | sed 's/[\/&]/\\&/g')
-    { timeout "$STEP_TIMEOUT" "$@" 2>&1; echo "$?" > "$W/suite.rc"; } |
+    { timeout "$_to" "$@" 2>&1; echo "$?" > "$W/suite.rc"; } |
         sed -E -e '/^[[:space:]]*$/d' \
             -e 's/^not ok( [0-9]+)? # SKIP (.*)$/ok - \2 # SKIP cmocka skipped it (why: the comment above)/' \
             -e "s/^(not ok|ok)( [0-9]+)?( -)? /\\1 - $_esc: /" \
             -e '/^(ok |not ok |#|1\.\.)/!s/^/#   /' |
         tee "$W/suite.out"
     _rc=$(cat "$W/suite.rc")
-    if grep -q '^not ok ' "$W/suite.out"; then
-        failed=1
-    elif [ "$_rc" -ne 0 ]; then
-        if [ "$_rc" -eq 124 ]; then fail "$_name: timed out after ${STEP_TIMEOUT}s"
-        else fail "$_name: exited with status $_rc without reporting a failure"; fi
+    _bad=0
+    grep -q '^not ok ' "$W/suite.out" && _bad=1 failed=1
+    if [ "$_rc" -eq 124 ]; then
+        fail "$_name: timed out after ${_to}s (its remaining tests did not run)"
+    elif [ "$_rc" -ne 0 ] && [ "$_bad" -eq 0 ]; then
+        fail "$_name: exited with status $_rc without reporting a failure"
     elif ! grep -q '^ok ' "$W/suite.out"; then
         fail "$_name: reported no test"
     fi
 }
+# A script that is meant for the host only says so in its first 20 lines:
+#   # isolab-vm: skip REASON
 for t in "$REPO"/tests/integration/*.sh; do
     [ -f "$t" ] || continue
     section "integration/${t##*/}"
+    why=$(head -20 "$t" | sed -n 's/^# isolab-vm: skip *//p' | head -1)
+    if [ -n "$why" ]; then skip "integration/${t##*/}" "host only: $why"; continue; fi
     run_suite "integration/${t##*/}" bash "$t"
 done
 export CMOCKA_MESSAGE_OUTPUT=TAP
