@@ -26,7 +26,7 @@ MODULES=(overlay)
 # Host programs copied in with their libraries when present. busybox covers
 # the rest of a POSIX userland; these are the ones whose busybox versions
 # are missing here or too limited for the tests.
-PROGRAMS=(/bin/bash /usr/bin/jq /usr/sbin/apparmor_parser /usr/bin/aa-exec
+PROGRAMS=(/bin/bash /bin/dash /usr/bin/jq /usr/sbin/apparmor_parser /usr/bin/aa-exec
           /usr/bin/pgrep /usr/bin/pkill /usr/bin/ps /usr/bin/mountpoint /usr/bin/findmnt
           /usr/bin/setpriv /usr/bin/setsid /usr/bin/comm /usr/bin/date /usr/bin/stat
           /usr/bin/timeout /usr/bin/diff)
@@ -160,6 +160,9 @@ for e in "${entries[@]}"; do
     cp -L --preserve=mode "$src" "$STAGE/$dst"
 done
 chmod 755 "$STAGE/init"
+# /bin/sh is dash, as on Debian and Ubuntu: busybox's sh runs its own applets
+# before PATH (date, stat, ...), which is not what a learner's machine does.
+[ -f "$STAGE/usr/bin/dash" ] && ln -sfn dash "$STAGE/usr/bin/sh"
 # a real program also wins over a busybox applet of the same name in the
 # other bin directory (PATH puts sbin first)
 for p in "${PROGRAMS[@]}"; do
