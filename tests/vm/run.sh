@@ -29,6 +29,8 @@ fi
 [ -r "$KERNEL" ] || skip_all "$KERNEL is not readable by $(id -un)"
 KVER=${KERNEL##*/vmlinuz-}
 mkdir -p "$OUT"
+# what runs that were interrupted left behind
+find "$OUT" -maxdepth 1 \( -name 'console.log.*' -o -name 'isolab.snapshot.*' \) -mmin +30 -delete
 
 # The guest runs the host's ./isolab. Keep it current; if the tree does not
 # build right now, an existing binary is still worth testing. Others may be
