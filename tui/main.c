@@ -22,7 +22,9 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: isolab [layer flags]                 open the lab (TUI)\n"
-            "       isolab run [layer flags] [-- CMD ARGS] run CMD (default: your shell) in the sandbox\n"
+            "       isolab run [layer flags] [-v] [-- CMD ARGS]\n"
+            "                                            run CMD (default: your shell) in the sandbox;\n"
+            "                                            -v says what each layer enforces and how\n"
             "       isolab probe [layer flags] [--json] [--blame] [--only ID,ID]\n"
             "                                            try every probe in the sandbox\n"
             "       isolab syscalls [layer flags] [--json]  seccomp verdict for every syscall\n"
@@ -84,14 +86,40 @@ static int parse_layer_flags(struct lab_config *cfg, int argc, char **argv, int 
     return i;
 }
 
+static int run_extra(void *ud, int argc, char **argv, int *i)
+{
+    if (strcmp(argv[*i], "-v") && strcmp(argv[*i], "--verbose"))
+        return 0;
+    *(bool *)ud = true;
+    ++*i;
+    return 1;
+}
+
+/* What is in force, layer by layer, and why a mechanism stands in for
+ * another ("AppArmor is not enabled in this kernel; using Landlock"). */
+static void print_banner(const struct lab_config *cfg, FILE *f)
+{
+    for (int id = 0; id < LAYER_COUNT; id++) {
+        char d[512], why[512];
+        layer_describe(cfg, id, d, sizeof d);
+        bool ok = layer_available(id, why, sizeof why);
+        fprintf(f, "isolab: %-10s %s%s%s%s\n", layer_name(id), d,
+                why[0] ? " -- " : "", why, ok ? "" : " (unavailable)");
+    }
+}
+
 static int cmd_run(int argc, char **argv)
 {
     struct lab_config cfg;
     lab_config_init_docker(&cfg);
-    int i = parse_layer_flags(&cfg, argc, argv, 1, NULL, NULL);
+    bool verbose = false;
+    int i = parse_layer_flags(&cfg, argc, argv, 1, run_extra, &verbose);
     if (i < 0)
         return 125;
     cfg.argv = i < argc ? &argv[i] : NULL;
+    /* An interactive shell starts with a banner of what is active. */
+    if (verbose || (!cfg.argv && isatty(STDERR_FILENO)))
+        print_banner(&cfg, stderr);
     struct isolab_err err;
     isolab_err_clear(&err);
     int status = 0;

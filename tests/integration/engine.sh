@@ -86,3 +86,13 @@ if [ -x /bin/busybox ]; then
 else
     skip "rootfs: --rootfs DIR" "busybox-static is not installed"
 fi
+
+# `isolab run -v` says what each layer enforces, and which mechanism
+# enforces the LSM policy here.
+out=$(R -v -- true)
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+    expect_contains "run -v: AppArmor enforces the LSM policy" "$out" "apparmor"
+else
+    expect_contains "run -v: Landlock stands in for AppArmor, and says so" "$out" "using Landlock for the file rules"
+fi
+expect_contains "run -v: the seccomp profile is named" "$out" "docker-default.json"
