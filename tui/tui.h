@@ -77,6 +77,8 @@ struct tui {
     struct probe_blame *cur, *prev;   /* probe_count entries */
     bool have_cur, have_prev;
     bool *changed;
+    bool *known;           /* a verdict has arrived for this row */
+    bool *prev_known;
     pid_t probe_pid;       /* helper running probes_blame, 0 if none */
     int probe_fd;
     unsigned char *probe_buf;

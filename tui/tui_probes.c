@@ -17,10 +17,16 @@
 #include "tui.h"
 
 struct probe_msg_head {
-    int phase;            /* 1: n probe_result, 2: n probe_blame */
+    int phase;            /* 1: n probe_verdict, 2: n probe_blame */
     int rc;
     struct isolab_err err;
     size_t n;
+};
+
+/* Phase 1 carries some of the verdicts, by catalogue index. */
+struct probe_verdict_msg {
+    int idx;
+    struct probe_result r;
 };
 
 void tui_probes_init(struct tui *t)
@@ -28,6 +34,8 @@ void tui_probes_init(struct tui *t)
     t->cur = calloc(probe_count ? probe_count : 1, sizeof *t->cur);
     t->prev = calloc(probe_count ? probe_count : 1, sizeof *t->prev);
     t->changed = calloc(probe_count ? probe_count : 1, sizeof *t->changed);
+    t->known = calloc(probe_count ? probe_count : 1, sizeof *t->known);
+    t->prev_known = calloc(probe_count ? probe_count : 1, sizeof *t->prev_known);
     t->probe_fd = -1;
     t->probes_wanted = true;
 }
@@ -74,8 +82,12 @@ void tui_probes_free(struct tui *t)
     free(t->cur);
     free(t->prev);
     free(t->changed);
+    free(t->known);
+    free(t->prev_known);
+    t->prev_known = NULL;
     t->cur = t->prev = NULL;
     t->changed = NULL;
+    t->known = NULL;
 }
 
 void tui_effective_config(const struct tui *t, struct lab_config *c)
@@ -157,12 +169,33 @@ void tui_probes_start(struct tui *t)
         struct probe_blame *out = calloc(n, sizeof *out);
         if (!res || !out)
             _exit(1);
-        h.phase = 1;
-        h.rc = probes_run(&c, NULL, 0, res, &h.err);
-        h.n = h.rc < 0 ? 0 : probe_count;
-        write_all(p[1], &h, sizeof h);
-        if (h.n)
-            write_all(p[1], res, h.n * sizeof *res);
+        /* The quick probes first, then the resource probes (fork 200,
+         * memory, CPU: tenths of a second each), so a flip shows at once. */
+        int *sel = calloc(n, sizeof *sel);
+        struct probe_verdict_msg *vm = calloc(n, sizeof *vm);
+        if (!sel || !vm)
+            _exit(1);
+        for (int pass = 0; pass < 2; pass++) {
+            size_t nsel = 0;
+            for (size_t i = 0; i < probe_count; i++) {
+                bool slow = probe_catalogue[i].usual & (1u << LAYER_CGROUP);
+                if (slow == (pass == 1))
+                    sel[nsel++] = (int)i;
+            }
+            if (!nsel)
+                continue;
+            memset(&h, 0, sizeof h);
+            h.phase = 1;
+            h.rc = probes_run(&c, sel, nsel, res, &h.err);
+            h.n = h.rc < 0 ? 0 : nsel;
+            for (size_t k = 0; k < h.n; k++) {
+                vm[k].idx = sel[k];
+                vm[k].r = res[k];
+            }
+            write_all(p[1], &h, sizeof h);
+            if (h.n)
+                write_all(p[1], vm, h.n * sizeof *vm);
+        }
         memset(&h, 0, sizeof h);
         h.phase = 2;
         h.rc = probes_blame(&c, NULL, 0, out, &h.err);
@@ -189,7 +222,7 @@ static void mark_changes(struct tui *t)
         char a[64], b[64];
         tui_verdict_str(&t->cur[i].full, a, sizeof a);
         tui_verdict_str(&t->prev[i].full, b, sizeof b);
-        t->changed[i] = t->have_prev && strcmp(a, b) != 0;
+        t->changed[i] = t->prev_known[i] && t->known[i] && strcmp(a, b) != 0;
     }
 }
 
@@ -198,19 +231,30 @@ static void rotate(struct tui *t)
 {
     if (t->rotated)
         return;
-    if (t->have_cur) {
-        memcpy(t->prev, t->cur, probe_count * sizeof *t->cur);
+    /* Row by row: a run superseded half-way leaves some rows as they were
+     * before it, and those still count as "before". */
+    for (size_t i = 0; t->have_cur && i < probe_count; i++) {
+        if (!t->known[i])
+            continue;
+        t->prev[i] = t->cur[i];
+        t->prev_known[i] = true;
         t->have_prev = true;
     }
     t->rotated = true;
 }
 
-static void accept_verdicts(struct tui *t, const struct probe_result *res)
+static void accept_verdicts(struct tui *t, const struct probe_verdict_msg *vm, size_t n)
 {
     rotate(t);
-    for (size_t i = 0; i < probe_count; i++) {
-        memset(&t->cur[i], 0, sizeof t->cur[i]);
-        t->cur[i].full = res[i];
+    if (!t->have_cur)
+        memset(t->cur, 0, probe_count * sizeof *t->cur);
+    for (size_t k = 0; k < n; k++) {
+        if (vm[k].idx < 0 || (size_t)vm[k].idx >= probe_count)
+            continue;
+        struct probe_blame *b = &t->cur[vm[k].idx];
+        memset(b, 0, sizeof *b);
+        b->full = vm[k].r;
+        t->known[vm[k].idx] = true;
     }
     t->have_cur = true;
     t->attributing = true;
@@ -222,6 +266,8 @@ static void accept_blame(struct tui *t, const struct probe_blame *res)
 {
     rotate(t);
     memcpy(t->cur, res, probe_count * sizeof *t->cur);
+    for (size_t i = 0; i < probe_count; i++)
+        t->known[i] = true;
     t->have_cur = true;
     t->attributing = false;
     mark_changes(t);
@@ -243,7 +289,7 @@ static void take_message(struct tui *t)
         return;
     }
     if (h.phase == 1)
-        accept_verdicts(t, (const struct probe_result *)(t->probe_buf + sizeof h));
+        accept_verdicts(t, (const struct probe_verdict_msg *)(t->probe_buf + sizeof h), h.n);
     else
         accept_blame(t, (const struct probe_blame *)(t->probe_buf + sizeof h));
 }
@@ -259,7 +305,7 @@ void tui_probes_poll(struct tui *t)
         if (t->probe_len == t->probe_need) {
             struct probe_msg_head h;
             memcpy(&h, t->probe_buf, sizeof h);
-            size_t body = h.phase == 1 ? h.n * sizeof(struct probe_result)
+            size_t body = h.phase == 1 ? h.n * sizeof(struct probe_verdict_msg)
                                        : h.n * sizeof(struct probe_blame);
             if (h.n > probe_count || (h.phase != 1 && h.phase != 2)) {
                 eof = true;      /* garbage: give up on this helper */
@@ -388,6 +434,8 @@ void tui_draw_probes(struct tui *t, int y, int x, int h, int w)
     int n = (int)probe_count;
     int nallowed = 0, nblocked = 0;
     for (int i = 0; t->have_cur && i < n; i++) {
+        if (!t->known[i])
+            continue;
         if (t->cur[i].full.verdict == PROBE_ALLOWED)
             nallowed++;
         else if (t->cur[i].full.verdict == PROBE_BLOCKED)
@@ -447,7 +495,7 @@ void tui_draw_probes(struct tui *t, int y, int x, int h, int w)
         int yy = y + 2 + r;
         const struct probe *p = &probe_catalogue[i];
         bool sel = t->focus_probes && i == t->probe_sel;
-        if (!t->have_cur) {
+        if (!t->have_cur || !t->known[i]) {
             if (sel)
                 attron(A_REVERSE);
             mvprintw(yy, x, "  %-*.*s%-*s", idw, idw, p->id, w - 2 - idw, "...");
@@ -559,7 +607,7 @@ void tui_draw_probe_info(struct tui *t)
     attroff(A_BOLD);
     if (p->syscall && p->syscall[0])
         mvprintw(y++, x, "syscall: %-.*s", tw - 9, p->syscall);
-    if (!t->have_cur) {
+    if (!t->have_cur || !t->known[t->probe_sel]) {
         mvprintw(y + 1, x, "running probes...");
         return;
     }
