@@ -50,3 +50,21 @@ tm send-keys -t t q
 if tm_wait_exit; then pass "main: q quits"; else fail "main: q quits"; fi
 tm_wait 'tuitest$' >/dev/null
 tm_terminal_sane "main: after q"
+
+# Mouse: a click on a layer's checkbox toggles it (xterm's SGR mouse
+# reports, typed into the pane as the terminal would send them).
+tm send-keys -t t 'clear' Enter
+tm_isolab TERM=xterm-256color -- --preset docker
+tm_wait "unshare-user" >/dev/null
+tm_wait_probes
+# caps is the 4th layer: screen row 6 (1-based), column 3 is its checkbox
+tm send-keys -t t -l $'\e[<0;3;6M'
+tm send-keys -t t -l $'\e[<0;3;6m'
+tm_expect_re "mouse: a click on the caps checkbox switches caps off" '^>\[ \] caps +off'
+tm send-keys -t t -l $'\e[<0;3;6M'
+tm send-keys -t t -l $'\e[<0;3;6m'
+tm_expect_re "mouse: a second click switches it on" '^>\[x\] caps '
+tm send-keys -t t q
+tm_wait_exit || fail "mouse: q quits"
+tm_wait 'tuitest$' >/dev/null
+tm_terminal_sane "mouse: after q"
