@@ -4,18 +4,24 @@
  * kernel does not have it yet or the file changed since it was loaded (a
  * learner edits the profile and sees the change on the next run). A profile
  * that is already loaded can be used without a file (e.g. docker-default).
- * The child calls aa_change_onexec(NAME) at step 3, so the profile takes over
- * at execve and the launcher's remaining steps (seccomp, capabilities) are not
- * mediated by it; in function mode (probes: no execve) aa_change_profile. */
+ * The child asks for the profile at step 3 with "exec NAME", so the profile
+ * takes over at execve and the launcher's remaining steps (seccomp,
+ * capabilities) are not mediated by it; in function mode (probes: no execve)
+ * with "changeprofile NAME", which applies at once. Both are written, as runc
+ * does, to /proc/thread-self/attr/apparmor/{exec,current} (attr/{exec,current}
+ * on kernels before 5.8): libapparmor's aa_change_onexec/aa_change_profile
+ * name the thread /proc/<gettid()>, which is another process when the sandbox
+ * has its own pid namespace but the host's /proc (--no-ns mnt). */
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/apparmor.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "lsm_int.h"
 
@@ -256,20 +262,67 @@ int apparmor_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
     return 0;
 }
 
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
+
+/* Writes "CMD NAME" to this thread's AppArmor attribute ATTR ("exec" or
+ * "current") in one write, as the kernel wants it. -1 with errno; *where
+ * gets the file tried, *opened whether it could be opened (a refused write
+ * is the kernel's answer to CMD: ENOENT there = no such profile). */
+static int aa_write_attr(const char *attr, const char *cmd, const char *name,
+                         char *where, size_t n, bool *opened)
+{
+    *opened = false;
+    snprintf(where, n, "/proc/thread-self/attr/apparmor/%s", attr);
+    int fd = open(where, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 && errno == ENOENT) {     /* before Linux 5.8: the shared attr files */
+        snprintf(where, n, "/proc/thread-self/attr/%s", attr);
+        fd = open(where, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    }
+    if (fd < 0)
+        return -1;
+    *opened = true;
+    struct statfs sfs;
+    if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC) {
+        close(fd);      /* something mounted over /proc: not the kernel's attribute */
+        errno = EXDEV;
+        return -1;
+    }
+    char buf[300];
+    int len = snprintf(buf, sizeof buf, "%s %s", cmd, name);
+    if (len < 0 || (size_t)len >= sizeof buf) {
+        close(fd);
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    ssize_t w;
+    while ((w = write(fd, buf, (size_t)len)) < 0 && errno == EINTR)
+        ;
+    int e = errno;
+    close(fd);
+    if (w == len)
+        return 0;
+    errno = w < 0 ? e : EIO;
+    return -1;
+}
+
 int apparmor_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                    struct isolab_err *err)
 {
     const char *name = ctx->lsm_apparmor_name;
-    const char *how = cfg->fn ? "aa_change_profile" : "aa_change_onexec";
-    int rc = cfg->fn ? aa_change_profile(name) : aa_change_onexec(name);
-    if (rc < 0) {
+    char where[128];
+    bool opened;
+    const char *cmd = cfg->fn ? "changeprofile" : "exec";
+    if (aa_write_attr(cfg->fn ? "current" : "exec", cmd, name, where, sizeof where, &opened) < 0) {
         int e = errno;
-        isolab_err_set(err, e, "lsm: %s(%s): %s", how, name, strerror(e));
-        if (e == ENOENT)
+        isolab_err_set(err, e, "lsm: AppArmor \"%s %s\" to %s: %s", cmd, name, where,
+                       e == EXDEV ? "not the kernel's /proc" : strerror(e));
+        if (opened && e == ENOENT)
             isolab_err_hint(err, "the profile is not loaded; as root: apparmor_parser -r "
                             "profiles/apparmor/%s (isolab loads it when run as root)", name);
         else
-            isolab_err_hint(err, "/proc must be mounted in the sandbox for AppArmor's "
+            isolab_err_hint(err, "the sandbox needs the kernel's /proc for AppArmor's "
                             "attributes; or run with --security-opt apparmor=unconfined");
         return -1;
     }

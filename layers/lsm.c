@@ -8,8 +8,8 @@
  *
  * Two mechanisms enforce them: AppArmor where the kernel has it enabled
  * (apparmor.c: profiles/apparmor/NAME loaded with apparmor_parser, applied
- * with aa_change_onexec), else Landlock (landlock.c: the same policies as
- * Landlock rulesets). The child applies the layer at step 3 (STEP_LSM), after
+ * at exec through /proc/thread-self/attr/apparmor/exec, as runc does), else
+ * Landlock (landlock.c: the same policies as Landlock rulesets). The child applies the layer at step 3 (STEP_LSM), after
  * pivot_root and before capabilities are dropped. */
 #include <errno.h>
 #include <stdio.h>
