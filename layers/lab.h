@@ -93,7 +93,8 @@ struct lab_step {
     size_t nexpect;
     char **hints;
     size_t nhints;
-    char **needs;               /* "lsm", "apparmor", "landlock", "cgroups", "cgroup-v2" */
+    char **needs;               /* "lsm", "apparmor", "landlock", "cgroups", "cgroup-v2",
+                                 * "syscall:NAME" (the kernel has it) */
     size_t nneeds;
     /* quiz */
     char **choices;

@@ -40,6 +40,19 @@ int lab_parse_expect(struct lctx *c, json_t *v, const char *path, struct lab_exp
 int lab_parse_quiz(struct lctx *c, json_t *v, const char *path, struct lab_step *st);
 uint32_t lab_arch_token(const char *name);      /* 0 if unknown */
 
+/* "needs": ["syscall:NAME"]: the syscalls whose presence in the running
+ * kernel isolab can test harmlessly (lab_check.c). */
+#define LAB_NEED_SYSCALLS "fchmodat2, openat2, clone3"
+bool lab_need_syscall_known(const char *name);
+
+/* lab_blame.c: attribution only as far as a step's expectations need it.
+ * need[i]: the layers (1u << LAYER_*) whose alone-run sel[i]'s expectations
+ * read (0: none; the full run is enough). A probe is run under a layer alone
+ * only when it came out blocked under cfg; layer_tested[] says which were. */
+unsigned int lab_probe_layers_needed(const struct lab_step *st, int probe);
+int lab_probes_blame(const struct lab_config *cfg, const int *sel, const unsigned int *need,
+                     size_t nsel, struct probe_blame *out, struct isolab_err *err);
+
 /* A profile path of a lab: absolute, else the data dir's, else dir's. */
 char *lab_resolve_path(const char *rel, const char *dir);
 /* Layer flags (Docker's spelling) on top of cfg; seccomp=FILE resolved. */
