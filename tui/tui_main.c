@@ -166,32 +166,37 @@ static void draw_message(struct tui *t, int y)
 static void draw_help(struct tui *t)
 {
     static const char *const lines[] = {
-        "isolab: toggle the layers a container runtime stacks around a process and",
-        "watch real probes, run in real sandboxes, flip between allowed and blocked.",
-        "",
+        "Real probes in real sandboxes: toggle a layer, watch verdicts flip.",
         "Main screen",
-        "  Up/Down, j/k    move in the focused panel   Tab   layers <-> probes",
-        "  Space           switch the highlighted layer on/off",
-        "  Enter           layer details (caps, namespaces, cgroup limits, profiles)",
-        "                  or, on a probe, why it was allowed or blocked",
-        "  p               presets: set all five layers at once",
-        "  c               the seccomp profile's syscalls: change actions, save",
-        "  e               edit the seccomp profile in $EDITOR (default vi)",
-        "  s               a shell inside the sandbox (exit or Ctrl-D comes back)",
-        "  r               run the probes again          q  quit",
-        "",
-        "Probe matrix: verdict, errno or signal, and the layers that block the probe",
-        "on their own. x blocked, + allowed, ? error, - skipped. * and '<- was X':",
-        "the verdict changed with your last change.",
-        "The profile file is watched: save it from any editor and the probes re-run.",
-        "An invalid profile is reported with file:line:col; the last valid one stays",
-        "in force. Saves are atomic; the previous version is kept as FILE.bak.",
+        "  Up/Down j/k  move         Tab    layers <-> probes     1-5  pick a layer",
+        "  Space        switch the highlighted layer on/off (or click its [x])",
+        "  Enter        layer details: caps, namespaces, cgroup limits, profiles;",
+        "               on a probe: each layer alone and what decided it",
+        "  p presets    c syscall list    e $EDITOR (default vi)    r re-run",
+        "  s            a shell inside the sandbox; exit or Ctrl-D comes back",
+        "  q            quit (Ctrl-C too)",
+        "Syscall list (c)",
+        "  / search  n next  a ALLOW  x ERRNO (asks which)  K KILL_PROCESS",
+        "  t TRAP  g LOG  d back to the default  w save  Esc back (asks to save)",
+        "Probe matrix",
+        "  x blocked  + allowed  ? error  - skipped; 'blocked by' lists each layer",
+        "  that blocks it alone. * and '<- was X': changed by your last change.",
+        "Profiles",
+        "  The profile file is watched: save it from any editor, the probes re-run.",
+        "  An invalid profile shows file:line:col and the fix; the last valid one",
+        "  stays in force. Saves are atomic and keep the previous one as FILE.bak.",
     };
     int n = (int)(sizeof lines / sizeof *lines);
-    int h = n + 3 < t->rows - 1 ? n + 3 : t->rows - 1;
+    int h = n + 2 < t->rows - 2 ? n + 2 : t->rows - 2;
     tui_box(1, 0, h, t->cols, "Help (? or F1)");
-    for (int i = 0; i < n && i < h - 2; i++)
+    for (int i = 0; i < n && i < h - 2; i++) {
+        bool head = lines[i][0] != ' ' && i > 0;
+        if (head)
+            attron(A_BOLD);
         mvprintw(2 + i, 2, "%-.*s", t->cols - 4, lines[i]);
+        if (head)
+            attroff(A_BOLD);
+    }
 }
 
 static void draw(struct tui *t)
@@ -235,7 +240,8 @@ static void draw(struct tui *t)
     case MODE_PROFILE_ERROR: tui_draw_profile_error(t); break;
     default: break;
     }
-    draw_message(t, bottom);
+    if (t->mode != MODE_HELP)
+        draw_message(t, bottom);
     draw_legend(t, bottom + 1);
     if (t->prompt != PROMPT_NONE)
         move(bottom, (int)(strlen(t->prompt_label) + strlen(t->prompt_buf)));
