@@ -43,7 +43,8 @@ tm_isolab() {
     [ "${1:-}" = "--" ] && shift
     args=("$@")
     rm -f "$TM_DIR/isolab.pid"
-    local cmd="cd $ROOT && ${envs[*]} sh -c 'echo \$\$ > $TM_DIR/isolab.pid; exec \"\$0\" \"\$@\"' $ISOLAB ${args[*]}"
+    # TM_ENV: extra VAR=value words for every run (e.g. ASAN_OPTIONS=...)
+    local cmd="cd $ROOT && ${TM_ENV:-} ${envs[*]} sh -c 'echo \$\$ > $TM_DIR/isolab.pid; exec \"\$0\" \"\$@\"' $ISOLAB ${args[*]}"
     tm send-keys -t t "$cmd" Enter
 }
 
