@@ -556,8 +556,23 @@ static void seccomp_reason(struct tui *t, const struct probe *p, char *buf, size
         snprintf(act + strlen(act), sizeof act - strlen(act), " (%s)", e ? e : "?");
     }
     if (!v.rule) {
-        snprintf(buf, n, "seccomp: %s -> %s by defaultAction (no rule names it for these capabilities)",
-                 p->syscall, act);
+        size_t off = (size_t)snprintf(buf, n, "seccomp: %s -> %s by defaultAction", p->syscall, act);
+        /* A rule that names it but does not apply: say what it needs. */
+        for (size_t k = 0; k < t->profile->nrules && off < n; k++) {
+            const struct sc_rule *o = &t->profile->rules[k];
+            bool named = false;
+            for (size_t j = 0; j < o->nnames && !named; j++)
+                named = !strcmp(o->names[j], p->syscall);
+            if (!named || (!o->includes.ncaps && !o->excludes.ncaps))
+                continue;
+            off += (size_t)snprintf(buf + off, n - off, "; the rule at line %d (%s) applies only %s %s",
+                                    o->line, sc_action_name(o->action),
+                                    o->includes.ncaps ? "with" : "without",
+                                    o->includes.ncaps ? o->includes.caps[0] : o->excludes.caps[0]);
+            break;
+        }
+        if (off < n && !strstr(buf, "; the rule"))
+            snprintf(buf + off, n - off, " (no rule names it for these capabilities)");
         return;
     }
     size_t off = (size_t)snprintf(buf, n, "seccomp: %s -> %s by the rule at line %d", p->syscall,
