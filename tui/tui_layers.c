@@ -174,7 +174,7 @@ void tui_draw_layers(struct tui *t, int y, int x, int h, int w, bool two_line)
     } else if (h > LAYER_COUNT * per + 1) {
         const char *base = strrchr(t->profile_path, '/');
         mvprintw(wy, x + 1, "%-.*s", w - 2, "");
-        mvprintw(wy, x + 1, "preset %.40s  profile %.*s%s", t->preset[0] ? t->preset : "custom",
+        mvprintw(wy, x + 1, "preset %.40s  profile %.*s%s", t->preset[0] ? t->preset : "(defaults)",
                  w / 2, base ? base + 1 : t->profile_path,
                  t->watch_wd >= 0 && t->profile_path[0] ? " (watched)" : "");
     }

@@ -223,16 +223,23 @@ int tui_run_shell(struct tui *t)
     tui_effective_config(t, &eff);
     char banner[1024];
     size_t off = (size_t)snprintf(banner, sizeof banner, "[isolab %s; exit returns]",
-                                  t->preset[0] ? t->preset : "custom");
+                                  t->preset[0] ? t->preset : "defaults");
     for (int id = 0; id < LAYER_COUNT && off < sizeof banner; id++) {
         char d[256];
         if (!t->cfg->layer_on[id]) {
             snprintf(d, sizeof d, "%s off", layer_name(id));
         } else {
-            layer_describe(&eff, id, d, sizeof d);
-            char *paren = strstr(d, " (");
+            char raw[200];
+            layer_describe(&eff, id, raw, sizeof raw);
+            char *paren = strstr(raw, " (");
             if (paren)
                 *paren = 0;
+            size_t l = strlen(layer_name(id));
+            if (!strncmp(raw, layer_name(id), l) || !strncmp(raw, "ns ", 3) ||
+                !strncmp(raw, "lsm", 3) || !strncmp(raw, "caps", 4))
+                snprintf(d, sizeof d, "%s", raw);
+            else
+                snprintf(d, sizeof d, "%s %s", layer_name(id), raw);
         }
         off += (size_t)snprintf(banner + off, sizeof banner - off, "%s%s", id ? " | " : " ", d);
     }
