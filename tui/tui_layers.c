@@ -604,6 +604,12 @@ bool tui_presets_key(struct tui *t, int ch)
         if (t->detail_sel < n - 1)
             t->detail_sel++;
         return true;
+    case KEY_HOME:
+        t->detail_sel = 0;
+        return true;
+    case KEY_END:
+        t->detail_sel = n - 1;
+        return true;
     case '\n': case '\r': case KEY_ENTER: case ' ':
         if (t->detail_sel >= 0 && t->detail_sel < n)
             tui_preset_apply(t, t->presets[t->detail_sel]);

@@ -41,7 +41,13 @@ tm_expect_row "cgroups: fork-200 is blocked by cgroups" fork-200 'E[A-Z]+ .*cgro
 # presets
 tm send-keys -t t p
 tm_expect "presets: p opens the chooser" "Presets: set all five layers at once"
-tm send-keys -t t Escape
+tm_expect_re "presets: docker is marked as the one in force" '\(\*\) docker '
+# the last preset is "unconfined" (sorted; built in or from profiles/presets)
+tm send-keys -t t End Enter
+tm_expect "presets: Enter applies it" "preset unconfined applied"
+tm_expect_re "presets: every layer is off" '\[ \] namespaces +off'
+tm send-keys -t t Home          # the matrix has the focus since "Tab End"
+tm_expect_row "presets: unshare-user ALLOWED <- was EPERM" unshare-user 'ALLOWED +<- was EPERM'
 
 tm send-keys -t t q
 tm_wait_exit || fail "caps: q quits"
