@@ -135,6 +135,9 @@ int  tui_run_shell(struct tui *t);
 int  tui_run_editor(struct tui *t, const char *path);
 void tui_hline(int y, int x, int w);
 void tui_box(int y, int x, int h, int w, const char *title);
+/* Word-wrapped text in [x, x+w) from row y, stopping before maxy; returns
+ * the next free row. */
+int  tui_wrap(int y, int x, int w, int maxy, const char *text);
 
 /* tui_main.c */
 void tui_msg(struct tui *t, bool error, const char *fmt, ...)

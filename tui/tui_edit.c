@@ -337,14 +337,19 @@ void tui_draw_profile_error(struct tui *t)
     int y = 5;
     mvprintw(y++, 4, "%-.*s", w - 4, t->profile_path);
     y++;
-    /* The error can be long: wrap it. */
-    const char *e = t->profile_err;
-    int lw = w - 4;
-    while (*e && y < 4 + h - 4) {
-        int l = (int)strlen(e);
-        int take = l < lw ? l : lw;
-        mvprintw(y++, 4, "%.*s", take, e);
-        e += take;
+    /* The error, then its fix on a line of its own. */
+    char err[sizeof t->profile_err];
+    snprintf(err, sizeof err, "%s", t->profile_err);
+    char *fix = strstr(err, "  fix: ");
+    if (fix) {
+        *fix = 0;
+        fix += 2;
+    }
+    y = tui_wrap(y, 4, w - 4, 4 + h - 3, err);
+    if (fix && y < 4 + h - 3) {
+        attron(A_BOLD);
+        y = tui_wrap(y, 4, w - 4, 4 + h - 3, fix);
+        attroff(A_BOLD);
     }
     y = 4 + h - 3;
     mvprintw(y++, 4, "The last valid profile stays in force; your text is kept in the file.");

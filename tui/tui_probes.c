@@ -585,28 +585,6 @@ static void seccomp_reason(struct tui *t, const struct probe *p, char *buf, size
         snprintf(buf + off, n - off, ": %s", v.rule->comment);
 }
 
-/* Word-wrapped text inside [x, x+w), from row y up to (not incl.) maxy. */
-static int wrap_text(int y, int x, int w, int maxy, const char *text)
-{
-    const char *p = text;
-    while (*p && y < maxy && w > 0) {
-        int len = (int)strlen(p);
-        int take = len;
-        if (take > w) {
-            take = w;
-            while (take > 0 && p[take] != ' ')
-                take--;
-            if (take == 0)
-                take = w;
-        }
-        mvprintw(y++, x, "%.*s", take, p);
-        p += take;
-        while (*p == ' ')
-            p++;
-    }
-    return y;
-}
-
 void tui_draw_probe_info(struct tui *t)
 {
     int n = (int)probe_count;
@@ -618,7 +596,7 @@ void tui_draw_probe_info(struct tui *t)
     int y = 2, x = 3, tw = w - 4;
     mvprintw(y++, x, "%-.*s", tw, p->id);
     attron(A_BOLD);
-    y = wrap_text(y, x, tw, h - 1, p->explain);
+    y = tui_wrap(y, x, tw, h - 1, p->explain);
     attroff(A_BOLD);
     if (p->syscall && p->syscall[0])
         mvprintw(y++, x, "syscall: %-.*s", tw - 9, p->syscall);
@@ -635,7 +613,7 @@ void tui_draw_probe_info(struct tui *t)
         snprintf(by, sizeof by, "(attributing...)");
     mvprintw(y++, x, "with every layer in force: %s%s%s", v, by[0] ? "  blocked by: " : "", by);
     if (b->full.detail[0])
-        y = wrap_text(y, x + 2, tw - 2, h, b->full.detail);
+        y = tui_wrap(y, x + 2, tw - 2, h, b->full.detail);
     if (t->changed[t->probe_sel]) {
         char pv[32];
         tui_verdict_str(&t->prev[t->probe_sel].full, pv, sizeof pv);
@@ -673,31 +651,31 @@ void tui_draw_probe_info(struct tui *t)
         if (b->blocked_by & (1u << LAYER_SECCOMP)) {
             seccomp_reason(t, p, why, sizeof why);
             if (why[0])
-                y = wrap_text(y, x, tw, h, why);
+                y = tui_wrap(y, x, tw, h, why);
         }
         if (b->blocked_by & (1u << LAYER_CAPS)) {
             snprintf(why, sizeof why, "caps: the call needs a capability outside the %d in force "
                      "(Enter on the caps layer to add one)", __builtin_popcountll(t->cfg->caps));
-            y = wrap_text(y, x, tw, h, why);
+            y = tui_wrap(y, x, tw, h, why);
         }
         if (b->blocked_by & (1u << LAYER_CGROUP)) {
             snprintf(why, sizeof why, "cgroups: a limit was reached (pids.max %ld)", t->cfg->pids_limit);
-            y = wrap_text(y, x, tw, h, why);
+            y = tui_wrap(y, x, tw, h, why);
         }
         if (b->blocked_by & (1u << LAYER_LSM)) {
             snprintf(why, sizeof why, "lsm: the policy %s denies it", t->cfg->lsm_profile);
-            y = wrap_text(y, x, tw, h, why);
+            y = tui_wrap(y, x, tw, h, why);
         }
         if (b->blocked_by & (1u << LAYER_NS))
-            y = wrap_text(y, x, tw, h, "namespaces: the sandbox's own namespaces hide or refuse it");
+            y = tui_wrap(y, x, tw, h, "namespaces: the sandbox's own namespaces hide or refuse it");
         if (!b->blocked_by && b->host_blocks)
-            y = wrap_text(y, x, tw, h, "The host itself blocks it: every layer off, it is still refused "
+            y = tui_wrap(y, x, tw, h, "The host itself blocks it: every layer off, it is still refused "
                           "(a sysctl, the kernel's build, or a right isolab lacks).");
     } else if (b->full.verdict == PROBE_ALLOWED && y < h) {
         char why[512];
         seccomp_reason(t, p, why, sizeof why);
         if (why[0] && t->cfg->layer_on[LAYER_SECCOMP])
-            y = wrap_text(y, x, tw, h, why);
+            y = tui_wrap(y, x, tw, h, why);
     }
     mvprintw(1 + h - 1, x, " Esc/Enter back  Up/Down other probe ");
 }

@@ -309,6 +309,28 @@ int tui_run_editor(struct tui *t, const char *path)
     return 0;
 }
 
+/* Word-wrapped text inside [x, x+w), from row y up to (not incl.) maxy. */
+int tui_wrap(int y, int x, int w, int maxy, const char *text)
+{
+    const char *p = text;
+    while (*p && y < maxy && w > 0) {
+        int len = (int)strlen(p);
+        int take = len;
+        if (take > w) {
+            take = w;
+            while (take > 0 && p[take] != ' ')
+                take--;
+            if (take == 0)
+                take = w;
+        }
+        mvprintw(y++, x, "%.*s", take, p);
+        p += take;
+        while (*p == ' ')
+            p++;
+    }
+    return y;
+}
+
 /* Line drawing that falls back to ASCII. */
 void tui_hline(int y, int x, int w)
 {
