@@ -14,6 +14,7 @@ tm() { tmux -L "$TM_SOCK" -f /dev/null "$@"; }
 
 tm_cleanup() {
     tm kill-server 2>/dev/null
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TM_SOCK"
     rm -rf "$TM_DIR" 2>/dev/null || { sleep 0.5; rm -rf "$TM_DIR"; }
 }
 trap tm_cleanup EXIT
