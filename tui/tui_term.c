@@ -126,6 +126,17 @@ int tui_term_init(struct tui *t)
         return -1;
     }
     set_term(s);
+    char *cup = tigetstr("cup");
+    if (cup == NULL || cup == (char *)-1) {
+        endwin();
+        delscreen(s);
+        if (have_termios)
+            tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+        fprintf(stderr, "isolab: the terminal type '%s' cannot move the cursor\n"
+                "  hint: set TERM to one that can (xterm-256color, screen, vt100)\n",
+                getenv("TERM"));
+        return -1;
+    }
     curses_on = true;
     atexit(tui_term_restore);
     start_curses(t);

@@ -66,3 +66,9 @@ tm send-keys -t t q
 tm_wait_exit
 tm_wait 'tuitest$' >/dev/null
 tm_terminal_sane "terms: at the end"
+
+# A terminal that cannot move the cursor is refused with a hint, not garbled.
+tm send-keys -t t 'clear' Enter
+tm_isolab TERM=dumb -- --preset docker
+tm_expect "terms: TERM=dumb is refused with a hint" "cannot move the cursor"
+tm_wait_exit || fail "terms: TERM=dumb exits"
