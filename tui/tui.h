@@ -48,6 +48,7 @@ struct sc_row {
     char name[64];
     struct sc_verdict v;
     bool in_profile;   /* named by some rule */
+    bool other_arch;   /* not a syscall of this architecture */
 };
 
 struct tui {

@@ -51,7 +51,8 @@ static void eval_rows(struct tui *t)
     for (size_t i = 0; i < t->nsc_rows; i++) {
         struct sc_row *r = &t->sc_rows[i];
         memset(&r->v, 0, sizeof r->v);
-        if (seccomp_profile_eval(t->sc_model, caps, arch, r->name, NULL, &r->v) < 0)
+        r->other_arch = seccomp_profile_eval(t->sc_model, caps, arch, r->name, NULL, &r->v) < 0;
+        if (r->other_arch)
             r->v.action = t->sc_model->default_action;
         r->in_profile = false;
         for (size_t k = 0; k < t->sc_model->nrules && !r->in_profile; k++)
@@ -264,6 +265,8 @@ void tui_draw_syscalls(struct tui *t)
                    row->v.rule ? row->v.rule->errno_ret : t->sc_model->default_errno, a, sizeof a);
         if (row->v.action == SC_ACT_ERRNO && !row->v.rule && !t->sc_model->has_default_errno)
             action_str(row->v.action, false, 0, a, sizeof a);
+        if (row->other_arch)
+            snprintf(a, sizeof a, "-");
         bool sel = i == t->sc_sel;
         if (sel)
             attron(A_REVERSE);
@@ -275,7 +278,9 @@ void tui_draw_syscalls(struct tui *t)
         if (t->color && !sel)
             attroff(COLOR_PAIR(pair));
         char extra[128] = "";
-        if (row->v.rule)
+        if (row->other_arch)
+            snprintf(extra, sizeof extra, "not a syscall on this architecture");
+        else if (row->v.rule)
             snprintf(extra, sizeof extra, "line %d%s%s", row->v.rule->line,
                      row->v.conditional ? "  [conditions]" : "",
                      row->v.rule->includes.ncaps ? "  [needs caps]" : "");
