@@ -33,6 +33,8 @@ enum tui_mode {
     MODE_PROBE_INFO,
     MODE_SYSCALLS,     /* the in-TUI seccomp syscall editor */
     MODE_PROFILE_ERROR,/* invalid profile after $EDITOR: re-edit? */
+    MODE_LAB_CHOOSER,  /* L: the labs with progress (tui_lab.c) */
+    MODE_LAB_TEXT,     /* the lab step in full (tui_lab.c) */
 };
 
 enum prompt_kind {

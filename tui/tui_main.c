@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tui.h"
+#include "tui_lab.h"
 
 /* The LSM layer's list of active LSMs (lsm_int.h); weak so that the TUI
  * falls back to reading /sys itself if it is not there. */
@@ -36,6 +37,7 @@ void tui_msg(struct tui *t, bool error, const char *fmt, ...)
 void tui_config_changed(struct tui *t)
 {
     t->probes_wanted = true;
+    tui_lab_config_changed(t);   /* the lab step is checked again; saved for `lab check` */
 }
 
 static void read_first_line(const char *path, char *buf, size_t n)
@@ -117,6 +119,7 @@ static void draw_legend(struct tui *t, int y)
         k = "/ search n next a allow x errno K kill t trap g log d default w save Esc back";
         break;
     case MODE_PROFILE_ERROR: k = "e edit again  r revert the file to the last valid  Esc keep"; break;
+    case MODE_LAB_CHOOSER: case MODE_LAB_TEXT: k = tui_lab_legend(t); break;
     default: break;
     }
     attron(A_REVERSE);
@@ -175,6 +178,7 @@ static void draw_help(struct tui *t)
         "  p presets    c syscall list    e $EDITOR (default vi)    r re-run",
         "  s            a shell inside the sandbox; exit or Ctrl-D comes back",
         "  q            quit (Ctrl-C too)",
+        "  L            labs: open one; its step shows at the bottom (] next [ prev h hint)",
         "Syscall list (c)",
         "  / search  n next  a ALLOW  x ERRNO (asks which)  K KILL_PROCESS",
         "  t TRAP  g LOG  d back to the default  w save  Esc back (asks to save)",
@@ -215,22 +219,27 @@ static void draw(struct tui *t)
     printw("  %-.*s", t->cols - 9, st);
 
     int bottom = t->rows - 2;   /* message row; legend below it */
+    /* The open lab's step takes the bottom rows (tui_lab.c). */
+    int labh = tui_lab_panel_height(t, t->cols >= 120 ? bottom - 1 : bottom - 1 - (LAYER_COUNT + 2),
+                                    t->cols >= 120 ? 2 * LAYER_COUNT + 2 : 6, t->cols - 2);
     if (t->cols >= 120) {
         int lw = t->cols * 45 / 100;
         if (lw < 50)
             lw = 50;
         int rw = t->cols - lw - 1;
-        tui_draw_layers(t, 1, 0, bottom - 1, lw, true);
+        tui_draw_layers(t, 1, 0, bottom - 1 - labh, lw, true);
         if (t->ascii_lines)
-            mvvline(2, lw, '|', bottom - 2);
+            mvvline(2, lw, '|', bottom - 2 - labh);
         else
-            mvvline(2, lw, ACS_VLINE, bottom - 2);
-        tui_draw_probes(t, 1, lw + 1, bottom - 1, rw);
+            mvvline(2, lw, ACS_VLINE, bottom - 2 - labh);
+        tui_draw_probes(t, 1, lw + 1, bottom - 1 - labh, rw);
     } else {
         int lh = LAYER_COUNT + 2;
         tui_draw_layers(t, 1, 0, lh, t->cols, false);
-        tui_draw_probes(t, 1 + lh, 0, bottom - 1 - lh, t->cols);
+        tui_draw_probes(t, 1 + lh, 0, bottom - 1 - lh - labh, t->cols);
     }
+    if (labh)
+        tui_lab_draw_panel(t, bottom - labh, 0, labh, t->cols);
     switch (t->mode) {
     case MODE_HELP: draw_help(t); break;
     case MODE_DETAILS: tui_draw_details(t); break;
@@ -238,6 +247,7 @@ static void draw(struct tui *t)
     case MODE_PROBE_INFO: tui_draw_probe_info(t); break;
     case MODE_SYSCALLS: tui_draw_syscalls(t); break;
     case MODE_PROFILE_ERROR: tui_draw_profile_error(t); break;
+    case MODE_LAB_CHOOSER: case MODE_LAB_TEXT: tui_lab_draw(t); break;
     default: break;
     }
     if (t->mode != MODE_HELP)
@@ -368,6 +378,8 @@ static bool handle_key(struct tui *t, int ch)
     default:
         break;
     }
+    if (tui_lab_key(t, ch))   /* the lab modes; L; the open lab's keys */
+        return true;
     switch (ch) {
     case 'q': case 'Q':
         return false;
@@ -480,6 +492,7 @@ int tui_run(struct lab_config *cfg, const char *preset_name)
     t.exit_status = tui_quit_signal ? 128 + tui_quit_signal : 0;
     tui_probes_free(&t);
     tui_term_restore();
+    tui_lab_free();
     tui_profile_free(&t);
     for (size_t i = 0; i < t.npresets; i++)
         free(t.presets[i]);

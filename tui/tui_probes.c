@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "tui.h"
+#include "tui_lab.h"
 
 struct probe_msg_head {
     int phase;            /* 1: n probe_verdict, 2: n probe_blame */
@@ -196,6 +197,15 @@ void tui_probes_start(struct tui *t)
             if (h.n)
                 write_all(p[1], vm, h.n * sizeof *vm);
         }
+        /* The open lab step's check (phase 3), before the slow attribution. */
+        struct tui_lab_msg lm;
+        memset(&h, 0, sizeof h);
+        if (tui_lab_child_check(&c, &lm, &h.rc, &h.err)) {
+            h.phase = 3;
+            h.n = 1;
+            write_all(p[1], &h, sizeof h);
+            write_all(p[1], &lm, sizeof lm);
+        }
         memset(&h, 0, sizeof h);
         h.phase = 2;
         h.rc = probes_blame(&c, NULL, 0, out, &h.err);
@@ -281,6 +291,10 @@ static void take_message(struct tui *t)
     memcpy(&h, t->probe_buf, sizeof h);
     if (t->probe_stale)
         return;
+    if (h.phase == 3) {
+        tui_lab_accept(t, h.rc, &h.err, t->probe_buf + sizeof h);
+        return;
+    }
     if (h.rc < 0) {
         snprintf(t->probe_error, sizeof t->probe_error, "%s%s%s", h.err.msg,
                  h.err.hint[0] ? "  hint: " : "", h.err.hint);
@@ -305,9 +319,11 @@ void tui_probes_poll(struct tui *t)
         if (t->probe_len == t->probe_need) {
             struct probe_msg_head h;
             memcpy(&h, t->probe_buf, sizeof h);
-            size_t body = h.phase == 1 ? h.n * sizeof(struct probe_verdict_msg)
+            size_t body = h.phase == 3 ? h.n * sizeof(struct tui_lab_msg)
+                        : h.phase == 1 ? h.n * sizeof(struct probe_verdict_msg)
                                        : h.n * sizeof(struct probe_blame);
-            if (h.n > probe_count || (h.phase != 1 && h.phase != 2)) {
+            if (h.n > probe_count || h.phase < 1 || h.phase > 3 ||
+                body > probe_count * sizeof(struct probe_blame)) {
                 eof = true;      /* garbage: give up on this helper */
                 break;
             }
