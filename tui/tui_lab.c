@@ -5,22 +5,12 @@
  * the screen. Progress: lab_progress_*; the learner's configuration:
  * lab_current_save after every change, for `isolab lab check`. */
 #include <curses.h>
-#include <langinfo.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tui_lab.h"
-
-#define LINE_BYTES 512
-#define MAX_LINES 160
-
-struct lines {
-    char l[MAX_LINES][LINE_BYTES];
-    attr_t a[MAX_LINES];
-    int n;
-};
 
 static struct {
     struct lab **labs;
@@ -42,116 +32,6 @@ static struct {
     int result_y;                 /* the panel's result row, last frame */
     struct lines buf;             /* scratch for wrapping */
 } L = { .quiz_choice = -1 };
-
-static bool utf8(void)
-{
-    const char *cs = nl_langinfo(CODESET);
-    return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
-}
-
-/* ---- text ---------------------------------------------------------------- */
-
-/* One column per code point; without UTF-8 a non-ASCII code point is '?'. */
-static void sanitize(const char *s, char *out, size_t n)
-{
-    bool u = utf8();
-    size_t o = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p && o + 1 < n; p++) {
-        if (*p < 0x80 || u) {
-            out[o++] = (char)(*p == '\t' || *p == '\n' ? ' ' : *p);
-        } else if ((*p & 0xC0) != 0x80) {
-            out[o++] = '?';
-        }
-    }
-    out[o] = 0;
-}
-
-/* Bytes of s that fill at most w columns. */
-static size_t fit(const char *s, int w)
-{
-    size_t b = 0;
-    int cols = 0;
-    while (s[b]) {
-        if (((unsigned char)s[b] & 0xC0) != 0x80) {
-            if (cols == w)
-                break;
-            cols++;
-        }
-        b++;
-    }
-    return b;
-}
-
-static int cols_of(const char *s)
-{
-    int c = 0;
-    for (; *s; s++)
-        c += ((unsigned char)*s & 0xC0) != 0x80;
-    return c;
-}
-
-static void put(int y, int x, int w, const char *s)
-{
-    char buf[2048];
-    if (w <= 0)
-        return;
-    sanitize(s, buf, sizeof buf);
-    mvaddnstr(y, x, buf, (int)fit(buf, w));
-}
-
-static void add_line(struct lines *ls, const char *s, size_t len, attr_t a)
-{
-    if (ls->n >= MAX_LINES)
-        return;
-    if (len >= LINE_BYTES)
-        len = LINE_BYTES - 1;
-    memcpy(ls->l[ls->n], s, len);
-    ls->l[ls->n][len] = 0;
-    ls->a[ls->n++] = a;
-}
-
-/* Word-wrap text (paragraphs split at '\n') into lines of at most w
- * columns; first / cont prefix the first / following lines. */
-static void wrap_add(struct lines *ls, const char *text, int w, const char *first,
-                     const char *cont, attr_t a)
-{
-    if (w > LINE_BYTES / 2)
-        w = LINE_BYTES / 2;
-    const char *p = text;
-    bool firstline = true;
-    do {
-        const char *end = strchr(p, '\n');
-        size_t plen = end ? (size_t)(end - p) : strlen(p);
-        char para[4096];
-        if (plen >= sizeof para)
-            plen = sizeof para - 1;
-        memcpy(para, p, plen);
-        para[plen] = 0;
-        const char *q = para;
-        do {
-            const char *pre = firstline ? first : cont;
-            int room = w - cols_of(pre);
-            if (room < 8)
-                room = 8;
-            size_t take = fit(q, room);
-            if (q[take]) {
-                size_t sp = take;
-                while (sp > 0 && q[sp] != ' ')
-                    sp--;
-                if (sp > 0)
-                    take = sp;
-            }
-            char line[LINE_BYTES];
-            int k = snprintf(line, sizeof line, "%s%.*s", pre, (int)take, q);
-            add_line(ls, line, k < 0 ? 0 : (size_t)k, a);
-            firstline = false;
-            q += take;
-            while (*q == ' ')
-                q++;
-        } while (*q);
-        p = end ? end + 1 : NULL;
-    } while (p && *p);
-}
 
 /* ---- state --------------------------------------------------------------- */
 
@@ -429,46 +309,46 @@ static void step_lines(struct tui *t, struct lines *ls, int w, bool full)
     if (!st)
         return;
     if (full) {
-        wrap_add(ls, st->title, w, "", "", A_BOLD);
-        add_line(ls, "", 0, 0);
+        tui_lab_wrap(ls, st->title, w, "", "", A_BOLD);
+        tui_lab_add_line(ls, "", 0, 0);
     }
-    wrap_add(ls, st->text, w, "", "", 0);
+    tui_lab_wrap(ls, st->text, w, "", "", 0);
     if (st->kind == LAB_QUIZ) {
         /* The answer's verdict first: the panel is short. */
         if (L.quiz_choice >= 0)
-            wrap_add(ls, L.quiz_why, w, "", "  ", A_BOLD);
+            tui_lab_wrap(ls, L.quiz_why, w, "", "  ", A_BOLD);
         for (size_t i = 0; i < st->nchoices; i++) {
             char pre[16];
             snprintf(pre, sizeof pre, "%zu) ", i + 1);
             attr_t a = (int)i == L.quiz_choice ? A_BOLD : 0;
-            wrap_add(ls, st->choices[i], w, pre, "   ", a);
+            tui_lab_wrap(ls, st->choices[i], w, pre, "   ", a);
         }
         return;
     }
     char needs[512];
     lab_step_unmet_needs(st, needs, sizeof needs);
     if (needs[0])
-        wrap_add(ls, needs, w, "Not on this machine: ", "  ", A_BOLD);
+        tui_lab_wrap(ls, needs, w, "Not on this machine: ", "  ", A_BOLD);
     unsigned int shown = L.step < LAB_MAX_STEPS ? L.prog.hints[L.step] : 0;
     for (unsigned int k = 0; k < shown && k < st->nhints; k++) {
         char pre[32];
         snprintf(pre, sizeof pre, "Hint %u/%zu: ", k + 1, st->nhints);
-        wrap_add(ls, st->hints[k], w, pre, "  ", t->color ? COLOR_PAIR(3) : A_BOLD);
+        tui_lab_wrap(ls, st->hints[k], w, pre, "  ", t->color ? COLOR_PAIR(3) : A_BOLD);
     }
     bool passed = L.have && L.res.result == LAB_PASS && L.res.gen == L.gen;
     if (passed && st->explain[0])
-        wrap_add(ls, st->explain, w, "Why: ", "  ", 0);
+        tui_lab_wrap(ls, st->explain, w, "Why: ", "  ", 0);
     if (full && L.have) {
-        add_line(ls, "", 0, 0);
-        add_line(ls, "The check:", 10, A_BOLD);
+        tui_lab_add_line(ls, "", 0, 0);
+        tui_lab_add_line(ls, "The check:", 10, A_BOLD);
         for (size_t i = 0; i < L.res.nitems; i++) {
             const struct lab_expect_result *r = &L.res.items[i];
-            const char *mk = r->result == LAB_PASS ? (utf8() ? "✓ " : "[OK] ")
-                             : r->result == LAB_FAIL ? (utf8() ? "✗ " : "[..] ") : "skip ";
-            wrap_add(ls, r->expected, w, mk, "    ", 0);
-            wrap_add(ls, r->actual, w, "    got: ", "    ", 0);
+            const char *mk = r->result == LAB_PASS ? (tui_lab_utf8() ? "✓ " : "[OK] ")
+                             : r->result == LAB_FAIL ? (tui_lab_utf8() ? "✗ " : "[..] ") : "skip ";
+            tui_lab_wrap(ls, r->expected, w, mk, "    ", 0);
+            tui_lab_wrap(ls, r->actual, w, "    got: ", "    ", 0);
         }
-        wrap_add(ls, L.res.reason, w, "", "", 0);
+        tui_lab_wrap(ls, L.res.reason, w, "", "", 0);
     }
 }
 
@@ -492,7 +372,7 @@ static void result_line(struct tui *t, int y, int x, int w)
     const char *mark;
     char text[1024];
     int pair = 3;
-    bool u = utf8();
+    bool u = tui_lab_utf8();
     if (st->kind == LAB_QUIZ) {
         if (L.quiz_choice < 0) {
             mark = u ? "?" : "[?]";
@@ -519,14 +399,16 @@ static void result_line(struct tui *t, int y, int x, int w)
         }
         const char *word = L.error ? "ERROR" : L.res.result == LAB_PASS ? "PASSED"
                            : L.res.result == LAB_FAIL ? "NOT YET" : "SKIPPED";
-        snprintf(text, sizeof text, "%s%s: %s", fresh ? "" : "(checking again) ", word, L.res.reason);
+        snprintf(text, sizeof text, "%s%s%s: %s", fresh ? "" : "(checking again) ", word,
+                 st->kind == LAB_OBSERVE && L.res.result == LAB_FAIL && !L.error
+                     ? " (a applies the step's configuration)" : "", L.res.reason);
     }
     attr_t a = A_BOLD | (t->color ? COLOR_PAIR(pair) : 0);
     attron(a);
-    put(y, x, w, mark);
+    tui_lab_put(y, x, w, mark);
     attroff(a);
-    int mw = cols_of(mark) + 1;
-    put(y, x + mw, w - mw, text);
+    int mw = tui_lab_cols(mark) + 1;
+    tui_lab_put(y, x + mw, w - mw, text);
 }
 
 void tui_lab_draw_panel(struct tui *t, int y, int x, int h, int w)
@@ -544,22 +426,22 @@ void tui_lab_draw_panel(struct tui *t, int y, int x, int h, int w)
              L.lab->nsteps);
     snprintf(title, sizeof title, " Lab %d %s: step %zu/%zu %s: %s ", L.lab->order, L.lab->id,
              L.step + 1, L.lab->nsteps, lab_step_kind_name(st->kind), st->title);
-    int rw = cols_of(right);
-    put(y, x + 1, w - rw - 3, title);
-    put(y, x + w - rw - 1, rw, right);
+    int rw = tui_lab_cols(right);
+    tui_lab_put(y, x + 1, w - rw - 3, title);
+    tui_lab_put(y, x + w - rw - 1, rw, right);
     attroff(head);
     int rows = h - 3;
     if (rows > 0) {
         step_lines(t, &L.buf, w - 2, false);
         for (int i = 0; i < rows && i < L.buf.n; i++) {
             attron(L.buf.a[i]);
-            put(y + 1 + i, x + 1, w - 2, L.buf.l[i]);
+            tui_lab_put(y + 1 + i, x + 1, w - 2, L.buf.l[i]);
             attroff(L.buf.a[i]);
         }
         if (L.buf.n > rows) {
             const char *more = " ... i: read all ";
             attron(A_REVERSE);
-            put(y + rows, x + w - cols_of(more) - 1, cols_of(more), more);
+            tui_lab_put(y + rows, x + w - tui_lab_cols(more) - 1, tui_lab_cols(more), more);
             attroff(A_REVERSE);
         }
     }
@@ -571,7 +453,7 @@ void tui_lab_draw_panel(struct tui *t, int y, int x, int h, int w)
     else
         snprintf(keys, sizeof keys, "] next  [ prev  h hint  a apply the step's config  i read all  L labs");
     attron(A_DIM);
-    put(y + h - 1, x + 1, w - 2, keys);
+    tui_lab_put(y + h - 1, x + 1, w - 2, keys);
     attroff(A_DIM);
 }
 
@@ -590,7 +472,7 @@ static void draw_chooser(struct tui *t)
         L.top = L.sel;
     if (L.sel >= L.top + rows)
         L.top = L.sel - rows + 1;
-    bool u = utf8();
+    bool u = tui_lab_utf8();
     for (int r = 0; r < rows; r++) {
         int i = L.top + r;
         if (i >= n)
@@ -604,17 +486,17 @@ static void draw_chooser(struct tui *t)
         if (i == L.sel)
             attron(A_REVERSE);
         mvhline(3 + r, 3, ' ', w - 2);
-        put(3 + r, 3, w - 2, line);
+        tui_lab_put(3 + r, 3, w - 2, line);
         attroff(A_REVERSE);
     }
     if (n > 0 && L.sel < n) {
         struct lines *ls = &L.buf;
         ls->n = 0;
-        wrap_add(ls, L.labs[L.sel]->goal, w - 4, "Goal: ", "      ", 0);
+        tui_lab_wrap(ls, L.labs[L.sel]->goal, w - 4, "Goal: ", "      ", 0);
         int y = 2 + h;
         for (int i = 0; i < ls->n && y < t->rows - 3; i++, y++) {
             mvhline(y, 2, ' ', w);
-            put(y, 4, w - 4, ls->l[i]);
+            tui_lab_put(y, 4, w - 4, ls->l[i]);
         }
     }
 }
@@ -640,7 +522,7 @@ static void draw_text(struct tui *t)
     for (int i = 0; i < rows && L.text_top + i < L.buf.n; i++) {
         int k = L.text_top + i;
         attron(L.buf.a[k]);
-        put(2 + i, 3, w - 4, L.buf.l[k]);
+        tui_lab_put(2 + i, 3, w - 4, L.buf.l[k]);
         attroff(L.buf.a[k]);
     }
     if (L.buf.n > rows)

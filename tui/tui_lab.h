@@ -9,6 +9,7 @@
 #ifndef ISOLAB_TUI_LAB_H
 #define ISOLAB_TUI_LAB_H
 
+#include <curses.h>
 #include <stdbool.h>
 
 #include "lab.h"
@@ -51,5 +52,24 @@ const char *tui_lab_legend(struct tui *t);
 bool tui_lab_key(struct tui *t, int ch);
 void tui_lab_open_chooser(struct tui *t);
 void tui_lab_free(void);
+
+/* tui_lab_text.c: panel text. One column per code point; without a UTF-8
+ * locale a non-ASCII code point prints as '?'. */
+#define LINE_BYTES 512
+#define MAX_LINES 160
+struct lines {
+    char l[MAX_LINES][LINE_BYTES];
+    attr_t a[MAX_LINES];
+    int n;
+};
+bool   tui_lab_utf8(void);
+size_t tui_lab_fit(const char *s, int w);      /* bytes of s in w columns */
+int    tui_lab_cols(const char *s);
+void   tui_lab_put(int y, int x, int w, const char *s);
+void   tui_lab_add_line(struct lines *ls, const char *s, size_t len, attr_t a);
+/* Word-wrap (paragraphs at '\n') to w columns; first / cont prefix the
+ * first / following lines. */
+void   tui_lab_wrap(struct lines *ls, const char *text, int w, const char *first,
+                    const char *cont, attr_t a);
 
 #endif
