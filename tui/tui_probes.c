@@ -370,36 +370,18 @@ void tui_probes_poll(struct tui *t)
         tui_probes_start(t);
 }
 
+/* The engine's wording, with the two plain verdicts in capitals so they
+ * stand out beside errno names in the matrix. */
 void tui_verdict_str(const struct probe_result *r, char *buf, size_t n)
 {
-    switch (r->verdict) {
-    case PROBE_ALLOWED:
+    if (r->verdict == PROBE_ALLOWED)
         snprintf(buf, n, "ALLOWED");
-        break;
-    case PROBE_BLOCKED:
-        if (r->sig) {
-            const char *s = sigabbrev_np(r->sig);
-            if (s)
-                snprintf(buf, n, "SIG%s", s);
-            else
-                snprintf(buf, n, "signal %d", r->sig);
-        } else if (r->err) {
-            const char *s = strerrorname_np(r->err);
-            if (s)
-                snprintf(buf, n, "%s", s);
-            else
-                snprintf(buf, n, "errno %d", r->err);
-        } else {
-            snprintf(buf, n, "BLOCKED");
-        }
-        break;
-    case PROBE_SKIPPED:
-        snprintf(buf, n, "skipped");
-        break;
-    default:
+    else if (r->verdict == PROBE_ERROR)
         snprintf(buf, n, "ERROR");
-        break;
-    }
+    else if (r->verdict == PROBE_BLOCKED && !r->sig && !r->err)
+        snprintf(buf, n, "BLOCKED");
+    else
+        probe_result_str(r, buf, n);
 }
 
 static const char *layer_short(int id)

@@ -38,7 +38,7 @@ for i in $(seq "$RUNS"); do
     "$ISOLAB" run -- sleep "$mark" </dev/null >/dev/null 2>&1 &
     pid=$!
     # mid-session: the sandbox's command is running
-    for _ in $(seq 100); do [ -n "$(sleeping)" ] && break; sleep 0.1; done
+    for _ in $(seq 300); do [ -n "$(sleeping)" ] && break; sleep 0.1; done
     [ -n "$(sleeping)" ] && started=$((started + 1))
     kill -KILL "$pid"
     wait "$pid" 2>/dev/null
