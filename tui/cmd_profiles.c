@@ -125,8 +125,30 @@ int cmd_lint(int argc, char **argv)
         } else if (!strcmp(argv[i], "--arch") && i + 1 < argc) {
             if (parse_arch(argv[++i], &o.arch) < 0)
                 return 2;
+        } else if (!strcmp(argv[i], "--preset") && i + 1 < argc) {
+            /* The preset's seccomp profile, checked with the preset's caps. */
+            struct lab_config cfg;
+            lab_config_init_docker(&cfg);
+            const char *name = argv[++i];
+            if (preset_apply(&cfg, name, &err) < 0) {
+                isolab_err_print(&err);
+                return 2;
+            }
+            if (!cfg.layer_on[LAYER_SECCOMP] || cfg.privileged) {
+                printf("preset %s runs without seccomp (unconfined): there is no profile to lint\n", name);
+                continue;
+            }
+            static char preset_path[ISOLAB_PATH_MAX];
+            if (cfg.seccomp_profile[0])
+                snprintf(preset_path, sizeof preset_path, "%s", cfg.seccomp_profile);
+            else
+                isolab_data_path("profiles/seccomp/docker-default.json", preset_path, sizeof preset_path);
+            o.caps = cfg.layer_on[LAYER_CAPS] ? cfg.caps : caps_all_known();
+            if (nfiles < 64)
+                files[nfiles++] = preset_path;
         } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             printf("usage: isolab lint PROFILE... [--json] [--caps CAPS] [--arch ARCH]\n"
+                   "       isolab lint --preset NAME   the preset's profile, with its capabilities\n"
                    "Exit status: 0 clean (notes allowed), 1 warnings, 2 errors.\n"
                    "CAPS: docker (default), all, none, or a list such as docker,+SYS_ADMIN\n");
             return 0;
@@ -138,6 +160,8 @@ int cmd_lint(int argc, char **argv)
             files[nfiles++] = argv[i];
         }
     }
+    if (!nfiles && argc > 1 && !strcmp(argv[argc - 2], "--preset"))
+        return 0;
     if (!nfiles) {
         fprintf(stderr, "isolab lint: which profile?\n"
                 "  hint: isolab lint profiles/seccomp/no-chmod.json (or a name: isolab lint no-chmod)\n");
