@@ -63,6 +63,13 @@ check "podman: unshare passes seccomp (got: $got)" [ "$got" = "ALLOW -" ]
 lint() { out=$("$ISOLAB" lint "$@" 2>&1); rc=$?; }
 lint "$P/docker-default.json"
 check "lint docker-default.json: clean, exit 0 (got $rc)" [ $rc -eq 0 ]
+lint --preset docker
+check "lint --preset docker: clean, exit 0 (got $rc)" [ $rc -eq 0 ]
+expect_contains "lint --preset docker: lints docker-default.json" "$out" "docker-default.json: 0 errors"
+lint --preset podman
+expect_contains "lint --preset podman: lints Podman's profile with Podman's caps" "$out" "podman-default.json: 0 errors"
+lint --preset kubernetes-default
+expect_contains "lint --preset kubernetes-default: says it runs without seccomp" "$out" "runs without seccomp"
 if [ -r "$MOBY" ]; then
     lint "$MOBY"
     check "lint Docker's default.json: clean, exit 0 (got $rc)" [ $rc -eq 0 ]
