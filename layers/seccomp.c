@@ -193,14 +193,63 @@ static uint32_t kernel_ret(enum sc_action a)
 static int check_action(const struct seccomp_profile *p, enum sc_action a,
                         const struct sc_rule *r, struct isolab_err *err)
 {
-    uint32_t ret = kernel_ret(a);
-    if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &ret) == 0 || errno != EOPNOTSUPP)
+    /* Asked once per action, not once per rule. 0 unknown, 1 yes, 2 no. */
+    static unsigned char avail[SC_ACT_NOTIFY + 1];
+    if ((unsigned)a <= SC_ACT_NOTIFY && avail[a] == 1)
         return 0;
+    uint32_t ret = kernel_ret(a);
+    if (syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &ret) == 0 || errno != EOPNOTSUPP) {
+        if ((unsigned)a <= SC_ACT_NOTIFY)
+            avail[a] = 1;
+        return 0;
+    }
     isolab_err_set(err, EOPNOTSUPP, "seccomp: %s:%d:%d: %s is not supported by this kernel",
                    p->path, r ? r->line : 1, r ? r->column : 1, sc_action_name(a));
     isolab_err_hint(err, "use another action (SCMP_ACT_ERRNO works everywhere), or a newer "
                     "kernel (KILL_PROCESS and LOG need 4.14, NOTIFY 5.0)");
     return -1;
+}
+
+/* Fast path for a one-shot `isolab run`: a profile whose exact bytes were
+ * once parsed, validated and compiled for these caps on this kernel has its
+ * filter on disk, so it needs no parsing at all. Profiles with a notify
+ * listener always take the full path (their socket is checked each time).
+ * Returns 0 on a hit (prog may be NULL: validation only). */
+static int disk_fast_path(const char *path, uint64_t caps, struct sock_fprog *prog,
+                          unsigned int *flags, int *warnings)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    char *text = NULL;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && st.st_size < (16 << 20))
+        text = malloc((size_t)st.st_size);
+    ssize_t got = text ? read(fd, text, (size_t)st.st_size) : -1;
+    close(fd);
+    if (got != st.st_size) {
+        free(text);
+        return -1;
+    }
+    uint64_t key = sc_bpf_cache_key_text(sc_fnv1a(SC_FNV_INIT, text, (size_t)got), caps);
+    free(text);
+    struct sock_fprog p = {0};
+    unsigned int fl = 0;
+    int w = 0;
+    if (sc_bpf_cache_get(key, &p, &fl, &w) < 0)
+        return -1;
+    if (fl & SECCOMP_FILTER_FLAG_NEW_LISTENER) {
+        free(p.filter);
+        return -1;
+    }
+    if (prog) {
+        *prog = p;
+        *flags = fl;
+        *warnings = w;
+    } else {
+        free(p.filter);
+    }
+    return 0;
 }
 
 static int seccomp_validate(const struct lab_config *cfg, struct isolab_err *err)
@@ -212,6 +261,10 @@ static int seccomp_validate(const struct lab_config *cfg, struct isolab_err *err
         return -1;
     pthread_mutex_lock(&cache_lock);
     int rc = -1;
+    if (!cache.p && disk_fast_path(path, config_seccomp_caps(cfg), NULL, NULL, NULL) == 0) {
+        pthread_mutex_unlock(&cache_lock);
+        return 0;
+    }
     struct seccomp_profile *p = cached_profile(path, err);
     if (!p)
         goto out;
@@ -290,6 +343,11 @@ static int seccomp_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx
         return -1;
     pthread_mutex_lock(&cache_lock);
     int rc = -1;
+    if (!cache.p && disk_fast_path(path, ctx->seccomp_caps, &ctx->seccomp_prog,
+                                   &ctx->seccomp_flags, &ctx->seccomp_warnings) == 0) {
+        pthread_mutex_unlock(&cache_lock);
+        return 0;
+    }
     struct seccomp_profile *p = cached_profile(path, err);
     if (p)
         rc = cached_compile(p, ctx->seccomp_caps, &ctx->seccomp_prog, &ctx->seccomp_flags,

@@ -41,8 +41,13 @@ uint64_t sc_fnv1a(uint64_t h, const void *data, size_t n)
 
 uint64_t sc_bpf_cache_key(const struct seccomp_profile *p, uint64_t caps)
 {
+    return sc_bpf_cache_key_text(p->text_hash, caps);
+}
+
+uint64_t sc_bpf_cache_key_text(uint64_t text_hash, uint64_t caps)
+{
     uint64_t h = sc_fnv1a(SC_FNV_INIT, CACHE_MAGIC, 8);
-    h = sc_fnv1a(h, &p->text_hash, sizeof p->text_hash);
+    h = sc_fnv1a(h, &text_hash, sizeof text_hash);
     h = sc_fnv1a(h, &caps, sizeof caps);
     uint32_t arch = seccomp_arch_native();
     h = sc_fnv1a(h, &arch, sizeof arch);

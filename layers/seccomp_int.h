@@ -67,6 +67,8 @@ uint64_t sc_fnv1a(uint64_t h, const void *data, size_t n);
  * the kernel and libseccomp versions and the isolab binary itself.
  * ISOLAB_NO_CACHE=1 turns it off. */
 uint64_t sc_bpf_cache_key(const struct seccomp_profile *p, uint64_t caps);
+/* The same key from the hash of the profile's bytes (sc_fnv1a over the file). */
+uint64_t sc_bpf_cache_key_text(uint64_t text_hash, uint64_t caps);
 int sc_bpf_cache_get(uint64_t key, struct sock_fprog *prog, unsigned int *flags,
                      int *warnings);
 void sc_bpf_cache_put(uint64_t key, const struct sock_fprog *prog, unsigned int flags,
