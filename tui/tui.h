@@ -138,6 +138,9 @@ int  tui_run_shell(struct tui *t);
 int  tui_run_editor(struct tui *t, const char *path);
 void tui_hline(int y, int x, int w);
 void tui_box(int y, int x, int h, int w, const char *title);
+/* Keep a list's selection inside 0..n-1 and its first visible row (top)
+ * such that the selection shows in `rows` rows. */
+void tui_scroll_clamp(int *sel, int *top, int n, int rows);
 /* Word-wrapped text in [x, x+w) from row y, stopping before maxy; returns
  * the next free row. */
 int  tui_wrap(int y, int x, int w, int maxy, const char *text);

@@ -300,14 +300,7 @@ void tui_draw_details(struct tui *t)
     int rows = h - 3;
     t->list_y = 2;
     t->list_h = rows;
-    if (t->detail_sel >= n)
-        t->detail_sel = n - 1;
-    if (t->detail_sel < 0)
-        t->detail_sel = 0;
-    if (t->detail_sel < t->detail_top)
-        t->detail_top = t->detail_sel;
-    if (t->detail_sel >= t->detail_top + rows)
-        t->detail_top = t->detail_sel - rows + 1;
+    tui_scroll_clamp(&t->detail_sel, &t->detail_top, n, rows);
     for (int r = 0; r < rows; r++) {
         int i = t->detail_top + r;
         if (i >= n)
@@ -563,14 +556,7 @@ void tui_draw_presets(struct tui *t)
     if (nw > 28)
         nw = 28;
     int dw = w - 9 - nw;
-    if (t->detail_sel >= n)
-        t->detail_sel = n - 1;
-    if (t->detail_sel < 0)
-        t->detail_sel = 0;
-    if (t->detail_sel < t->detail_top)
-        t->detail_top = t->detail_sel;
-    if (t->detail_sel >= t->detail_top + rows)
-        t->detail_top = t->detail_sel - rows + 1;
+    tui_scroll_clamp(&t->detail_sel, &t->detail_top, n, rows);
     for (int r = 0; r < rows; r++) {
         int i = t->detail_top + r;
         if (i >= n)

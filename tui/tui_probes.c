@@ -476,14 +476,7 @@ void tui_draw_probes(struct tui *t, int y, int x, int h, int w)
     t->probes_h = rows;
     if (rows <= 0)
         return;
-    if (t->probe_sel >= n)
-        t->probe_sel = n - 1;
-    if (t->probe_sel < 0)
-        t->probe_sel = 0;
-    if (t->probe_sel < t->probe_top)
-        t->probe_top = t->probe_sel;
-    if (t->probe_sel >= t->probe_top + rows)
-        t->probe_top = t->probe_sel - rows + 1;
+    tui_scroll_clamp(&t->probe_sel, &t->probe_top, n, rows);
     if (t->probe_top > n - rows)
         t->probe_top = n - rows > 0 ? n - rows : 0;
     for (int r = 0; r < rows; r++) {

@@ -247,14 +247,7 @@ void tui_draw_syscalls(struct tui *t)
     int n = (int)t->nsc_rows;
     t->list_y = 3;
     t->list_h = rows;
-    if (t->sc_sel >= n)
-        t->sc_sel = n - 1;
-    if (t->sc_sel < 0)
-        t->sc_sel = 0;
-    if (t->sc_sel < t->sc_top)
-        t->sc_top = t->sc_sel;
-    if (t->sc_sel >= t->sc_top + rows)
-        t->sc_top = t->sc_sel - rows + 1;
+    tui_scroll_clamp(&t->sc_sel, &t->sc_top, n, rows);
     for (int r = 0; r < rows; r++) {
         int i = t->sc_top + r;
         if (i >= n)

@@ -374,3 +374,15 @@ void tui_box(int y, int x, int h, int w, const char *title)
         attroff(A_BOLD);
     }
 }
+
+void tui_scroll_clamp(int *sel, int *top, int n, int rows)
+{
+    if (*sel >= n)
+        *sel = n - 1;
+    if (*sel < 0)
+        *sel = 0;
+    if (*sel < *top)
+        *top = *sel;
+    if (*sel >= *top + rows)
+        *top = *sel - rows + 1;
+}
