@@ -23,6 +23,7 @@
 #include "cgroup_int.h"
 #include "isolab.h"
 #include "probes.h"
+#include "probe_helpers.h"
 
 static char self_exe[4096];
 
@@ -34,17 +35,7 @@ static void base_config(struct lab_config *cfg)
 
 static struct probe_result run_probe(const struct lab_config *cfg, const char *id)
 {
-    int idx = probe_index(id);
-    assert_true(idx >= 0);
-    struct probe_result r;
-    struct isolab_err err;
-    isolab_err_clear(&err);
-    if (probes_run(cfg, &idx, 1, &r, &err) < 0)
-        fail_msg("probes_run %s: %s (hint: %s)", id, err.msg, err.hint);
-    char s[64];
-    probe_result_str(&r, s, sizeof s);
-    printf("# %s: %s %s (%s)\n", id, probe_verdict_name(r.verdict), s, r.detail);
-    return r;
+    return run_one_probe(cfg, id, NULL);
 }
 
 /* Every isolab/ parent directory of this machine's cgroup layout. */

@@ -18,6 +18,7 @@
 #include "isolab.h"
 #include "lsm_int.h"
 #include "probes.h"
+#include "probe_helpers.h"
 
 static void config(struct lab_config *cfg, const char *policy)
 {
@@ -31,19 +32,7 @@ static void config(struct lab_config *cfg, const char *policy)
 
 static struct probe_result run_probe(const struct lab_config *cfg, const char *id)
 {
-    int idx = probe_index(id);
-    assert_true(idx >= 0);
-    struct probe_result r;
-    struct isolab_err err;
-    isolab_err_clear(&err);
-    if (probes_run(cfg, &idx, 1, &r, &err) < 0)
-        fail_msg("probes_run %s: %s (hint: %s)", id, err.msg, err.hint);
-    char s[64];
-    probe_result_str(&r, s, sizeof s);
-    printf("# %s under %s: %s %s (%s)\n", id,
-           cfg->layer_on[LAYER_LSM] ? cfg->lsm_profile : "unconfined",
-           probe_verdict_name(r.verdict), s, r.detail);
-    return r;
+    return run_one_probe(cfg, id, cfg->layer_on[LAYER_LSM] ? cfg->lsm_profile : "unconfined");
 }
 
 static void test_status_says_landlock(void **state)
