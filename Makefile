@@ -66,6 +66,7 @@ check: tests
 
 bench: isolab
 	@bash bench/run.sh
+	@bash bench/tui_latency.sh
 
 fuzz:
 	@bash tests/fuzz/run.sh
