@@ -21,6 +21,9 @@ void probe_block(struct probe_result *r, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void probe_skip(struct probe_result *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* A CLOEXEC pipe in p and a fork; on failure fills r, closes the pipe and
+ * returns -1 (the probe then just returns). */
+pid_t probe_fork_with_pipe(struct probe_result *r, int p[2]);
 void probe_fail(struct probe_result *r, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

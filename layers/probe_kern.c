@@ -124,17 +124,9 @@ PROBE_FN(probe_fanotify)
 PROBE_FN(probe_ptrace)
 {
     int p[2];
-    if (pipe2(p, O_CLOEXEC) < 0) {
-        probe_fail(r, errno, "pipe: %s", strerror(errno));
+    pid_t pid = probe_fork_with_pipe(r, p);
+    if (pid < 0)
         return;
-    }
-    pid_t pid = fork();
-    if (pid < 0) {
-        probe_fail(r, errno, "fork: %s", strerror(errno));
-        close(p[0]);
-        close(p[1]);
-        return;
-    }
     if (pid == 0) {
         char c;
         close(p[1]);

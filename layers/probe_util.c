@@ -218,3 +218,18 @@ void probe_env_init(struct probe_env *env)
         (env->kernel_version >= PROBE_KV(5, 1, 0) && env->kernel_version < PROBE_KV(6, 6, 0)))
         env->host_has |= PROBE_HAS_IO_URING;
 }
+
+pid_t probe_fork_with_pipe(struct probe_result *r, int p[2])
+{
+    if (pipe2(p, O_CLOEXEC) < 0) {
+        probe_fail(r, errno, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        probe_fail(r, errno, "fork: %s", strerror(errno));
+        close(p[0]);
+        close(p[1]);
+    }
+    return pid;
+}
