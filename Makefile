@@ -14,7 +14,7 @@ BUILD ?= build
 # Debian packages the build, the tests and the benchmarks need.
 DEPS_PKGS := build-essential pkg-config libseccomp-dev libjansson-dev libncurses-dev \
 	libcap-dev libapparmor-dev apparmor libcmocka-dev tmux busybox-static \
-	qemu-system-x86 linux-image-amd64 bubblewrap runc clang cpio kmod \
+	qemu-system-x86 linux-image-amd64 bubblewrap runc clang libclang-rt-14-dev cpio kmod \
 	iproute2 util-linux procps jq hyperfine golang-github-containers-common
 
 LIB_SRCS := $(wildcard layers/*.c)

@@ -9,6 +9,11 @@ if ! command -v clang >/dev/null; then
     skip fuzz "clang is not installed (make deps installs it)"
     exit 0
 fi
+rt="$(clang -print-runtime-dir 2>/dev/null)/libclang_rt.fuzzer-$(uname -m).a"
+if [ ! -f "$rt" ]; then
+    skip fuzz "clang's libFuzzer runtime is not installed ($rt; Debian: libclang-rt-14-dev)"
+    exit 0
+fi
 out=build/fuzz; mkdir -p "$out"
 PKG="$(pkg-config --cflags --libs libseccomp jansson libcap) $(pkg-config --libs libapparmor 2>/dev/null)"
 srcs=$(ls layers/*.c)
