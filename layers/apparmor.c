@@ -328,3 +328,22 @@ int apparmor_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
     }
     return 0;
 }
+
+/* The pid-namespace init runs no program, so an "exec" transition never
+ * confines it: it moves itself into the profile at once instead, after the
+ * command it started has inherited the pending exec transition. */
+int apparmor_confine_init(const struct sandbox_ctx *ctx, struct isolab_err *err)
+{
+    char where[128];
+    bool opened;
+    if (aa_write_attr("current", "changeprofile", ctx->lsm_apparmor_name, where,
+                      sizeof where, &opened) < 0) {
+        int e = errno;
+        isolab_err_set(err, e, "lsm: AppArmor \"changeprofile %s\" for the sandbox's init, "
+                       "to %s: %s", ctx->lsm_apparmor_name, where, strerror(e));
+        isolab_err_hint(err, "run with --security-opt apparmor=unconfined, or without a pid "
+                        "namespace (--no-ns pid)");
+        return -1;
+    }
+    return 0;
+}

@@ -95,6 +95,10 @@ extern const struct layer_ops ns_layer;
 /* Indexed by enum layer_id. */
 extern const struct layer_ops *const layer_table[LAYER_COUNT];
 
+/* Confine the pid-namespace init itself, which never execs (lsm.c). */
+int lsm_confine_init(const struct lab_config *cfg, const struct sandbox_ctx *ctx,
+                     struct isolab_err *err);
+
 /* Is the layer in force for this config (switched on, and not overridden by
  * --privileged for seccomp)? */
 bool layer_in_force(const struct lab_config *cfg, enum layer_id id);

@@ -218,3 +218,13 @@ const struct layer_ops lsm_layer = {
     .describe = lsm_describe,
     .cleanup = lsm_cleanup,
 };
+
+int lsm_confine_init(const struct lab_config *cfg, const struct sandbox_ctx *ctx,
+                     struct isolab_err *err)
+{
+    /* Landlock already binds the init (a ruleset is inherited and enforced
+     * on the calling thread itself); only AppArmor's exec transition skips it. */
+    if (!layer_in_force(cfg, LAYER_LSM) || ctx->lsm_mechanism != LSM_MECH_APPARMOR)
+        return 0;
+    return apparmor_confine_init(ctx, err);
+}

@@ -26,6 +26,7 @@ int apparmor_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                      struct isolab_err *err);
 int apparmor_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                    struct isolab_err *err);
+int apparmor_confine_init(const struct sandbox_ctx *ctx, struct isolab_err *err);
 
 /* landlock.c */
 int landlock_abi_version(void);     /* 0 = Landlock unavailable */

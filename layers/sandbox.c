@@ -228,8 +228,8 @@ static void init_forward(int sig)
         kill(init_child, sig);
 }
 
-static _Noreturn void run_as_init(const struct lab_config *cfg, int err_fd,
-                                  char *const *argv, char *const *envp)
+static _Noreturn void run_as_init(const struct lab_config *cfg, const struct sandbox_ctx *ctx,
+                                  int err_fd, char *const *argv, char *const *envp)
 {
     pid_t pid = fork();
     if (pid < 0) {
@@ -247,6 +247,13 @@ static _Noreturn void run_as_init(const struct lab_config *cfg, int err_fd,
         else if (errno == EPERM)
             isolab_err_hint(&e, "the seccomp profile or the LSM may deny execve");
         child_fail(err_fd, STEP_EXEC, &e);
+    }
+    struct isolab_err e;
+    isolab_err_clear(&e);
+    if (lsm_confine_init(cfg, ctx, &e) < 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        child_fail(err_fd, STEP_LSM, &e);
     }
     close(err_fd);
     init_child = pid;
@@ -324,7 +331,7 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
     extern char **environ;
     char *const *envp = cfg->envp ? cfg->envp : environ;
     if (layer_in_force(cfg, LAYER_NS) && cfg->ns[NS_PID])
-        run_as_init(cfg, err_fd, argv, envp);
+        run_as_init(cfg, ctx, err_fd, argv, envp);
     execvpe(argv[0], argv, envp);
     isolab_err_set(&e, errno, "execve %s: %s", argv[0], strerror(errno));
     if (errno == ENOENT)

@@ -56,12 +56,17 @@ check "lsm: apparmor=unconfined lets the mount through" [ "$(field "$p" .verdict
 if [ "$aa" = yes ]; then
     out=$("$ISOLAB" run -- cat /proc/self/attr/current 2>&1)
     expect_contains "apparmor: /proc/self/attr/current names isolab-default" "$out" "isolab-default (enforce)"
+    # pid 1 of the sandbox (isolab's tiny init) runs no program, yet it is
+    # confined too: every process of the sandbox is under the profile.
+    out=$("$ISOLAB" run -- cat /proc/1/attr/current 2>&1)
+    expect_contains "apparmor: the sandbox's init (pid 1) is confined too" "$out" "isolab-default (enforce)"
     check "apparmor: isolab loaded isolab-default" grep -q '^isolab-default (enforce)' /sys/kernel/security/apparmor/profiles
     out=$("$ISOLAB" run --security-opt apparmor=isolab-readonly-root -- cat /proc/self/attr/current 2>&1)
     expect_contains "apparmor: apparmor=isolab-readonly-root is in force" "$out" "isolab-readonly-root (enforce)"
 else
     why="AppArmor is not enabled in this kernel"
     skip "apparmor: /proc/self/attr/current names isolab-default" "$why"
+    skip "apparmor: the sandbox's init (pid 1) is confined too" "$why"
     skip "apparmor: isolab loaded isolab-default" "$why"
     skip "apparmor: apparmor=isolab-readonly-root is in force" "$why"
 fi
