@@ -25,4 +25,22 @@ static inline struct probe_result run_one_probe(const struct lab_config *cfg, co
     return r;
 }
 
+/* Docker's defaults with the LSM policy `policy`, or with the LSM layer off
+ * (apparmor=unconfined) when policy is NULL. */
+static inline void lsm_test_config(struct lab_config *cfg, const char *policy)
+{
+    lab_config_init_docker(cfg);
+    cfg->tty = false;
+    if (policy)
+        snprintf(cfg->lsm_profile, sizeof cfg->lsm_profile, "%s", policy);
+    else
+        cfg->layer_on[LAYER_LSM] = false;
+}
+
+/* One probe, labelled with the LSM policy in force. */
+static inline struct probe_result lsm_run_probe(const struct lab_config *cfg, const char *id)
+{
+    return run_one_probe(cfg, id, cfg->layer_on[LAYER_LSM] ? cfg->lsm_profile : "unconfined");
+}
+
 #endif

@@ -26,20 +26,7 @@
 #include "probes.h"
 #include "probe_helpers.h"
 
-static void config(struct lab_config *cfg, const char *policy)
-{
-    lab_config_init_docker(cfg);
-    cfg->tty = false;
-    if (policy)
-        snprintf(cfg->lsm_profile, sizeof cfg->lsm_profile, "%s", policy);
-    else
-        cfg->layer_on[LAYER_LSM] = false;      /* apparmor=unconfined */
-}
 
-static struct probe_result run_probe(const struct lab_config *cfg, const char *id)
-{
-    return run_one_probe(cfg, id, cfg->layer_on[LAYER_LSM] ? cfg->lsm_profile : "unconfined");
-}
 
 /* Run argv in the sandbox with its stdout in a file; returns what it wrote. */
 static void run_capture(struct lab_config *cfg, char **argv, char *out, size_t n)
@@ -70,7 +57,7 @@ static void test_profile_loaded_and_named(void **state)
 {
     (void)state;
     struct lab_config cfg;
-    config(&cfg, "isolab-default");
+    lsm_test_config(&cfg, "isolab-default");
     char out[512];
     char *argv[] = {"cat", "/proc/self/attr/current", NULL};
     run_capture(&cfg, argv, out, sizeof out);
@@ -83,7 +70,7 @@ static void test_mount_blocked_by_apparmor(void **state)
 {
     (void)state;
     struct lab_config cfg;
-    config(&cfg, "isolab-default");
+    lsm_test_config(&cfg, "isolab-default");
     cfg.caps = caps_docker_default() | (1ULL << 21);   /* --cap-add SYS_ADMIN */
     cfg.layer_on[LAYER_SECCOMP] = false;               /* seccomp=unconfined */
     int idx = probe_index("mount-tmpfs");
@@ -98,7 +85,7 @@ static void test_mount_blocked_by_apparmor(void **state)
     assert_int_equal(b.full.verdict, PROBE_BLOCKED);
     assert_true(b.blocked_by & (1u << LAYER_LSM));
     cfg.layer_on[LAYER_LSM] = false;
-    struct probe_result r = run_probe(&cfg, "mount-tmpfs");
+    struct probe_result r = lsm_run_probe(&cfg, "mount-tmpfs");
     assert_int_equal(r.verdict, PROBE_ALLOWED);
 }
 
@@ -106,12 +93,12 @@ static void test_readonly_root_refuses_etc(void **state)
 {
     (void)state;
     struct lab_config cfg;
-    config(&cfg, "isolab-readonly-root");
-    struct probe_result r = run_probe(&cfg, "write-etc");
+    lsm_test_config(&cfg, "isolab-readonly-root");
+    struct probe_result r = lsm_run_probe(&cfg, "write-etc");
     assert_int_equal(r.verdict, PROBE_BLOCKED);
     assert_int_equal(r.err, EACCES);
-    config(&cfg, NULL);
-    r = run_probe(&cfg, "write-etc");
+    lsm_test_config(&cfg, NULL);
+    r = lsm_run_probe(&cfg, "write-etc");
     assert_int_equal(r.verdict, PROBE_ALLOWED);
 }
 
@@ -144,10 +131,10 @@ static void test_edited_profile_reloaded(void **state)
     assert_int_equal(symlink(seccomp, link), 0);
     setenv("ISOLAB_DATADIR", dir, 1);
     struct lab_config cfg;
-    config(&cfg, "isolab-test-edit");
+    lsm_test_config(&cfg, "isolab-test-edit");
 
     write_profile(file, true);
-    struct probe_result r = run_probe(&cfg, "write-etc");
+    struct probe_result r = lsm_run_probe(&cfg, "write-etc");
     assert_int_equal(r.verdict, PROBE_BLOCKED);
     assert_int_equal(r.err, EACCES);
 
@@ -155,7 +142,7 @@ static void test_edited_profile_reloaded(void **state)
     /* a later mtime than the load, whatever the clock's granularity */
     struct timespec ts[2] = {{0, UTIME_NOW}, {time(NULL) + 5, 0}};
     utimensat(AT_FDCWD, file, ts, 0);
-    r = run_probe(&cfg, "write-etc");
+    r = lsm_run_probe(&cfg, "write-etc");
     assert_int_equal(r.verdict, PROBE_ALLOWED);
 
     unsetenv("ISOLAB_DATADIR");

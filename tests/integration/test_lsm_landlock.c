@@ -20,20 +20,7 @@
 #include "probes.h"
 #include "probe_helpers.h"
 
-static void config(struct lab_config *cfg, const char *policy)
-{
-    lab_config_init_docker(cfg);
-    cfg->tty = false;
-    if (policy)
-        snprintf(cfg->lsm_profile, sizeof cfg->lsm_profile, "%s", policy);
-    else
-        cfg->layer_on[LAYER_LSM] = false;      /* apparmor=unconfined */
-}
 
-static struct probe_result run_probe(const struct lab_config *cfg, const char *id)
-{
-    return run_one_probe(cfg, id, cfg->layer_on[LAYER_LSM] ? cfg->lsm_profile : "unconfined");
-}
 
 static void test_status_says_landlock(void **state)
 {
@@ -43,7 +30,7 @@ static void test_status_says_landlock(void **state)
     printf("# %s\n", why);
     assert_string_equal(lsm_mechanism_name(), "Landlock");
     struct lab_config cfg;
-    config(&cfg, "isolab-default");
+    lsm_test_config(&cfg, "isolab-default");
     layer_describe(&cfg, LAYER_LSM, d, sizeof d);
     printf("# %s\n", d);
     if (!apparmor_kernel_enabled()) {
@@ -59,8 +46,8 @@ static void test_readonly_root_refuses_etc(void **state)
 {
     (void)state;
     struct lab_config cfg;
-    config(&cfg, "isolab-readonly-root");
-    struct probe_result r = run_probe(&cfg, "write-etc");
+    lsm_test_config(&cfg, "isolab-readonly-root");
+    struct probe_result r = lsm_run_probe(&cfg, "write-etc");
     assert_int_equal(r.verdict, PROBE_BLOCKED);
     assert_int_equal(r.err, EACCES);
 }
@@ -69,8 +56,8 @@ static void test_unconfined_writes_etc(void **state)
 {
     (void)state;
     struct lab_config cfg;
-    config(&cfg, NULL);
-    struct probe_result r = run_probe(&cfg, "write-etc");
+    lsm_test_config(&cfg, NULL);
+    struct probe_result r = lsm_run_probe(&cfg, "write-etc");
     assert_int_equal(r.verdict, PROBE_ALLOWED);
 }
 
@@ -79,8 +66,8 @@ static void test_default_writes_etc(void **state)
 {
     (void)state;
     struct lab_config cfg;
-    config(&cfg, "isolab-default");
-    struct probe_result r = run_probe(&cfg, "write-etc");
+    lsm_test_config(&cfg, "isolab-default");
+    struct probe_result r = lsm_run_probe(&cfg, "write-etc");
     assert_int_equal(r.verdict, PROBE_ALLOWED);
 }
 
@@ -88,7 +75,7 @@ static void test_default_blames_lsm_for_proc_sys(void **state)
 {
     (void)state;
     struct lab_config cfg;
-    config(&cfg, "isolab-default");
+    lsm_test_config(&cfg, "isolab-default");
     int idx = probe_index("write-proc-sys");
     assert_true(idx >= 0);
     struct probe_blame b;
@@ -113,14 +100,14 @@ static void test_mount_refused_even_with_sys_admin(void **state)
 {
     (void)state;
     struct lab_config cfg;
-    config(&cfg, "isolab-default");
+    lsm_test_config(&cfg, "isolab-default");
     cfg.caps = caps_docker_default() | (1ULL << 21);   /* --cap-add SYS_ADMIN */
     cfg.layer_on[LAYER_SECCOMP] = false;               /* seccomp=unconfined */
-    struct probe_result r = run_probe(&cfg, "mount-tmpfs");
+    struct probe_result r = lsm_run_probe(&cfg, "mount-tmpfs");
     assert_int_equal(r.verdict, PROBE_BLOCKED);
     assert_int_equal(r.err, EPERM);
     cfg.layer_on[LAYER_LSM] = false;
-    r = run_probe(&cfg, "mount-tmpfs");
+    r = lsm_run_probe(&cfg, "mount-tmpfs");
     assert_int_equal(r.verdict, PROBE_ALLOWED);
 }
 
@@ -128,13 +115,13 @@ static void test_unknown_policy_rejected(void **state)
 {
     (void)state;
     struct lab_config cfg;
-    config(&cfg, "docker-default");
+    lsm_test_config(&cfg, "docker-default");
     struct isolab_err err;
     assert_int_equal(lab_config_validate(&cfg, &err), -1);
     printf("# %s / %s\n", err.msg, err.hint);
     assert_non_null(strstr(err.msg, "no Landlock version"));
     assert_non_null(strstr(err.hint, "isolab-readonly-root"));
-    config(&cfg, "../etc/x");
+    lsm_test_config(&cfg, "../etc/x");
     assert_int_equal(lab_config_validate(&cfg, &err), -1);
     printf("# %s\n", err.msg);
     assert_non_null(strstr(err.msg, "not allowed in a profile name"));

@@ -300,35 +300,45 @@ static void test_no_chmod_profile(void **state)
         assert_int_equal(r.verdict, PROBE_SKIPPED);
 }
 
+/* Run the probes `ids` under Docker's defaults with the seccomp profile
+ * `json` (written to a temp file), plus extra caps; results into r. */
+static void run_with_profile(const char *json, uint64_t add_caps, const char *const *ids,
+                             int n, struct probe_result *r)
+{
+    char path[] = "/tmp/isolab-test-profile-XXXXXX.json";
+    int fd = mkstemps(path, 5);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, json, strlen(json)), (ssize_t)strlen(json));
+    close(fd);
+    struct lab_config cfg;
+    docker(&cfg);
+    snprintf(cfg.seccomp_profile, sizeof cfg.seccomp_profile, "%s", path);
+    cfg.caps |= add_caps;
+    int sel[8];
+    for (int i = 0; i < n; i++)
+        sel[i] = probe_index(ids[i]);
+    struct isolab_err err;
+    isolab_err_clear(&err);
+    int rc = probes_run(&cfg, sel, (size_t)n, r, &err);
+    unlink(path);
+    if (rc < 0)
+        fail_msg("probes_run: %s (hint: %s)", err.msg, err.hint);
+    for (int i = 0; i < n; i++)
+        show("run", ids[i], &r[i]);
+}
+
 /* A seccomp KILL costs the probe that hit it, not the run. */
 static void test_kill_costs_one_probe(void **state)
 {
     (void)state;
-    char path[] = "/tmp/isolab-test-kill-XXXXXX.json";
-    int fd = mkstemps(path, 5);
-    assert_true(fd >= 0);
     const char *json =
         "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": ["
         "{\"names\": [\"personality\"], \"action\": \"SCMP_ACT_KILL_PROCESS\"},"
         "{\"names\": [\"sethostname\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13}]}";
-    assert_int_equal(write(fd, json, strlen(json)), (ssize_t)strlen(json));
-    close(fd);
-
-    struct lab_config cfg;
-    docker(&cfg);
-    snprintf(cfg.seccomp_profile, sizeof cfg.seccomp_profile, "%s", path);
-    cfg.caps |= 1ULL << CAP_SYS_ADMIN;       /* so that only seccomp decides */
-    int sel[] = {probe_index("personality"), probe_index("chmod"),
-                 probe_index("personality-aslr"), probe_index("sethostname")};
+    const char *ids[] = {"personality", "chmod", "personality-aslr", "sethostname"};
     struct probe_result r[4];
-    struct isolab_err err;
-    isolab_err_clear(&err);
-    int rc = probes_run(&cfg, sel, 4, r, &err);
-    unlink(path);
-    if (rc < 0)
-        fail_msg("probes_run: %s (hint: %s)", err.msg, err.hint);
-    for (int i = 0; i < 4; i++)
-        show("run", probe_catalogue[sel[i]].id, &r[i]);
+    /* CAP_SYS_ADMIN so that only seccomp decides */
+    run_with_profile(json, 1ULL << CAP_SYS_ADMIN, ids, 4, r);
     assert_int_equal(r[0].verdict, PROBE_BLOCKED);
     assert_int_equal(r[0].sig, SIGSYS);
     assert_int_equal(r[1].verdict, PROBE_ALLOWED);
@@ -342,28 +352,13 @@ static void test_kill_costs_one_probe(void **state)
 static void test_runner_without_waitid(void **state)
 {
     (void)state;
-    char path[] = "/tmp/isolab-test-waitid-XXXXXX.json";
-    int fd = mkstemps(path, 5);
-    assert_true(fd >= 0);
     const char *json =
         "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": ["
         "{\"names\": [\"waitid\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 1},"
         "{\"names\": [\"personality\"], \"action\": \"SCMP_ACT_KILL_PROCESS\"}]}";
-    assert_int_equal(write(fd, json, strlen(json)), (ssize_t)strlen(json));
-    close(fd);
-    struct lab_config cfg;
-    docker(&cfg);
-    snprintf(cfg.seccomp_profile, sizeof cfg.seccomp_profile, "%s", path);
-    int sel[] = {probe_index("personality"), probe_index("chmod"), probe_index("fork-200")};
+    const char *ids[] = {"personality", "chmod", "fork-200"};
     struct probe_result r[3];
-    struct isolab_err err;
-    isolab_err_clear(&err);
-    int rc = probes_run(&cfg, sel, 3, r, &err);
-    unlink(path);
-    if (rc < 0)
-        fail_msg("probes_run: %s (hint: %s)", err.msg, err.hint);
-    for (int i = 0; i < 3; i++)
-        show("run", probe_catalogue[sel[i]].id, &r[i]);
+    run_with_profile(json, 0, ids, 3, r);
     assert_int_equal(r[0].verdict, PROBE_BLOCKED);
     assert_int_equal(r[0].sig, SIGSYS);
     assert_int_equal(r[1].verdict, PROBE_ALLOWED);
