@@ -7,7 +7,10 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g
 # Kept apart from CFLAGS so that `make CFLAGS=...` (the ASan build) keeps them.
 ISOLAB_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
-	-DISOLAB_DATADIR='"$(PREFIX)/share/isolab"' -Ilayers $(PKG_CFLAGS)
+	-DISOLAB_DATADIR='"$(PREFIX)/share/isolab"' -Ilayers/include $(PKG_CFLAGS)
+# The engine's own folders; tui/ sees only layers/include (the public headers).
+ENGINE_DIRS := layers layers/cgroup layers/lsm layers/profile layers/probes layers/lab layers/live
+ENGINE_INC := $(ENGINE_DIRS:%=-I%)
 LDLIBS += $(PKG_LIBS)
 BUILD ?= build
 
@@ -17,8 +20,8 @@ DEPS_PKGS := build-essential pkg-config libseccomp-dev libjansson-dev libncurses
 	qemu-system-x86 linux-image-amd64 bubblewrap runc clang libclang-rt-14-dev cpio kmod \
 	iproute2 util-linux procps jq hyperfine golang-github-containers-common
 
-LIB_SRCS := $(wildcard layers/*.c)
-TUI_SRCS := $(wildcard tui/*.c)
+LIB_SRCS := $(wildcard $(ENGINE_DIRS:%=%/*.c))
+TUI_SRCS := $(wildcard tui/*/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 TUI_OBJS := $(TUI_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -29,9 +32,15 @@ ITEST_BINS := $(ITEST_SRCS:tests/integration/%.c=$(BUILD)/tests/integration/%)
 .PHONY: all deps run check check-unit check-asan bench install clean fuzz tests
 all: isolab
 
-$(BUILD)/%.o: %.c $(wildcard layers/*.h tui/*.h)
+HDRS := $(wildcard layers/include/*.h $(ENGINE_DIRS:%=%/*.h) tui/*/*.h)
+
+$(BUILD)/layers/%.o: layers/%.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(ISOLAB_CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(ISOLAB_CFLAGS) $(ENGINE_INC) -c -o $@ $<
+
+$(BUILD)/tui/%.o: tui/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(ISOLAB_CFLAGS) -Itui/cli -Itui/screen -c -o $@ $<
 
 $(BUILD)/libisolab.a: $(LIB_OBJS)
 	@rm -f $@
@@ -43,11 +52,11 @@ $(BIN): $(TUI_OBJS) $(BUILD)/libisolab.a
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libisolab.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(ISOLAB_CFLAGS) -Itests -o $@ $< $(BUILD)/libisolab.a $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) $(ISOLAB_CFLAGS) $(ENGINE_INC) -Itests -o $@ $< $(BUILD)/libisolab.a $(LDLIBS) -lcmocka
 
 $(BUILD)/tests/integration/%: tests/integration/%.c $(BUILD)/libisolab.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(ISOLAB_CFLAGS) -Itests -o $@ $< $(BUILD)/libisolab.a $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) $(ISOLAB_CFLAGS) $(ENGINE_INC) -Itests -o $@ $< $(BUILD)/libisolab.a $(LDLIBS) -lcmocka
 
 tests: $(BIN) $(UNIT_BINS) $(ITEST_BINS)
 

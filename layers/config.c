@@ -195,6 +195,18 @@ bool layer_in_force(const struct lab_config *cfg, enum layer_id id)
     return true;
 }
 
+uint64_t lab_config_caps_in_force(const struct lab_config *cfg)
+{
+    if (cfg->privileged || !layer_in_force(cfg, LAYER_CAPS))
+        return caps_all_known();
+    return cfg->caps;
+}
+
+uint64_t lab_config_seccomp_caps(const struct lab_config *cfg)
+{
+    return cfg->seccomp_caps_fixed ? cfg->seccomp_caps : lab_config_caps_in_force(cfg);
+}
+
 static int exe_dir(char *out, size_t n)
 {
     char buf[PATH_MAX];

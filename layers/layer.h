@@ -99,9 +99,6 @@ extern const struct layer_ops *const layer_table[LAYER_COUNT];
 int lsm_confine_init(const struct lab_config *cfg, const struct sandbox_ctx *ctx,
                      struct isolab_err *err);
 
-/* Is the layer in force for this config (switched on, and not overridden by
- * --privileged for seccomp)? */
-bool layer_in_force(const struct lab_config *cfg, enum layer_id id);
 
 /* ---- scoped cleanup (bubblewrap's utils.h idea) ---- */
 static inline void cleanup_freep(void *p) { free(*(void **)p); }

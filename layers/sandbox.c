@@ -98,10 +98,8 @@ static void compute_ctx(const struct lab_config *cfg, struct sandbox_ctx *ctx)
     ctx->rootless = geteuid() != 0;
     bool ns_on = layer_in_force(cfg, LAYER_NS);
     ctx->userns = (ns_on && cfg->ns[NS_USER]) || (ctx->rootless && ns_on);
-    uint64_t caps = cfg->privileged ? caps_all_known()
-                  : layer_in_force(cfg, LAYER_CAPS) ? cfg->caps : caps_all_known();
-    ctx->caps_in_force = caps;
-    ctx->seccomp_caps = cfg->seccomp_caps_fixed ? cfg->seccomp_caps : caps;
+    ctx->caps_in_force = lab_config_caps_in_force(cfg);
+    ctx->seccomp_caps = lab_config_seccomp_caps(cfg);
 }
 
 /* The config as it is applied: --privileged means every capability. */

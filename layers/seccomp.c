@@ -142,17 +142,6 @@ int seccomp_profile_path(const struct lab_config *cfg, char *out, size_t n,
     return 0;
 }
 
-/* The capabilities the profile's includes/excludes see (as the launcher's
- * ctx->seccomp_caps, for callers without a ctx). */
-static uint64_t config_seccomp_caps(const struct lab_config *cfg)
-{
-    if (cfg->seccomp_caps_fixed)
-        return cfg->seccomp_caps;
-    if (cfg->privileged || !layer_in_force(cfg, LAYER_CAPS))
-        return caps_all_known();
-    return cfg->caps;
-}
-
 /* ---- the layer -------------------------------------------------------------- */
 
 static bool seccomp_available(char *why, size_t n)
@@ -261,7 +250,7 @@ static int seccomp_validate(const struct lab_config *cfg, struct isolab_err *err
         return -1;
     pthread_mutex_lock(&cache_lock);
     int rc = -1;
-    if (!cache.p && disk_fast_path(path, config_seccomp_caps(cfg), NULL, NULL, NULL) == 0) {
+    if (!cache.p && disk_fast_path(path, lab_config_seccomp_caps(cfg), NULL, NULL, NULL) == 0) {
         pthread_mutex_unlock(&cache_lock);
         return 0;
     }
@@ -284,7 +273,7 @@ static int seccomp_validate(const struct lab_config *cfg, struct isolab_err *err
                         "first, or change the NOTIFY rules");
         goto out;
     }
-    rc = cached_compile(p, config_seccomp_caps(cfg), NULL, NULL, NULL, err);
+    rc = cached_compile(p, lab_config_seccomp_caps(cfg), NULL, NULL, NULL, err);
 out:
     pthread_mutex_unlock(&cache_lock);
     return rc;
@@ -574,7 +563,7 @@ static void seccomp_describe(const struct lab_config *cfg, char *buf, size_t n)
     pthread_mutex_lock(&cache_lock);
     struct seccomp_profile *p = cached_profile(path, &err);
     if (p)
-        summarize(p, config_seccomp_caps(cfg), buf, n);
+        summarize(p, lab_config_seccomp_caps(cfg), buf, n);
     else
         snprintf(buf, n, "%s", err.msg);
     pthread_mutex_unlock(&cache_lock);

@@ -16,11 +16,12 @@ if [ ! -f "$rt" ]; then
 fi
 out=build/fuzz; mkdir -p "$out"
 PKG="$(pkg-config --cflags --libs libseccomp jansson libcap) $(pkg-config --libs libapparmor 2>/dev/null)"
-srcs=$(ls layers/*.c)
+srcs=$(find layers -name '*.c' | sort)
+incs=$(find layers -type d | sed 's/^/-I/')
 for target in tests/fuzz/fuzz_*.c; do
     name=$(basename "$target" .c)
     bin=$out/$name
-    if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -std=gnu11 -Ilayers \
+    if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -std=gnu11 $incs \
             -o "$bin" "$target" $srcs $PKG 2>"$out/$name.build.log"; then
         fail "fuzz: $name builds"; sed 's/^/#   /' "$out/$name.build.log" | tail -10
         continue

@@ -16,9 +16,6 @@ const char *sc_op_name(int op);
 const char *sc_op_list(void);
 const char *sc_action_list(void);
 
-/* Architectures: Docker's names (amd64, x86, x32, arm64, ...) and
- * libseccomp's (SCMP_ARCH_X86_64, ...). 0 if unknown. */
-uint32_t sc_arch_from_name(const char *name);
 /* "SCMP_ARCH_X86_64"; NULL if unknown */
 const char *sc_arch_scmp_name(uint32_t token);
 const char *sc_arch_list(void);
@@ -53,9 +50,6 @@ void sc_json_locate(const char *text, size_t len, const char *path,
 void sc_json_array_positions(const char *text, size_t len, const char *path,
                              int *lines, int *cols, size_t n);
 
-/* errno name <-> number ("EPERM" <-> 1); NULL / -1 if unknown */
-const char *sc_errno_name(int e);
-int sc_errno_from_name(const char *name);
 
 /* FNV-1a, 64 bits */
 #define SC_FNV_INIT 0xcbf29ce484222325ULL

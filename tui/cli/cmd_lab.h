@@ -1,4 +1,4 @@
-/* `isolab lab ...` and `isolab demo LAB` (tui/cmd_lab.c, tui/cmd_demo.c).
+/* `isolab lab ...` and `isolab demo LAB` (tui/cli/cmd_lab.c, tui/cli/cmd_demo.c).
  * argv[0] is the subcommand's name ("lab", "demo"). */
 #ifndef ISOLAB_CMD_LAB_H
 #define ISOLAB_CMD_LAB_H

@@ -315,7 +315,7 @@ static int cmd_export_seccomp(int argc, char **argv)
         snprintf(path, sizeof path, "%s", cfg.seccomp_profile);
     else
         isolab_data_path("profiles/seccomp/docker-default.json", path, sizeof path);
-    uint64_t caps = cfg.privileged || !cfg.layer_on[LAYER_CAPS] ? caps_all_known() : cfg.caps;
+    uint64_t caps = lab_config_seccomp_caps(&cfg);
     struct isolab_err err;
     isolab_err_clear(&err);
     struct seccomp_profile *p = NULL;

@@ -442,11 +442,6 @@ static void eval_syscall(const struct lab_expect *e, struct lab_expect_result *r
         set(r, e->number == nr ? LAB_PASS : LAB_FAIL, "%s is %d on %s", e->syscall, nr, e->arch);
 }
 
-static uint64_t caps_in_force(const struct lab_config *cfg)
-{
-    return cfg->privileged || !cfg->layer_on[LAYER_CAPS] ? caps_all_known() : cfg->caps;
-}
-
 static bool profile_has_arch(const struct seccomp_profile *p, uint32_t tok)
 {
     uint32_t native = seccomp_arch_native();
@@ -500,7 +495,7 @@ static void eval_seccomp(const struct lab_config *cfg, const struct lab_expect *
             set(r, LAB_FAIL, "the profile does not load: %s", err.msg);
             return;
         }
-        uint64_t caps = cfg->seccomp_caps_fixed ? cfg->seccomp_caps : caps_in_force(cfg);
+        uint64_t caps = lab_config_seccomp_caps(cfg);
         struct sc_verdict v;
         if (!profile_has_arch(p, tok)) {
             got = "kill";
@@ -525,7 +520,7 @@ static void eval_seccomp(const struct lab_config *cfg, const struct lab_expect *
 static void eval_caps(const struct lab_config *cfg, const struct lab_expect *e,
                       struct lab_expect_result *r)
 {
-    uint64_t have = caps_in_force(cfg);
+    uint64_t have = lab_config_caps_in_force(cfg);
     lab_expect_describe(e, r->expected, sizeof r->expected);
     size_t len;
     int n = __builtin_popcountll(have);

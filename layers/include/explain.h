@@ -1,4 +1,4 @@
-/* `isolab explain NAME` (layers/explain.c): a syscall's numbers, meaning,
+/* `isolab explain NAME` (layers/profile/explain.c): a syscall's numbers, meaning,
  * the capability the kernel checks, what each preset does with it and why,
  * and the probes that try it; or a capability's powers and the syscalls
  * Docker's profile unlocks with it. Writes to out. */

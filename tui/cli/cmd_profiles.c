@@ -12,10 +12,8 @@
 #include "cmd_profiles.h"
 #include "explain.h"
 #include "isolab.h"
-#include "layer.h"
 #include "lint.h"
 #include "sc_diff.h"
-#include "seccomp_int.h"
 #include "seccomp_profile.h"
 
 /* A profile argument: a path, or a name in profiles/seccomp/ with or
@@ -143,7 +141,7 @@ int cmd_lint(int argc, char **argv)
                 snprintf(preset_path, sizeof preset_path, "%s", cfg.seccomp_profile);
             else
                 isolab_data_path("profiles/seccomp/docker-default.json", preset_path, sizeof preset_path);
-            o.caps = cfg.layer_on[LAYER_CAPS] ? cfg.caps : caps_all_known();
+            o.caps = lab_config_seccomp_caps(&cfg);
             if (nfiles < 64)
                 files[nfiles++] = preset_path;
         } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -327,15 +325,6 @@ int cmd_explain(int argc, char **argv)
 
 /* ---- syscalls ----------------------------------------------------------------- */
 
-static uint64_t seccomp_caps_for(const struct lab_config *cfg)
-{
-    if (cfg->seccomp_caps_fixed)
-        return cfg->seccomp_caps;
-    if (cfg->privileged || !cfg->layer_on[LAYER_CAPS])
-        return caps_all_known();
-    return cfg->caps;
-}
-
 int cmd_syscalls(int argc, char **argv)
 {
     struct lab_config cfg;
@@ -372,7 +361,7 @@ int cmd_syscalls(int argc, char **argv)
         }
     }
     uint32_t arch = sc_native_arch();
-    uint64_t caps = seccomp_caps_for(&cfg);
+    uint64_t caps = lab_config_seccomp_caps(&cfg);
     bool on = layer_in_force(&cfg, LAYER_SECCOMP);
     struct seccomp_profile *p = NULL;
     char path[ISOLAB_PATH_MAX] = "";

@@ -1,4 +1,4 @@
-/* The seccomp profile linter (layers/lint.c): load errors with line and
+/* The seccomp profile linter (layers/profile/lint.c): load errors with line and
  * column, unknown names and names of other architectures, rules that never
  * match and duplicates, bypasses through sibling syscalls, launch checks and
  * libc fallbacks broken by an EPERM default. `isolab lint` prints the

@@ -413,12 +413,7 @@ void lab_config_only_layer(const struct lab_config *full, enum layer_id id,
         /* the filter compiled for the full configuration's capabilities:
          * seccomp alone must not quietly grant what CAP_SYS_ADMIN unlocks */
         out->seccomp_caps_fixed = true;
-        if (full->seccomp_caps_fixed)
-            out->seccomp_caps = full->seccomp_caps;
-        else if (full->privileged || !layer_in_force(full, LAYER_CAPS))
-            out->seccomp_caps = caps_all_known();
-        else
-            out->seccomp_caps = full->caps;
+        out->seccomp_caps = lab_config_seccomp_caps(full);
     }
 }
 

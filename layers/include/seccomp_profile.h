@@ -153,4 +153,12 @@ int seccomp_profile_path(const struct lab_config *cfg, char *out, size_t n,
  * (used for ERRNO and TRACE). */
 uint32_t sc_action_scmp(enum sc_action a, unsigned int errno_ret);
 
+/* Architectures: Docker's names (amd64, x86, x32, arm64, ...) and
+ * libseccomp's (SCMP_ARCH_X86_64, ...). 0 if unknown. */
+uint32_t sc_arch_from_name(const char *name);
+
+/* errno name <-> number ("EPERM" <-> 1); NULL / -1 if unknown */
+const char *sc_errno_name(int e);
+int sc_errno_from_name(const char *name);
+
 #endif

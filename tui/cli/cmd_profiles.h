@@ -1,4 +1,4 @@
-/* Command-line subcommands about seccomp profiles (tui/cmd_profiles.c):
+/* Command-line subcommands about seccomp profiles (tui/cli/cmd_profiles.c):
  * isolab lint PROFILE [--json]
  * isolab diff A B [--caps CAP,CAP|docker|all|none]
  * isolab explain NAME

@@ -176,4 +176,16 @@ bool layer_available(enum layer_id id, char *why, size_t n);
 const char *cgroup_mode_name(void);
 const char *lsm_mechanism_name(void);
 
+/* Is the layer in force for this config (switched on, and not overridden by
+ * --privileged for seccomp)? */
+bool layer_in_force(const struct lab_config *cfg, enum layer_id id);
+
+/* The one rule for capabilities. In force: every known capability when the
+ * caps layer is off or under --privileged, else cfg->caps. Seccomp resolves
+ * includes/excludes.caps against cfg->seccomp_caps when it is fixed (a
+ * layer-alone attribution run keeps the full configuration's set), else
+ * against the capabilities in force. */
+uint64_t lab_config_caps_in_force(const struct lab_config *cfg);
+uint64_t lab_config_seccomp_caps(const struct lab_config *cfg);
+
 #endif

@@ -20,7 +20,7 @@
 
 static uint64_t eval_caps(const struct tui *t)
 {
-    return t->cfg->layer_on[LAYER_CAPS] ? t->cfg->caps : caps_all_known();
+    return lab_config_seccomp_caps(t->cfg);
 }
 
 static int row_cmp(const void *a, const void *b)

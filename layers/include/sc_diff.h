@@ -1,5 +1,5 @@
 /* Comparing and describing seccomp decisions from the model
- * (layers/sc_diff.c): the syscalls of an architecture, a canonical text for
+ * (layers/profile/sc_diff.c): the syscalls of an architecture, a canonical text for
  * "what does this profile do with this syscall", and the difference between
  * two profiles for one capability set. Used by lint, diff, explain and
  * syscalls. */

@@ -534,7 +534,7 @@ static void seccomp_reason(struct tui *t, const struct probe *p, char *buf, size
     buf[0] = 0;
     if (!t->profile || !p->syscall || !p->syscall[0])
         return;
-    uint64_t caps = t->cfg->layer_on[LAYER_CAPS] ? t->cfg->caps : caps_all_known();
+    uint64_t caps = lab_config_seccomp_caps(t->cfg);
     struct sc_verdict v;
     if (seccomp_profile_eval(t->profile, caps, seccomp_arch_native(), p->syscall, NULL, &v) < 0) {
         snprintf(buf, n, "%s is not a syscall on this architecture", p->syscall);

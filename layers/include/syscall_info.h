@@ -1,4 +1,4 @@
-/* A small reference for learners (layers/syscall_info.c): what a syscall
+/* A small reference for learners (layers/profile/syscall_info.c): what a syscall
  * does in one line, which capability the kernel checks, and what each
  * capability allows. Used by `isolab explain` and the linter. */
 #ifndef ISOLAB_SYSCALL_INFO_H

@@ -33,23 +33,6 @@ static bool known_anywhere(const char *name)
     return syscall_info_find(name) != NULL;
 }
 
-/* Capabilities the seccomp profile's includes/excludes see under cfg. */
-static uint64_t seccomp_caps_of(const struct lab_config *cfg)
-{
-    if (cfg->seccomp_caps_fixed)
-        return cfg->seccomp_caps;
-    if (cfg->privileged || !cfg->layer_on[LAYER_CAPS])
-        return caps_all_known();
-    return cfg->caps;
-}
-
-static uint64_t caps_in_force(const struct lab_config *cfg)
-{
-    if (cfg->privileged || !cfg->layer_on[LAYER_CAPS])
-        return caps_all_known();
-    return cfg->caps;
-}
-
 /* The first "CAP_X" mentioned in a sentence, -1 if none. */
 static int first_cap_in(const char *s)
 {
@@ -96,7 +79,7 @@ static void explain_preset(FILE *out, const char *preset, const char *name, int 
             fprintf(out, "  %-26s (profile does not load: %s)\n", preset, err.msg);
             return;
         }
-        uint64_t caps = seccomp_caps_of(&cfg);
+        uint64_t caps = lab_config_seccomp_caps(&cfg);
         struct sc_verdict v;
         if (seccomp_profile_eval(p, caps, arch, name, NULL, &v) < 0) {
             fprintf(out, "  %-26s -              not a syscall on %s\n", preset, sc_arch_label(arch));
@@ -142,7 +125,7 @@ static void explain_preset(FILE *out, const char *preset, const char *name, int 
         seccomp_profile_free(p);
     }
     if (kcap >= 0) {
-        bool has = caps_in_force(&cfg) & (1ull << kcap);
+        bool has = lab_config_caps_in_force(&cfg) & (1ull << kcap);
         fprintf(out, "  %-26s                then the kernel checks %s: %s in this preset\n",
                 "", isolab_cap_name(kcap), has ? "present" : "absent");
     }
