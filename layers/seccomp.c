@@ -81,7 +81,7 @@ static struct seccomp_profile *cached_profile(const char *path, struct isolab_er
 static void count_warning(void *ud, const char *msg)
 {
     (void)ud;
-    (void)msg;
+    seccomp_warning_report(msg);   /* to the front end's sink, if any */
 }
 
 /* A copy of the compiled filter for caps. Call with cache_lock held. */
