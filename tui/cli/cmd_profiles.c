@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_flags.h"
 #include "cmd_profiles.h"
 #include "explain.h"
 #include "isolab.h"
@@ -325,41 +326,46 @@ int cmd_explain(int argc, char **argv)
 
 /* ---- syscalls ----------------------------------------------------------------- */
 
+static void syscalls_usage(FILE *f)
+{
+    fprintf(f, "usage: isolab syscalls [layer flags] [--blocked] [--json]\n"
+            "  --blocked   only the syscalls that are not simply allowed\n%s",
+            lab_config_flags_help());
+}
+
+struct syscalls_opts {
+    bool json, blocked_only;
+};
+
+static int syscalls_extra(void *ud, int argc, char **argv, int *i)
+{
+    struct syscalls_opts *o = ud;
+    bool *dst = !strcmp(argv[*i], "--json") ? &o->json
+              : !strcmp(argv[*i], "--blocked") ? &o->blocked_only : NULL;
+    if (!dst)
+        return 0;
+    *dst = true;
+    ++*i;
+    return 1;
+}
+
 int cmd_syscalls(int argc, char **argv)
 {
     struct lab_config cfg;
     struct isolab_err err;
-    bool json = false, blocked_only = false;
+    struct syscalls_opts so = {0};
     lab_config_init_docker(&cfg);
-    for (int i = 1; i < argc;) {
-        if (!strcmp(argv[i], "--json")) {
-            json = true;
-            i++;
-            continue;
-        }
-        if (!strcmp(argv[i], "--blocked")) {
-            blocked_only = true;
-            i++;
-            continue;
-        }
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            printf("usage: isolab syscalls [layer flags] [--blocked] [--json]\n"
-                   "  --blocked   only the syscalls that are not simply allowed\n%s",
-                   lab_config_flags_help());
-            return 0;
-        }
-        int r = lab_config_parse_flag(&cfg, argc, argv, &i, &err);
-        if (r < 0) {
-            isolab_err_print(&err);
-            return 2;
-        }
-        if (r == 0) {
-            fprintf(stderr, "isolab syscalls: unknown option '%s'\n"
-                    "  hint: isolab syscalls --preset docker [--cap-add SYS_ADMIN] [--json]\n",
-                    argv[i]);
-            return 2;
-        }
+    struct cli_flag_opts fo = {.cmd = "isolab syscalls", .extra = syscalls_extra, .ud = &so,
+                               .help = syscalls_usage, .fit_host = true};
+    int i = cli_layer_flags(&cfg, argc, argv, 1, &fo);
+    if (i < 0)
+        return 2;
+    if (i < argc) {
+        fprintf(stderr, "isolab syscalls: unexpected argument '%s'\n"
+                "  hint: isolab syscalls --preset docker [--cap-add SYS_ADMIN] [--json]\n", argv[i]);
+        return 2;
     }
+    bool json = so.json, blocked_only = so.blocked_only;
     uint32_t arch = sc_native_arch();
     uint64_t caps = lab_config_seccomp_caps(&cfg);
     bool on = layer_in_force(&cfg, LAYER_SECCOMP);
