@@ -1,6 +1,6 @@
-/* isolab lint / diff / explain / syscalls: the command-line side. The
- * work is done in layers/ (lint.c, sc_diff.c, explain.c, the seccomp
- * model); this file parses arguments and prints. */
+/* isolab lint / diff / syscalls: the command-line side (explain is in
+ * cmd_explain.c). The work is done in layers/profile/ (lint.c, sc_diff.c,
+ * the seccomp model); this file parses arguments and prints. */
 #include <errno.h>
 #include <jansson.h>
 #include <seccomp.h>
@@ -11,7 +11,6 @@
 
 #include "cli_flags.h"
 #include "cmd_profiles.h"
-#include "explain.h"
 #include "isolab.h"
 #include "lint.h"
 #include "sc_diff.h"
@@ -298,30 +297,6 @@ int cmd_diff(int argc, char **argv)
     }
     sc_diff_free(d, n);
     return n ? 1 : 0;
-}
-
-/* ---- explain ------------------------------------------------------------------ */
-
-int cmd_explain(int argc, char **argv)
-{
-    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        fprintf(argc < 2 ? stderr : stdout,
-                "usage: isolab explain NAME...\n"
-                "  NAME is a syscall (unshare) or a capability (CAP_SYS_ADMIN)\n");
-        return argc < 2 ? 2 : 0;
-    }
-    int rc = 0;
-    for (int i = 1; i < argc; i++) {
-        struct isolab_err err;
-        isolab_err_clear(&err);
-        if (i > 1)
-            printf("\n");
-        if (explain(stdout, argv[i], &err) < 0) {
-            isolab_err_print(&err);
-            rc = 1;
-        }
-    }
-    return rc;
 }
 
 /* ---- syscalls ----------------------------------------------------------------- */
