@@ -116,7 +116,7 @@ int sc_bpf_cache_get(uint64_t key, struct sock_fprog *prog, unsigned int *flags,
     if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
         (st.st_mode & 022) || read(fd, &h, sizeof h) != (ssize_t)sizeof h ||
         memcmp(h.magic, CACHE_MAGIC, 8) != 0 || h.key != key || h.len == 0 ||
-        h.len > BPF_MAXINSNS || h.warnings != 0 ||
+        h.len > BPF_MAXINSNS ||
         st.st_size != (off_t)(sizeof h + h.len * sizeof(struct sock_filter)))
         return -1;
     struct sock_filter *f = malloc(h.len * sizeof *f);
@@ -156,9 +156,7 @@ void sc_bpf_cache_put(uint64_t key, const struct sock_fprog *prog, unsigned int 
                       int warnings)
 {
     char dir[ISOLAB_PATH_MAX], path[ISOLAB_PATH_MAX + 32], tmp[ISOLAB_PATH_MAX + 48];
-    /* A filter that came with warnings is compiled again each time, so that
-     * each run repeats them (a cached program has no messages to give). */
-    if (cache_disabled() || !prog->len || warnings || cache_dir(dir, sizeof dir, true) < 0)
+    if (cache_disabled() || !prog->len || cache_dir(dir, sizeof dir, true) < 0)
         return;
     prune(dir);
     snprintf(path, sizeof path, "%s/%016llx.bpf", dir, (unsigned long long)key);
