@@ -324,6 +324,55 @@ static int syscalls_extra(void *ud, int argc, char **argv, int *i)
     return 1;
 }
 
+/* One line of `isolab syscalls`: the verdict from the model (p NULL:
+ * seccomp is off), the action's short name, the errno and the rule. */
+struct syscall_row {
+    struct sc_verdict v;
+    const char *an;               /* "SCMP_ACT_ERRNO" */
+    char act[32], eno[16], rule[512];
+};
+
+static int syscall_row(const struct seccomp_profile *p, uint64_t caps, uint32_t arch,
+                       const char *name, struct syscall_row *r)
+{
+    memset(r, 0, sizeof *r);
+    r->v.action = SC_ACT_ALLOW;
+    r->an = "SCMP_ACT_ALLOW";
+    snprintf(r->act, sizeof r->act, "ALLOW");
+    snprintf(r->eno, sizeof r->eno, "-");
+    snprintf(r->rule, sizeof r->rule, "seccomp off");
+    if (!p)
+        return 0;
+    struct sc_verdict *v = &r->v;
+    if (seccomp_profile_eval(p, caps, arch, name, NULL, v) < 0)
+        return -1;
+    r->an = sc_action_name(v->action);
+    snprintf(r->act, sizeof r->act, "%s%s", r->an + (strncmp(r->an, "SCMP_ACT_", 9) ? 0 : 9),
+             v->conditional ? "*" : "");
+    if (v->action == SC_ACT_ERRNO || v->action == SC_ACT_TRACE) {
+        const char *en = sc_errno_name((int)v->errno_ret);
+        if (en)
+            snprintf(r->eno, sizeof r->eno, "%s", en);
+        else
+            snprintf(r->eno, sizeof r->eno, "%u", v->errno_ret);
+    }
+    if (v->rule) {
+        char f[256];
+        sc_filter_str(v->rule, f, sizeof f);
+        snprintf(r->rule, sizeof r->rule, "syscalls[%zu] line %d%s%s%s",
+                 (size_t)(v->rule - p->rules), v->rule->line, *f ? " (" : "", f, *f ? ")" : "");
+    } else {
+        snprintf(r->rule, sizeof r->rule, "defaultAction");
+    }
+    if (v->conditional) {
+        char d[384];
+        sc_decision_str(p, caps, arch, name, d, sizeof d);
+        size_t l = strlen(r->rule);
+        snprintf(r->rule + l, sizeof r->rule - l, ": %s", d);
+    }
+    return 0;
+}
+
 int cmd_syscalls(int argc, char **argv)
 {
     struct lab_config cfg;
@@ -373,36 +422,12 @@ int cmd_syscalls(int argc, char **argv)
     }
     size_t counts[2] = {0, 0};
     for (size_t i = 0; i < nsys; i++) {
-        struct sc_verdict v = {.action = SC_ACT_ALLOW};
-        char act[32] = "ALLOW", eno[16] = "-", rule[512] = "seccomp off";
-        const char *an = "SCMP_ACT_ALLOW";
-        if (on) {
-            if (seccomp_profile_eval(p, caps, arch, sys[i].name, NULL, &v) < 0)
-                continue;
-            an = sc_action_name(v.action);
-            snprintf(act, sizeof act, "%s%s", an + (strncmp(an, "SCMP_ACT_", 9) ? 0 : 9),
-                     v.conditional ? "*" : "");
-            if (v.action == SC_ACT_ERRNO || v.action == SC_ACT_TRACE) {
-                const char *en = sc_errno_name((int)v.errno_ret);
-                snprintf(eno, sizeof eno, "%s", en ? en : "?");
-                if (!en)
-                    snprintf(eno, sizeof eno, "%u", v.errno_ret);
-            }
-            if (v.rule) {
-                char f[256];
-                sc_filter_str(v.rule, f, sizeof f);
-                snprintf(rule, sizeof rule, "syscalls[%zu] line %d%s%s%s",
-                         (size_t)(v.rule - p->rules), v.rule->line, *f ? " (" : "", f, *f ? ")" : "");
-            } else {
-                snprintf(rule, sizeof rule, "defaultAction");
-            }
-            if (v.conditional) {
-                char d[384];
-                sc_decision_str(p, caps, arch, sys[i].name, d, sizeof d);
-                size_t l = strlen(rule);
-                snprintf(rule + l, sizeof rule - l, ": %s", d);
-            }
-        }
+        struct syscall_row r;
+        if (syscall_row(on ? p : NULL, caps, arch, sys[i].name, &r) < 0)
+            continue;
+        struct sc_verdict v = r.v;
+        const char *an = r.an;
+        char *act = r.act, *eno = r.eno, *rule = r.rule;
         bool plain_allow = v.action == SC_ACT_ALLOW && !v.conditional;
         counts[plain_allow ? 0 : 1]++;
         if (blocked_only && plain_allow)
