@@ -364,6 +364,10 @@ static int do_check(int argc, char **argv)
     }
     struct check_opts o = {0};
     char **flags = calloc((size_t)argc + 1, sizeof *flags);
+    if (!flags) {
+        fprintf(stderr, "isolab: lab check: out of memory for %d arguments\n", argc);
+        return 2;
+    }
     int nflags = 0;
     const char *step_arg = NULL;
     for (int i = 2; i < argc; i++) {
