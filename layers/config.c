@@ -65,6 +65,8 @@ const char *layer_name(enum layer_id id)
     return (unsigned)id < LAYER_COUNT ? layer_names[id] : "?";
 }
 
+/* The one table of namespace names: name is also the file in /proc/PID/ns/
+ * (namespaces.c checks the kernel has it) and what --ns takes. */
 static const struct {
     const char *name;
     const char *alias;

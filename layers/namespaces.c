@@ -69,13 +69,9 @@ static bool ns_available(char *why, size_t n)
 
 static int ns_validate(const struct lab_config *cfg, struct isolab_err *err)
 {
-    static const char *const files[NS_COUNT] = {
-        [NS_USER] = "user", [NS_PID] = "pid", [NS_MNT] = "mnt", [NS_UTS] = "uts",
-        [NS_IPC] = "ipc", [NS_NET] = "net", [NS_CGROUP] = "cgroup", [NS_TIME] = "time",
-    };
     for (int k = 0; k < NS_COUNT; k++) {
         char p[64];
-        snprintf(p, sizeof p, "/proc/self/ns/%s", files[k]);
+        snprintf(p, sizeof p, "/proc/self/ns/%s", ns_name(k));   /* the file's name */
         if (cfg->ns[k] && access(p, F_OK) != 0) {
             isolab_err_set(err, ENOSYS, "namespaces: this kernel has no %s namespace (%s is missing)",
                            ns_name(k), p);

@@ -81,7 +81,7 @@ static struct seccomp_profile *cached_profile(const char *path, struct isolab_er
 static void count_warning(void *ud, const char *msg)
 {
     (void)ud;
-    (void)msg;
+    seccomp_warning_report(msg);   /* to the front end's sink, if any */
 }
 
 /* A copy of the compiled filter for caps. Call with cache_lock held. */
@@ -97,7 +97,9 @@ static int cached_compile(struct seccomp_profile *p, uint64_t caps, struct sock_
         free(e->prog.filter);
         memset(e, 0, sizeof *e);
         uint64_t key = sc_bpf_cache_key(p, caps);
-        if (sc_bpf_cache_get(key, &e->prog, &e->flags, &e->warnings) < 0) {
+        if (sc_bpf_cache_get(key, &e->prog, &e->flags, &e->warnings) < 0 ||
+            e->warnings) {   /* a cached program cannot repeat its warnings */
+            free(e->prog.filter);
             if (seccomp_profile_compile(p, caps, &e->prog, &e->flags, count_warning, NULL,
                                         &e->warnings, err) < 0)
                 return -1;
@@ -227,7 +229,7 @@ static int disk_fast_path(const char *path, uint64_t caps, struct sock_fprog *pr
     int w = 0;
     if (sc_bpf_cache_get(key, &p, &fl, &w) < 0)
         return -1;
-    if (fl & SECCOMP_FILTER_FLAG_NEW_LISTENER) {
+    if ((fl & SECCOMP_FILTER_FLAG_NEW_LISTENER) || w) {   /* w: warnings to repeat */
         free(p.filter);
         return -1;
     }

@@ -105,6 +105,12 @@ void lab_config_only_layer(const struct lab_config *full, enum layer_id id,
                            struct lab_config *out);
 int probes_blame(const struct lab_config *cfg, const int *sel, size_t nsel,
                  struct probe_blame *out, struct isolab_err *err);
+/* Fills b->blocked_by, combination and host_blocks from b's runs (full,
+ * alone[], layer_tested[], baseline) under cfg: blocked by each layer that
+ * blocks alone; by the host when blocked with every layer off or when no
+ * layer is in force; "only the combination" when no layer alone blocks it
+ * and every layer in force was tried alone (a partial run cannot know). */
+void probe_blame_conclude(const struct lab_config *cfg, struct probe_blame *b);
 
 /* "seccomp+caps" for a 1u << LAYER_* mask ("" for 0). */
 void probe_layers_str(unsigned int mask, char *buf, size_t n);

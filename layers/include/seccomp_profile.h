@@ -4,6 +4,7 @@
 #ifndef ISOLAB_SECCOMP_PROFILE_H
 #define ISOLAB_SECCOMP_PROFILE_H
 
+#include <jansson.h>
 #include <linux/filter.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -143,6 +144,23 @@ int seccomp_profile_compile(const struct seccomp_profile *p, uint64_t caps,
                             struct sock_fprog *prog, unsigned int *flags,
                             seccomp_warn_fn warn, void *ud, int *nwarnings,
                             struct isolab_err *err);
+
+/* The seccomp layer's compile warnings in this process (each unknown
+ * syscall name, once per compilation, as "seccomp: FILE:LINE:COL: ...") go
+ * to fn; NULL (the default) drops them. Set it before sandbox_start; not
+ * for use from several threads at once. seccomp_warning_report is the
+ * layer's side. */
+void seccomp_warnings_to(seccomp_warn_fn fn, void *ud);
+void seccomp_warning_report(const char *msg);
+
+/* The profile as the OCI runtime spec's linux.seccomp (runc's config.json):
+ * defaultAction, defaultErrnoRet, every architecture of the profile (an
+ * archMap's main and sub-architectures flattened, as the OCI format lists
+ * them), flags, listenerPath, listenerMetadata, and the rules that apply for
+ * caps on arch under kernel version kver (includes/excludes resolved: the
+ * OCI format has none). A new reference, or NULL with err. */
+json_t *seccomp_profile_to_oci(const struct seccomp_profile *p, uint64_t caps, uint32_t arch,
+                               unsigned long kver, struct isolab_err *err);
 
 /* Which profile a config uses: cfg->seccomp_profile, or the built-in
  * default (profiles/seccomp/docker-default.json via isolab_data_path). */

@@ -5,8 +5,8 @@
  * blocked under the full configuration. So: one sandbox for the full
  * configuration, then, for the probes that came out blocked, each layer
  * alone with just the probes that ask about it, and the baseline (every
- * layer off: does the host itself block it?). The verdicts and the rules
- * that turn them into blocked_by/host_blocks are probes_blame()'s. */
+ * layer off: does the host itself block it?). probe_blame_conclude(), the
+ * rule probes_blame() uses too, turns them into blocked_by/host_blocks. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,11 +82,9 @@ int lab_probes_blame(const struct lab_config *cfg, const int *sel, const unsigne
     }
     if (nb == 0)
         return 0;   /* nothing blocked that an expectation asks about: no attribution */
-    bool any_in_force = false;
     for (int id = 0; id < LAYER_COUNT; id++) {
         if (!layer_in_force(cfg, id))
             continue;
-        any_in_force = true;
         size_t which[64], n = 0;
         for (size_t k = 0; k < nb; k++)
             if (need[blocked[k]] & (1u << id))
@@ -98,22 +96,7 @@ int lab_probes_blame(const struct lab_config *cfg, const int *sel, const unsigne
     }
     lab_config_only_layer(cfg, LAYER_COUNT, only);
     run_subset(only, sel, blocked, nb, tmp, "baseline", out, LAYER_COUNT);
-    for (size_t k = 0; k < nb; k++) {
-        struct probe_blame *b = &out[blocked[k]];
-        /* the rules of probes_blame: with no layer in force, or blocked
-         * with every layer off, it is the host that blocks it */
-        if (!any_in_force || b->baseline.verdict == PROBE_BLOCKED) {
-            b->host_blocks = true;
-            continue;
-        }
-        bool all_tested = true;
-        for (int id = 0; id < LAYER_COUNT; id++) {
-            if (b->layer_tested[id] && b->alone[id].verdict == PROBE_BLOCKED)
-                b->blocked_by |= 1u << id;
-            all_tested = all_tested && (b->layer_tested[id] || !layer_in_force(cfg, id));
-        }
-        /* "only the combination" is known only when every layer was tried */
-        b->combination = all_tested && b->blocked_by == 0;
-    }
+    for (size_t k = 0; k < nb; k++)
+        probe_blame_conclude(cfg, &out[blocked[k]]);
     return 0;
 }

@@ -417,6 +417,37 @@ void lab_config_only_layer(const struct lab_config *full, enum layer_id id,
     }
 }
 
+/* The one rule that turns the runs into a conclusion (DESIGN.md, "Probes and
+ * attribution"), for probes_blame and the lab's partial attribution alike. */
+void probe_blame_conclude(const struct lab_config *cfg, struct probe_blame *b)
+{
+    b->blocked_by = 0;
+    b->combination = b->host_blocks = false;
+    if (b->full.verdict != PROBE_BLOCKED)
+        return;
+    bool any_in_force = false, all_tried = true;
+    for (int id = 0; id < LAYER_COUNT; id++) {
+        if (!layer_in_force(cfg, id))
+            continue;
+        any_in_force = true;
+        /* a layer alone that could not be run says nothing either way */
+        bool tried = b->layer_tested[id] && (b->alone[id].verdict == PROBE_ALLOWED ||
+                                             b->alone[id].verdict == PROBE_BLOCKED);
+        all_tried = all_tried && tried;
+        if (tried && b->alone[id].verdict == PROBE_BLOCKED)
+            b->blocked_by |= 1u << id;
+    }
+    /* with no layer in force, the full run is the baseline: whatever blocks
+     * it is the host; so is a probe blocked with every layer off */
+    if (!any_in_force || b->baseline.verdict == PROBE_BLOCKED) {
+        b->blocked_by = 0;
+        b->host_blocks = true;
+        return;
+    }
+    /* "only the combination" is known only when every layer was tried */
+    b->combination = all_tried && b->blocked_by == 0;
+}
+
 int probes_blame(const struct lab_config *cfg, const int *sel, size_t nsel,
                  struct probe_blame *out, struct isolab_err *err)
 {
@@ -453,22 +484,7 @@ int probes_blame(const struct lab_config *cfg, const int *sel, size_t nsel,
             out[i].layer_tested[id] = true;
         }
     }
-    for (size_t i = 0; i < n; i++) {
-        if (out[i].full.verdict != PROBE_BLOCKED)
-            continue;
-        bool any_layer = false;
-        for (int id = 0; id < LAYER_COUNT; id++)
-            any_layer |= out[i].layer_tested[id];
-        /* with no layer in force, the full run is the baseline: whatever
-         * blocks it is the host, even if the second look differed */
-        if (!any_layer || out[i].baseline.verdict == PROBE_BLOCKED) {
-            out[i].host_blocks = true;
-            continue;
-        }
-        for (int id = 0; id < LAYER_COUNT; id++)
-            if (out[i].layer_tested[id] && out[i].alone[id].verdict == PROBE_BLOCKED)
-                out[i].blocked_by |= 1u << id;
-        out[i].combination = out[i].blocked_by == 0;
-    }
+    for (size_t i = 0; i < n; i++)
+        probe_blame_conclude(cfg, &out[i]);
     return 0;
 }

@@ -1,6 +1,6 @@
 /* isolab explain: everything isolab knows about one syscall or capability,
  * computed from libseccomp, the presets and the profiles, not written down
- * twice. */
+ * twice. Returns data; tui/cli/cmd_explain.c prints it. */
 #include <ctype.h>
 #include <errno.h>
 #include <seccomp.h>
@@ -11,12 +11,9 @@
 
 #include "explain.h"
 #include "layer.h"
-#include "probes.h"
 #include "sc_diff.h"
-#include "seccomp_profile.h"
-#include "syscall_info.h"
 
-static const struct { uint32_t arch; const char *label; } number_arches[] = {
+static const struct { uint32_t arch; const char *label; } number_arches[EXPLAIN_NARCH] = {
     {SCMP_ARCH_X86_64, "x86_64"}, {SCMP_ARCH_X86, "x86"}, {SCMP_ARCH_X32, "x32"},
     {SCMP_ARCH_AARCH64, "aarch64"},
 };
@@ -47,92 +44,131 @@ static int first_cap_in(const char *s)
     return isolab_cap_from_name(name);
 }
 
-static void short_comment(const char *c, char *buf, size_t n)
+/* Rules naming the syscall that would decide with another capability. */
+static void find_unlocks(const struct seccomp_profile *p, const char *name,
+                         struct explain_preset *e)
 {
-    if (!c || !*c) {
-        snprintf(buf, n, "(no comment)");
-        return;
+    for (size_t i = 0; i < p->nrules; i++) {
+        const struct sc_rule *r = &p->rules[i];
+        bool named = false;
+        for (size_t j = 0; j < r->nnames; j++)
+            named |= !strcmp(r->names[j], name);
+        if (!named || !r->includes.ncaps)
+            continue;
+        struct explain_unlock *u = realloc(e->unlocks, (e->nunlocks + 1) * sizeof *u);
+        if (!u)
+            return;
+        e->unlocks = u;
+        u = &u[e->nunlocks++];
+        u->rule = i;
+        u->line = r->line;
+        sc_action_str(r->action, sc_rule_errno(r), u->action, sizeof u->action);
+        snprintf(u->cap, sizeof u->cap, "%s", r->includes.caps[0]);
     }
-    snprintf(buf, n, "%s", c);
-    if (strlen(c) >= n && n > 4)
-        memcpy(buf + n - 4, "...", 4);
 }
 
-static void explain_preset(FILE *out, const char *preset, const char *name, int kcap)
+static void verdict_of(const struct seccomp_profile *p, uint64_t caps, uint32_t arch,
+                       const char *name, const struct sc_verdict *v, struct explain_preset *e)
 {
+    e->kind = EXPLAIN_PRESET_VERDICT;
+    e->action = v->action;
+    e->errno_ret = v->errno_ret;
+    e->conditional = v->conditional;
+    e->unresolved = v->unresolved;
+    sc_action_str(v->action, v->errno_ret, e->action_str, sizeof e->action_str);
+    sc_decision_str(p, caps, arch, name, e->decision, sizeof e->decision);
+    const char *base = strrchr(p->path, '/');
+    snprintf(e->profile, sizeof e->profile, "%s", base ? base + 1 : p->path);
+    if (!v->rule) {
+        find_unlocks(p, name, e);
+        return;
+    }
+    e->has_rule = true;
+    e->rule = (size_t)(v->rule - p->rules);
+    e->rule_line = v->rule->line;
+    sc_filter_str(v->rule, e->rule_filter, sizeof e->rule_filter);
+    snprintf(e->rule_comment, sizeof e->rule_comment, "%s", v->rule->comment ? v->rule->comment : "");
+}
+
+static void explain_preset(const char *preset, const char *name, int kcap,
+                           struct explain_preset *e)
+{
+    memset(e, 0, sizeof *e);
+    snprintf(e->name, sizeof e->name, "%s", preset);
     struct lab_config cfg;
     struct isolab_err err;
+    isolab_err_clear(&err);
     lab_config_init_docker(&cfg);
     if (preset_apply(&cfg, preset, &err) < 0) {
-        fprintf(out, "  %-26s (cannot load: %s)\n", preset, err.msg);
+        e->kind = EXPLAIN_PRESET_ERROR;
+        snprintf(e->error, sizeof e->error, "cannot load: %s", err.msg);
         return;
     }
-    uint32_t arch = sc_native_arch();
+    if (kcap >= 0)
+        e->kernel_cap_present = lab_config_caps_in_force(&cfg) & (1ull << kcap);
     if (!layer_in_force(&cfg, LAYER_SECCOMP)) {
-        fprintf(out, "  %-26s ALLOW          seccomp is off in this preset%s\n", preset,
-                cfg.privileged ? " (--privileged)" : "");
-    } else {
-        char path[ISOLAB_PATH_MAX];
-        struct seccomp_profile *p = NULL;
-        if (seccomp_profile_path(&cfg, path, sizeof path, &err) < 0 ||
-            seccomp_profile_load(path, &p, &err) < 0) {
-            fprintf(out, "  %-26s (profile does not load: %s)\n", preset, err.msg);
-            return;
-        }
-        uint64_t caps = lab_config_seccomp_caps(&cfg);
-        struct sc_verdict v;
-        if (seccomp_profile_eval(p, caps, arch, name, NULL, &v) < 0) {
-            fprintf(out, "  %-26s -              not a syscall on %s\n", preset, sc_arch_label(arch));
-            seccomp_profile_free(p);
-            return;
-        }
-        char act[64], dec[384];
-        sc_action_str(v.action, v.errno_ret, act, sizeof act);
-        sc_decision_str(p, caps, arch, name, dec, sizeof dec);
-        const char *base = strrchr(path, '/');
-        base = base ? base + 1 : path;
-        char shown[80];
-        snprintf(shown, sizeof shown, "%.40s%s", act, v.conditional ? " if args" : "");
-        if (v.rule) {
-            char cond[256], cmt[200];
-            sc_filter_str(v.rule, cond, sizeof cond);
-            short_comment(v.rule->comment, cmt, sizeof cmt);
-            fprintf(out, "  %-26s %-14s %s rule syscalls[%zu] (line %d)%s%s%s\n", preset,
-                    shown, base,
-                    (size_t)(v.rule - p->rules), v.rule->line,
-                    *cond ? ", applies " : "", cond, v.unresolved ?
-                    " [libseccomp does not know the name: the kernel applies the default]" : "");
-            fprintf(out, "  %-26s                why: %s\n", "", cmt);
-        } else {
-            fprintf(out, "  %-26s %-14s %s defaultAction: no rule for %s applies with "
-                    "this preset's capabilities\n", preset, act, base, name);
-            /* Rules that would decide with other capabilities. */
-            for (size_t i = 0; i < p->nrules; i++) {
-                const struct sc_rule *r = &p->rules[i];
-                bool named = false;
-                for (size_t j = 0; j < r->nnames; j++)
-                    named |= !strcmp(r->names[j], name);
-                if (!named || !r->includes.ncaps)
-                    continue;
-                char ract[64];
-                sc_action_str(r->action, sc_rule_errno(r), ract, sizeof ract);
-                fprintf(out, "  %-26s                syscalls[%zu] (line %d) would give %s with %s\n",
-                        "", i, r->line, ract, r->includes.caps[0]);
-            }
-        }
-        if (v.conditional || strchr(dec, ';'))
-            fprintf(out, "  %-26s                exactly: %s\n", "", dec);
-        seccomp_profile_free(p);
+        e->kind = EXPLAIN_PRESET_SECCOMP_OFF;
+        e->privileged = cfg.privileged;
+        return;
     }
-    if (kcap >= 0) {
-        bool has = lab_config_caps_in_force(&cfg) & (1ull << kcap);
-        fprintf(out, "  %-26s                then the kernel checks %s: %s in this preset\n",
-                "", isolab_cap_name(kcap), has ? "present" : "absent");
+    char path[ISOLAB_PATH_MAX];
+    struct seccomp_profile *p = NULL;
+    if (seccomp_profile_path(&cfg, path, sizeof path, &err) < 0 ||
+        seccomp_profile_load(path, &p, &err) < 0) {
+        e->kind = EXPLAIN_PRESET_ERROR;
+        snprintf(e->error, sizeof e->error, "profile does not load: %s", err.msg);
+        return;
+    }
+    uint64_t caps = lab_config_seccomp_caps(&cfg);
+    uint32_t arch = sc_native_arch();
+    struct sc_verdict v;
+    if (seccomp_profile_eval(p, caps, arch, name, NULL, &v) < 0)
+        e->kind = EXPLAIN_PRESET_NO_SYSCALL;
+    else
+        verdict_of(p, caps, arch, name, &v, e);
+    seccomp_profile_free(p);
+}
+
+static void numbers_of(const char *name, struct explain_number *out)
+{
+    for (size_t i = 0; i < EXPLAIN_NARCH; i++) {
+        int nr = seccomp_syscall_resolve_name_arch(number_arches[i].arch, name);
+        out[i].arch = number_arches[i].arch;
+        out[i].label = number_arches[i].label;
+        out[i].nr = nr;
+        out[i].kind = nr >= 0 ? EXPLAIN_NR : nr < -1 && nr > -10000 ? EXPLAIN_MULTIPLEXED
+                    : EXPLAIN_ABSENT;
     }
 }
 
-int explain_syscall(FILE *out, const char *name, struct isolab_err *err)
+static int presets_of(const char *name, int kcap, struct explain_syscall *out)
 {
+    char **names = NULL;
+    size_t n = 0;
+    if (preset_list(&names, &n) < 0)
+        return 0;   /* no presets found: nothing to say about them */
+    out->presets = calloc(n ? n : 1, sizeof *out->presets);
+    for (size_t i = 0; i < n; i++) {
+        if (out->presets)
+            explain_preset(names[i], name, kcap, &out->presets[out->npresets++]);
+        free(names[i]);
+    }
+    free(names);
+    return out->presets ? 0 : -1;
+}
+
+static void syscall_free(struct explain_syscall *s)
+{
+    for (size_t i = 0; i < s->npresets; i++)
+        free(s->presets[i].unlocks);
+    free(s->presets);
+    free(s->probes);
+    memset(s, 0, sizeof *s);
+}
+
+int explain_syscall(const char *name, struct explain_syscall *out, struct isolab_err *err)
+{
+    memset(out, 0, sizeof *out);
     if (!known_anywhere(name)) {
         isolab_err_set(err, ENOENT, "explain: '%s' is neither a syscall libseccomp knows nor "
                        "a capability", name);
@@ -140,114 +176,93 @@ int explain_syscall(FILE *out, const char *name, struct isolab_err *err)
                         "this machine, capabilities are written CAP_SYS_ADMIN");
         return -1;
     }
-    const struct syscall_info *info = syscall_info_find(name);
-    fprintf(out, "%s: %s\n\n", name, info ? info->what : "(isolab's table has no summary; see man 2)");
-    fprintf(out, "Numbers (libseccomp %u.%u.%u):\n", seccomp_version()->major,
-            seccomp_version()->minor, seccomp_version()->micro);
-    for (size_t i = 0; i < sizeof number_arches / sizeof number_arches[0]; i++) {
-        int nr = seccomp_syscall_resolve_name_arch(number_arches[i].arch, name);
-        if (nr >= 0 && number_arches[i].arch == SCMP_ARCH_X32)
-            fprintf(out, "  %-8s %d (0x40000000 + %d)\n", number_arches[i].label, nr,
-                    nr - 0x40000000);
-        else if (nr >= 0)
-            fprintf(out, "  %-8s %d\n", number_arches[i].label, nr);
-        else if (nr < -1 && nr > -10000)
-            fprintf(out, "  %-8s multiplexed through socketcall/ipc in libseccomp's table "
-                    "(pseudo-number %d)\n", number_arches[i].label, nr);
-        else
-            fprintf(out, "  %-8s does not exist%s\n", number_arches[i].label,
-                    syscall_is_newer_than_libseccomp(name) ? " (or is newer than this libseccomp)" : "");
+    snprintf(out->name, sizeof out->name, "%s", name);
+    out->info = syscall_info_find(name);
+    const struct scmp_version *ver = seccomp_version();
+    out->libseccomp[0] = ver->major;
+    out->libseccomp[1] = ver->minor;
+    out->libseccomp[2] = ver->micro;
+    numbers_of(name, out->numbers);
+    out->newer_than_libseccomp = syscall_is_newer_than_libseccomp(name);
+    out->kernel_cap = out->info ? first_cap_in(out->info->cap) : -1;
+    out->native = sc_native_arch();
+    out->probes = calloc(probe_count, sizeof *out->probes);
+    if (!out->probes || presets_of(name, out->kernel_cap, out) < 0) {
+        syscall_free(out);
+        return isolab_err_set(err, ENOMEM, "explain: out of memory");
     }
-    fprintf(out, "\nThe kernel checks: %s\n", info && info->cap ? info->cap : "no capability");
-    if (info && info->note)
-        fprintf(out, "Why it matters: %s\n", info->note);
-
-    int kcap = info ? first_cap_in(info->cap) : -1;
-    char **names = NULL;
-    size_t n = 0;
-    fprintf(out, "\nPresets (seccomp's verdict on %s, the rule that decides, and why):\n",
-            sc_arch_label(sc_native_arch()));
-    if (preset_list(&names, &n) == 0) {
-        for (size_t i = 0; i < n; i++) {
-            explain_preset(out, names[i], name, kcap);
-            free(names[i]);
-        }
-        free(names);
-    }
-
-    size_t shown = 0;
-    for (size_t i = 0; i < probe_count; i++) {
-        if (!probe_catalogue[i].syscall || strcmp(probe_catalogue[i].syscall, name) != 0)
-            continue;
-        if (!shown++)
-            fprintf(out, "\nProbes that exercise it:\n");
-        fprintf(out, "  %-20s %s: %s\n", probe_catalogue[i].id, probe_catalogue[i].title,
-                probe_catalogue[i].explain);
-    }
-    if (!shown)
-        fprintf(out, "\nNo probe exercises %s directly.\n", name);
+    for (size_t i = 0; i < probe_count; i++)
+        if (probe_catalogue[i].syscall && !strcmp(probe_catalogue[i].syscall, name))
+            out->probes[out->nprobes++] = &probe_catalogue[i];
     return 0;
 }
 
-int explain_cap(FILE *out, int cap, struct isolab_err *err)
+static int cap_changes(const struct seccomp_profile *p, int cap, struct explain_cap *out)
 {
-    const struct cap_info *ci = cap_info_find(cap);
-    if (cap < 0 || cap > 63) {
-        isolab_err_set(err, EINVAL, "explain: capability %d is out of range", cap);
+    uint64_t without = caps_docker_default() & ~(1ull << cap);
+    uint64_t with = caps_docker_default() | (1ull << cap);
+    struct sc_sysent *sys = NULL;
+    size_t nsys = 0;
+    if (sc_arch_syscalls(out->arch, &sys, &nsys) < 0)
         return -1;
+    out->changes = calloc(nsys ? nsys : 1, sizeof *out->changes);
+    for (size_t i = 0; out->changes && i < nsys; i++) {
+        struct explain_change *c = &out->changes[out->nchanges];
+        sc_decision_str(p, without, out->arch, sys[i].name, c->without, sizeof c->without);
+        sc_decision_str(p, with, out->arch, sys[i].name, c->with, sizeof c->with);
+        if (!strcmp(c->without, c->with))
+            continue;
+        snprintf(c->name, sizeof c->name, "%s", sys[i].name);
+        out->nchanges++;
     }
-    fprintf(out, "%s: %s\n", isolab_cap_name(cap), ci ? ci->allows : "(no summary in isolab's table)");
-    bool in_docker = caps_docker_default() & (1ull << cap);
-    fprintf(out, "In Docker's 14 default capabilities: %s\n", in_docker ? "yes" : "no");
+    sc_syscalls_free(sys, nsys);
+    return out->changes ? 0 : -1;
+}
 
+int explain_cap(int cap, struct explain_cap *out, struct isolab_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (cap < 0 || cap > 63)
+        return isolab_err_set(err, EINVAL, "explain: capability %d is out of range", cap);
+    out->cap = cap;
+    out->info = cap_info_find(cap);
+    out->in_docker_default = caps_docker_default() & (1ull << cap);
+    out->arch = sc_native_arch();
     char path[ISOLAB_PATH_MAX];
     struct seccomp_profile *p = NULL;
     isolab_data_path("profiles/seccomp/docker-default.json", path, sizeof path);
     if (seccomp_profile_load(path, &p, err) < 0)
         return -1;
-    uint64_t without = caps_docker_default() & ~(1ull << cap);
-    uint64_t with = caps_docker_default() | (1ull << cap);
-    uint32_t arch = sc_native_arch();
-    struct sc_sysent *sys = NULL;
-    size_t nsys = 0;
-    if (sc_arch_syscalls(arch, &sys, &nsys) < 0) {
-        seccomp_profile_free(p);
-        return isolab_err_set(err, ENOMEM, "explain: out of memory");
-    }
-    fprintf(out, "\nDocker's default profile with and without %s (Docker's default "
-            "capabilities otherwise, on %s):\n", isolab_cap_name(cap), sc_arch_label(arch));
-    size_t changed = 0;
-    for (size_t i = 0; i < nsys; i++) {
-        char a[384], b[384];
-        sc_decision_str(p, without, arch, sys[i].name, a, sizeof a);
-        sc_decision_str(p, with, arch, sys[i].name, b, sizeof b);
-        if (!strcmp(a, b))
-            continue;
-        fprintf(out, "  %-20s %s  ->  %s\n", sys[i].name, a, b);
-        changed++;
-    }
-    if (!changed)
-        fprintf(out, "  (no syscall changes: the profile has no rule conditional on it)\n");
-    sc_syscalls_free(sys, nsys);
+    int rc = cap_changes(p, cap, out);
     seccomp_profile_free(p);
-    return 0;
+    return rc < 0 ? isolab_err_set(err, ENOMEM, "explain: out of memory") : 0;
 }
 
-int explain(FILE *out, const char *name, struct isolab_err *err)
+int explain_lookup(const char *name, struct explain *out, struct isolab_err *err)
 {
-    if (!strncasecmp(name, "CAP_", 4)) {
-        int c = isolab_cap_from_name(name);
-        if (c < 0) {
-            isolab_err_set(err, ENOENT, "explain: '%s' is not a capability", name);
-            isolab_err_hint(err, "capabilities are listed in man 7 capabilities, e.g. CAP_SYS_ADMIN");
-            return -1;
-        }
-        return explain_cap(out, c, err);
-    }
-    if (known_anywhere(name))
-        return explain_syscall(out, name, err);
+    memset(out, 0, sizeof *out);
     int c = isolab_cap_from_name(name);
-    if (c >= 0)
-        return explain_cap(out, c, err);
-    return explain_syscall(out, name, err);
+    if (!strncasecmp(name, "CAP_", 4) && c < 0) {
+        isolab_err_set(err, ENOENT, "explain: '%s' is not a capability", name);
+        isolab_err_hint(err, "capabilities are listed in man 7 capabilities, e.g. CAP_SYS_ADMIN");
+        return -1;
+    }
+    int rc;
+    if (!strncasecmp(name, "CAP_", 4) || (!known_anywhere(name) && c >= 0)) {
+        out->kind = EXPLAIN_CAP;
+        rc = explain_cap(c, &out->cap, err);
+    } else {
+        out->kind = EXPLAIN_SYSCALL;
+        rc = explain_syscall(name, &out->sc, err);
+    }
+    if (rc < 0)
+        explain_free(out);
+    return rc;
+}
+
+void explain_free(struct explain *e)
+{
+    syscall_free(&e->sc);
+    free(e->cap.changes);
+    memset(e, 0, sizeof *e);
 }

@@ -17,6 +17,8 @@
 
 #include "layer.h"
 #include "seccomp_int.h"
+#include "sc_diff.h"
+#include "syscall_info.h"
 
 /* ---- kernel versions ---------------------------------------------------- */
 
@@ -244,6 +246,10 @@ struct warner {
 static void warn_unknown(struct warner *w, const struct seccomp_profile *p,
                          const struct sc_rule *r, size_t ri, const char *name)
 {
+    /* A real syscall newer than this libseccomp is no mistake of the
+     * profile's: `isolab lint` notes it; the kernel applies the default. */
+    if (syscall_is_newer_than_libseccomp(name))
+        return;
     for (size_t i = 0; i < w->nseen; i++)
         if (strcmp(w->seen[i], name) == 0)
             return;
@@ -257,9 +263,10 @@ static void warn_unknown(struct warner *w, const struct seccomp_profile *p,
     if (w->fn) {
         char msg[512];
         snprintf(msg, sizeof msg, "seccomp: %s:%d:%d: syscalls[%zu]: unknown syscall \"%s\" "
-                 "skipped (libseccomp %u.%u.%u does not know it; the default action "
+                 "skipped (libseccomp %u.%u.%u does not know it on %s; the default action "
                  "applies to it)", p->path, r->line, r->column, ri, name,
-                 seccomp_version()->major, seccomp_version()->minor, seccomp_version()->micro);
+                 seccomp_version()->major, seccomp_version()->minor, seccomp_version()->micro,
+                 sc_arch_label(seccomp_arch_native()));
         w->fn(w->ud, msg);
     }
 }

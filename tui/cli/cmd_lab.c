@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_flags.h"
 #include "cli_json.h"
 #include "cmd_lab.h"
 #include "lab.h"
@@ -261,15 +262,14 @@ static int check_one(const struct lab *lab, size_t k, int argc, char **argv, con
         base = "your current configuration for this step";
     }
     isolab_err_clear(&err);
-    for (int i = 0; i < argc;) {
-        int r = lab_config_parse_flag(&cfg, argc, argv, &i, &err);
-        if (r <= 0) {
-            if (r == 0)
-                fprintf(stderr, "isolab: lab check: unknown option %s\n", argv[i]);
-            else
-                isolab_err_print(&err);
-            return 2;
-        }
+    struct cli_flag_opts fo = {.cmd = "isolab lab check", .help = lab_usage};
+    int used = cli_layer_flags(&cfg, argc, argv, 0, &fo);
+    if (used < 0)
+        return 2;
+    if (used < argc) {
+        fprintf(stderr, "isolab lab check: unexpected argument %s\n  hint: see 'isolab lab --help'\n",
+                argv[used]);
+        return 2;
     }
     if (st->kind == LAB_TASK && lab_current_save(&cfg, lab->id, k, &err) < 0) {
         isolab_err_print(&err);
@@ -364,6 +364,10 @@ static int do_check(int argc, char **argv)
     }
     struct check_opts o = {0};
     char **flags = calloc((size_t)argc + 1, sizeof *flags);
+    if (!flags) {
+        fprintf(stderr, "isolab: lab check: out of memory for %d arguments\n", argc);
+        return 2;
+    }
     int nflags = 0;
     const char *step_arg = NULL;
     for (int i = 2; i < argc; i++) {

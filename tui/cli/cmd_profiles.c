@@ -1,6 +1,6 @@
-/* isolab lint / diff / explain / syscalls: the command-line side. The
- * work is done in layers/ (lint.c, sc_diff.c, explain.c, the seccomp
- * model); this file parses arguments and prints. */
+/* isolab lint / diff / syscalls: the command-line side (explain is in
+ * cmd_explain.c). The work is done in layers/profile/ (lint.c, sc_diff.c,
+ * the seccomp model); this file parses arguments and prints. */
 #include <errno.h>
 #include <jansson.h>
 #include <seccomp.h>
@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_flags.h"
 #include "cmd_profiles.h"
-#include "explain.h"
 #include "isolab.h"
 #include "lint.h"
 #include "sc_diff.h"
@@ -299,67 +299,97 @@ int cmd_diff(int argc, char **argv)
     return n ? 1 : 0;
 }
 
-/* ---- explain ------------------------------------------------------------------ */
+/* ---- syscalls ----------------------------------------------------------------- */
 
-int cmd_explain(int argc, char **argv)
+static void syscalls_usage(FILE *f)
 {
-    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        fprintf(argc < 2 ? stderr : stdout,
-                "usage: isolab explain NAME...\n"
-                "  NAME is a syscall (unshare) or a capability (CAP_SYS_ADMIN)\n");
-        return argc < 2 ? 2 : 0;
-    }
-    int rc = 0;
-    for (int i = 1; i < argc; i++) {
-        struct isolab_err err;
-        isolab_err_clear(&err);
-        if (i > 1)
-            printf("\n");
-        if (explain(stdout, argv[i], &err) < 0) {
-            isolab_err_print(&err);
-            rc = 1;
-        }
-    }
-    return rc;
+    fprintf(f, "usage: isolab syscalls [layer flags] [--blocked] [--json]\n"
+            "  --blocked   only the syscalls that are not simply allowed\n%s",
+            lab_config_flags_help());
 }
 
-/* ---- syscalls ----------------------------------------------------------------- */
+struct syscalls_opts {
+    bool json, blocked_only;
+};
+
+static int syscalls_extra(void *ud, int argc, char **argv, int *i)
+{
+    struct syscalls_opts *o = ud;
+    bool *dst = !strcmp(argv[*i], "--json") ? &o->json
+              : !strcmp(argv[*i], "--blocked") ? &o->blocked_only : NULL;
+    if (!dst)
+        return 0;
+    *dst = true;
+    ++*i;
+    return 1;
+}
+
+/* One line of `isolab syscalls`: the verdict from the model (p NULL:
+ * seccomp is off), the action's short name, the errno and the rule. */
+struct syscall_row {
+    struct sc_verdict v;
+    const char *an;               /* "SCMP_ACT_ERRNO" */
+    char act[32], eno[16], rule[512];
+};
+
+static int syscall_row(const struct seccomp_profile *p, uint64_t caps, uint32_t arch,
+                       const char *name, struct syscall_row *r)
+{
+    memset(r, 0, sizeof *r);
+    r->v.action = SC_ACT_ALLOW;
+    r->an = "SCMP_ACT_ALLOW";
+    snprintf(r->act, sizeof r->act, "ALLOW");
+    snprintf(r->eno, sizeof r->eno, "-");
+    snprintf(r->rule, sizeof r->rule, "seccomp off");
+    if (!p)
+        return 0;
+    struct sc_verdict *v = &r->v;
+    if (seccomp_profile_eval(p, caps, arch, name, NULL, v) < 0)
+        return -1;
+    r->an = sc_action_name(v->action);
+    snprintf(r->act, sizeof r->act, "%s%s", r->an + (strncmp(r->an, "SCMP_ACT_", 9) ? 0 : 9),
+             v->conditional ? "*" : "");
+    if (v->action == SC_ACT_ERRNO || v->action == SC_ACT_TRACE) {
+        const char *en = sc_errno_name((int)v->errno_ret);
+        if (en)
+            snprintf(r->eno, sizeof r->eno, "%s", en);
+        else
+            snprintf(r->eno, sizeof r->eno, "%u", v->errno_ret);
+    }
+    if (v->rule) {
+        char f[256];
+        sc_filter_str(v->rule, f, sizeof f);
+        snprintf(r->rule, sizeof r->rule, "syscalls[%zu] line %d%s%s%s",
+                 (size_t)(v->rule - p->rules), v->rule->line, *f ? " (" : "", f, *f ? ")" : "");
+    } else {
+        snprintf(r->rule, sizeof r->rule, "defaultAction");
+    }
+    if (v->conditional) {
+        char d[384];
+        sc_decision_str(p, caps, arch, name, d, sizeof d);
+        size_t l = strlen(r->rule);
+        snprintf(r->rule + l, sizeof r->rule - l, ": %s", d);
+    }
+    return 0;
+}
 
 int cmd_syscalls(int argc, char **argv)
 {
     struct lab_config cfg;
     struct isolab_err err;
-    bool json = false, blocked_only = false;
+    struct syscalls_opts so = {0};
     lab_config_init_docker(&cfg);
-    for (int i = 1; i < argc;) {
-        if (!strcmp(argv[i], "--json")) {
-            json = true;
-            i++;
-            continue;
-        }
-        if (!strcmp(argv[i], "--blocked")) {
-            blocked_only = true;
-            i++;
-            continue;
-        }
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            printf("usage: isolab syscalls [layer flags] [--blocked] [--json]\n"
-                   "  --blocked   only the syscalls that are not simply allowed\n%s",
-                   lab_config_flags_help());
-            return 0;
-        }
-        int r = lab_config_parse_flag(&cfg, argc, argv, &i, &err);
-        if (r < 0) {
-            isolab_err_print(&err);
-            return 2;
-        }
-        if (r == 0) {
-            fprintf(stderr, "isolab syscalls: unknown option '%s'\n"
-                    "  hint: isolab syscalls --preset docker [--cap-add SYS_ADMIN] [--json]\n",
-                    argv[i]);
-            return 2;
-        }
+    struct cli_flag_opts fo = {.cmd = "isolab syscalls", .extra = syscalls_extra, .ud = &so,
+                               .help = syscalls_usage, .fit_host = true};
+    int i = cli_layer_flags(&cfg, argc, argv, 1, &fo);
+    if (i < 0)
+        return 2;
+    if (i < argc) {
+        fprintf(stderr, "isolab syscalls: unexpected argument '%s'\n"
+                "  hint: isolab syscalls --preset docker [--cap-add SYS_ADMIN] [--json]\n", argv[i]);
+        return 2;
     }
+    bool json = so.json, blocked_only = so.blocked_only;
     uint32_t arch = sc_native_arch();
     uint64_t caps = lab_config_seccomp_caps(&cfg);
     bool on = layer_in_force(&cfg, LAYER_SECCOMP);
@@ -392,36 +422,12 @@ int cmd_syscalls(int argc, char **argv)
     }
     size_t counts[2] = {0, 0};
     for (size_t i = 0; i < nsys; i++) {
-        struct sc_verdict v = {.action = SC_ACT_ALLOW};
-        char act[32] = "ALLOW", eno[16] = "-", rule[512] = "seccomp off";
-        const char *an = "SCMP_ACT_ALLOW";
-        if (on) {
-            if (seccomp_profile_eval(p, caps, arch, sys[i].name, NULL, &v) < 0)
-                continue;
-            an = sc_action_name(v.action);
-            snprintf(act, sizeof act, "%s%s", an + (strncmp(an, "SCMP_ACT_", 9) ? 0 : 9),
-                     v.conditional ? "*" : "");
-            if (v.action == SC_ACT_ERRNO || v.action == SC_ACT_TRACE) {
-                const char *en = sc_errno_name((int)v.errno_ret);
-                snprintf(eno, sizeof eno, "%s", en ? en : "?");
-                if (!en)
-                    snprintf(eno, sizeof eno, "%u", v.errno_ret);
-            }
-            if (v.rule) {
-                char f[256];
-                sc_filter_str(v.rule, f, sizeof f);
-                snprintf(rule, sizeof rule, "syscalls[%zu] line %d%s%s%s",
-                         (size_t)(v.rule - p->rules), v.rule->line, *f ? " (" : "", f, *f ? ")" : "");
-            } else {
-                snprintf(rule, sizeof rule, "defaultAction");
-            }
-            if (v.conditional) {
-                char d[384];
-                sc_decision_str(p, caps, arch, sys[i].name, d, sizeof d);
-                size_t l = strlen(rule);
-                snprintf(rule + l, sizeof rule - l, ": %s", d);
-            }
-        }
+        struct syscall_row r;
+        if (syscall_row(on ? p : NULL, caps, arch, sys[i].name, &r) < 0)
+            continue;
+        struct sc_verdict v = r.v;
+        const char *an = r.an;
+        char *act = r.act, *eno = r.eno, *rule = r.rule;
         bool plain_allow = v.action == SC_ACT_ALLOW && !v.conditional;
         counts[plain_allow ? 0 : 1]++;
         if (blocked_only && plain_allow)

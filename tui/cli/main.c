@@ -8,14 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_flags.h"
 #include "cmd_lab.h"
 #include "cmd_profiles.h"
 #include "cli_json.h"
 #include "isolab.h"
 #include "probes.h"
+#include "sc_diff.h"
 #include "seccomp_profile.h"
-#include <jansson.h>
-#include <seccomp.h>
 #include "tui.h"
 
 static void usage(FILE *f)
@@ -41,50 +41,21 @@ static void usage(FILE *f)
             lab_config_flags_help());
 }
 
-/* Parse layer flags from argv[start..]; stops at "--" or the first
- * non-flag; other "--x" options are handed to extra() when given. Returns the
- * index of the first unparsed argument, or -1 after printing an error. */
-typedef int (*extra_opt_fn)(void *ud, int argc, char **argv, int *i);
-static int parse_layer_flags(struct lab_config *cfg, int argc, char **argv, int start,
-                             extra_opt_fn extra, void *ud)
+/* The layer flags and a subcommand's own options (cli_flags.c); -h is
+ * the usage above. */
+static int parse_layer_flags(struct lab_config *cfg, int argc, char **argv, const char *cmd,
+                             cli_extra_fn extra, void *ud)
 {
-    int i = start;
-    while (i < argc) {
-        if (!strcmp(argv[i], "--")) {
-            i++;
-            break;
-        }
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            usage(stdout);
-            exit(0);
-        }
-        struct isolab_err err;
-        isolab_err_clear(&err);
-        int rc = lab_config_parse_flag(cfg, argc, argv, &i, &err);
-        if (rc < 0) {
-            isolab_err_print(&err);
-            return -1;
-        }
-        if (rc > 0)
-            continue;
-        if (extra) {
-            int x = extra(ud, argc, argv, &i);
-            if (x < 0)
-                return -1;
-            if (x > 0)
-                continue;
-        }
-        if (argv[i][0] == '-') {
-            fprintf(stderr, "isolab: unknown option %s\n  hint: see 'isolab --help'\n", argv[i]);
-            return -1;
-        }
-        break;
-    }
-    char notes[1024];
-    if (lab_config_fit_host(cfg, notes, sizeof notes) > 0 && !getenv("ISOLAB_QUIET"))
-        fprintf(stderr, "isolab: %s\n", notes);
-    return i;
+    struct cli_flag_opts o = {.cmd = cmd, .extra = extra, .ud = ud, .help = usage,
+                              .fit_host = true};
+    return cli_layer_flags(cfg, argc, argv, 1, &o);
 }
+
+static void freep(void *p)
+{
+    free(*(void **)p);
+}
+#define _cleanup_free_ __attribute__((cleanup(freep)))
 
 static int run_extra(void *ud, int argc, char **argv, int *i)
 {
@@ -108,15 +79,23 @@ static void print_banner(const struct lab_config *cfg, FILE *f)
     }
 }
 
+/* "isolab: warning: seccomp: FILE:LINE:COL: syscalls[I]: unknown syscall ..." */
+static void print_warning(void *ud, const char *msg)
+{
+    (void)ud;
+    fprintf(stderr, "isolab: warning: %s\n", msg);
+}
+
 static int cmd_run(int argc, char **argv)
 {
     struct lab_config cfg;
     lab_config_init_docker(&cfg);
     bool verbose = false;
-    int i = parse_layer_flags(&cfg, argc, argv, 1, run_extra, &verbose);
+    int i = parse_layer_flags(&cfg, argc, argv, "isolab run", run_extra, &verbose);
     if (i < 0)
         return 125;
     cfg.argv = i < argc ? &argv[i] : NULL;
+    seccomp_warnings_to(print_warning, NULL);
     /* An interactive shell starts with a banner of what is active. */
     if (verbose || (!cfg.argv && isatty(STDERR_FILENO)))
         print_banner(&cfg, stderr);
@@ -184,12 +163,85 @@ static void blocked_by_str(const struct probe_blame *b, char *buf, size_t n)
         snprintf(buf + len, n - len, "%sonly the combination", len ? "," : "");
 }
 
+static void probe_print_json(const struct lab_config *cfg, const int *sel, size_t n,
+                             const struct probe_blame *res, bool blame)
+{
+    printf("{\"layers\":{");
+    for (int id = 0; id < LAYER_COUNT; id++) {
+        char d[256];
+        layer_describe(cfg, id, d, sizeof d);
+        printf("%s\"%s\":{\"on\":%s,\"describe\":", id ? "," : "", layer_name(id),
+               cfg->layer_on[id] ? "true" : "false");
+        cli_json_str(d);
+        printf("}");
+    }
+    printf("},\"probes\":[");
+    for (size_t k = 0; k < n; k++) {
+        const struct probe *p = &probe_catalogue[sel[k]];
+        const struct probe_result *r = &res[k].full;
+        char s[64];
+        probe_result_str(r, s, sizeof s);
+        printf("%s{\"id\":", k ? "," : "");
+        cli_json_str(p->id);
+        printf(",\"title\":");
+        cli_json_str(p->title);
+        printf(",\"verdict\":\"%s\"", probe_verdict_name(r->verdict));
+        if (r->verdict == PROBE_BLOCKED && r->sig)
+            printf(",\"signal\":\"SIG%s\"", sigabbrev_np(r->sig) ? sigabbrev_np(r->sig) : "?");
+        else if (r->verdict == PROBE_BLOCKED && r->err)
+            printf(",\"errno\":\"%s\"", strerrorname_np(r->err) ? strerrorname_np(r->err) : "?");
+        printf(",\"result\":");
+        cli_json_str(s);
+        printf(",\"detail\":");
+        cli_json_str(r->detail);
+        if (blame) {
+            printf(",\"blocked_by\":[");
+            int m = 0;
+            for (int id = 0; id < LAYER_COUNT; id++)
+                if (r->verdict == PROBE_BLOCKED && (res[k].blocked_by & (1u << id)))
+                    printf("%s\"%s\"", m++ ? "," : "", layer_name(id));
+            printf("],\"combination\":%s,\"host_blocks\":%s", res[k].combination ? "true" : "false",
+                   res[k].host_blocks ? "true" : "false");
+        }
+        printf("}");
+    }
+    printf("]}\n");
+}
+
+static void probe_print_table(const int *sel, size_t n, const struct probe_blame *res, bool blame)
+{
+    printf("%-22s %-34s %-10s %s\n", "PROBE", "WHAT", "RESULT", blame ? "BLOCKED BY" : "DETAIL");
+    for (size_t k = 0; k < n; k++) {
+        const struct probe *p = &probe_catalogue[sel[k]];
+        char s[64], by[128];
+        probe_result_str(&res[k].full, s, sizeof s);
+        blocked_by_str(&res[k], by, sizeof by);
+        printf("%-22s %-34.34s %-10s %s\n", p->id, p->title, s, blame ? by : res[k].full.detail);
+    }
+}
+
+/* The probes of sel under cfg, with attribution when blame. */
+static int probe_collect(const struct lab_config *cfg, const int *sel, size_t n, bool blame,
+                         struct probe_blame *res, struct isolab_err *err)
+{
+    if (blame)
+        return probes_blame(cfg, sel, n, res, err);
+    _cleanup_free_ struct probe_result *r = calloc(n, sizeof *r);
+    if (!r)
+        return isolab_err_set(err, ENOMEM, "probe: out of memory for %zu results", n);
+    if (probes_run(cfg, sel, n, r, err) < 0)
+        return -1;
+    for (size_t k = 0; k < n; k++)
+        res[k].full = r[k];
+    return 0;
+}
+
 static int cmd_probe(int argc, char **argv)
 {
     struct lab_config cfg;
     lab_config_init_docker(&cfg);
     struct probe_opts o = {0};
-    int i = parse_layer_flags(&cfg, argc, argv, 1, probe_extra, &o);
+    int i = parse_layer_flags(&cfg, argc, argv, "isolab probe", probe_extra, &o);
     if (i < 0)
         return 2;
     if (i < argc) {
@@ -197,84 +249,25 @@ static int cmd_probe(int argc, char **argv)
         return 2;
     }
     size_t n = o.nsel ? o.nsel : probe_count;
-    int *sel = calloc(n, sizeof *sel);
-    struct probe_blame *res = calloc(n, sizeof *res);
-    if (!sel || !res)
-        return 2;
-    for (size_t k = 0; k < n; k++)
-        sel[k] = o.nsel ? o.sel[k] : (int)k;
+    _cleanup_free_ int *sel = calloc(n, sizeof *sel);
+    _cleanup_free_ struct probe_blame *res = calloc(n, sizeof *res);
     struct isolab_err err;
     isolab_err_clear(&err);
-    int rc;
-    if (o.blame) {
-        rc = probes_blame(&cfg, sel, n, res, &err);
-    } else {
-        struct probe_result *r = calloc(n, sizeof *r);
-        rc = r ? probes_run(&cfg, sel, n, r, &err) : -1;
-        for (size_t k = 0; rc == 0 && k < n; k++)
-            res[k].full = r[k];
-        free(r);
-    }
-    if (rc < 0) {
+    if (!sel || !res) {
+        isolab_err_set(&err, ENOMEM, "probe: out of memory for %zu probes", n);
         isolab_err_print(&err);
-        free(sel);
-        free(res);
         return 2;
     }
-    if (o.json) {
-        printf("{\"layers\":{");
-        for (int id = 0; id < LAYER_COUNT; id++) {
-            char d[256];
-            layer_describe(&cfg, id, d, sizeof d);
-            printf("%s\"%s\":{\"on\":%s,\"describe\":", id ? "," : "", layer_name(id),
-                   cfg.layer_on[id] ? "true" : "false");
-            cli_json_str(d);
-            printf("}");
-        }
-        printf("},\"probes\":[");
-        for (size_t k = 0; k < n; k++) {
-            const struct probe *p = &probe_catalogue[sel[k]];
-            const struct probe_result *r = &res[k].full;
-            char s[64];
-            probe_result_str(r, s, sizeof s);
-            printf("%s{\"id\":", k ? "," : "");
-            cli_json_str(p->id);
-            printf(",\"title\":");
-            cli_json_str(p->title);
-            printf(",\"verdict\":\"%s\"", probe_verdict_name(r->verdict));
-            if (r->verdict == PROBE_BLOCKED && r->sig)
-                printf(",\"signal\":\"SIG%s\"", sigabbrev_np(r->sig) ? sigabbrev_np(r->sig) : "?");
-            else if (r->verdict == PROBE_BLOCKED && r->err)
-                printf(",\"errno\":\"%s\"", strerrorname_np(r->err) ? strerrorname_np(r->err) : "?");
-            printf(",\"result\":");
-            cli_json_str(s);
-            printf(",\"detail\":");
-            cli_json_str(r->detail);
-            if (o.blame) {
-                printf(",\"blocked_by\":[");
-                int m = 0;
-                for (int id = 0; id < LAYER_COUNT; id++)
-                    if (r->verdict == PROBE_BLOCKED && (res[k].blocked_by & (1u << id)))
-                        printf("%s\"%s\"", m++ ? "," : "", layer_name(id));
-                printf("],\"combination\":%s,\"host_blocks\":%s", res[k].combination ? "true" : "false",
-                       res[k].host_blocks ? "true" : "false");
-            }
-            printf("}");
-        }
-        printf("]}\n");
-    } else {
-        printf("%-22s %-34s %-10s %s\n", "PROBE", "WHAT", "RESULT", o.blame ? "BLOCKED BY" : "DETAIL");
-        for (size_t k = 0; k < n; k++) {
-            const struct probe *p = &probe_catalogue[sel[k]];
-            char s[64], by[128];
-            probe_result_str(&res[k].full, s, sizeof s);
-            blocked_by_str(&res[k], by, sizeof by);
-            printf("%-22s %-34.34s %-10s %s\n", p->id, p->title, s,
-                   o.blame ? by : res[k].full.detail);
-        }
+    for (size_t k = 0; k < n; k++)
+        sel[k] = o.nsel ? o.sel[k] : (int)k;
+    if (probe_collect(&cfg, sel, n, o.blame, res, &err) < 0) {
+        isolab_err_print(&err);
+        return 2;
     }
-    free(sel);
-    free(res);
+    if (o.json)
+        probe_print_json(&cfg, sel, n, res, o.blame);
+    else
+        probe_print_table(sel, n, res, o.blame);
     return 0;
 }
 
@@ -299,27 +292,66 @@ static int export_extra(void *ud, int argc, char **argv, int *i)
     return 1;
 }
 
+static int export_write(const struct seccomp_profile *p, uint64_t caps, const char *format,
+                        FILE *f, struct isolab_err *err)
+{
+    if (!strcmp(format, "bpf")) {
+        struct sock_fprog prog = {0};
+        if (seccomp_profile_compile(p, caps, &prog, NULL, NULL, NULL, NULL, err) < 0)
+            return -1;
+        size_t put = fwrite(prog.filter, sizeof prog.filter[0], prog.len, f);
+        free(prog.filter);
+        if (put != prog.len)
+            return isolab_err_set(err, errno, "export-seccomp: writing the filter: %s",
+                                  strerror(errno));
+        return 0;
+    }
+    json_t *root = seccomp_profile_to_oci(p, caps, sc_native_arch(), kernel_version_code(), err);
+    if (!root)
+        return -1;
+    int rc = json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (rc < 0 || fputc('\n', f) == EOF)
+        return isolab_err_set(err, errno, "export-seccomp: writing the profile: %s",
+                              strerror(errno));
+    return 0;
+}
+
 /* The seccomp profile as the sandbox would get it, for other tools: the BPF
  * program (bwrap --seccomp FD) or OCI JSON with includes/excludes resolved
- * for the sandbox's capabilities (runc's config.json linux.seccomp). */
+ * for the sandbox's capabilities (runc's config.json linux.seccomp). With
+ * seccomp off there is no filter: say so, write nothing, exit 1. */
 static int cmd_export_seccomp(int argc, char **argv)
 {
     struct lab_config cfg;
     lab_config_init_docker(&cfg);
     struct export_opts o = {.format = "oci", .out = NULL};
-    int i = parse_layer_flags(&cfg, argc, argv, 1, export_extra, &o);
+    int i = parse_layer_flags(&cfg, argc, argv, "isolab export-seccomp", export_extra, &o);
     if (i < 0)
         return 2;
-    char path[ISOLAB_PATH_MAX];
-    if (cfg.seccomp_profile[0])
-        snprintf(path, sizeof path, "%s", cfg.seccomp_profile);
-    else
-        isolab_data_path("profiles/seccomp/docker-default.json", path, sizeof path);
-    uint64_t caps = lab_config_seccomp_caps(&cfg);
+    if (i < argc) {
+        fprintf(stderr, "isolab export-seccomp: unexpected argument '%s'\n", argv[i]);
+        return 2;
+    }
+    if (strcmp(o.format, "oci") && strcmp(o.format, "bpf")) {
+        fprintf(stderr, "isolab export-seccomp: unknown --format %s\n"
+                "  hint: use --format oci or --format bpf\n", o.format);
+        return 2;
+    }
+    if (!layer_in_force(&cfg, LAYER_SECCOMP)) {
+        fprintf(stderr, "isolab export-seccomp: seccomp is off in this configuration (%s): "
+                "there is no filter to export, nothing was written\n"
+                "  hint: a runc config.json for it has no linux.seccomp; drop %s to export "
+                "the profile\n", cfg.privileged ? "--privileged" : "seccomp=unconfined or --no-seccomp",
+                cfg.privileged ? "--privileged" : "that flag");
+        return 1;
+    }
     struct isolab_err err;
     isolab_err_clear(&err);
+    char path[ISOLAB_PATH_MAX];
     struct seccomp_profile *p = NULL;
-    if (seccomp_profile_load(path, &p, &err) < 0) {
+    if (seccomp_profile_path(&cfg, path, sizeof path, &err) < 0 ||
+        seccomp_profile_load(path, &p, &err) < 0) {
         isolab_err_print(&err);
         return 2;
     }
@@ -329,78 +361,14 @@ static int cmd_export_seccomp(int argc, char **argv)
         seccomp_profile_free(p);
         return 2;
     }
-    int rc = 0;
-    if (!strcmp(o.format, "bpf")) {
-        struct sock_fprog prog = {0};
-        unsigned int flags = 0;
-        int nwarn = 0;
-        if (seccomp_profile_compile(p, caps, &prog, &flags, NULL, NULL, &nwarn, &err) < 0) {
-            isolab_err_print(&err);
-            rc = 2;
-        } else if (fwrite(prog.filter, sizeof prog.filter[0], prog.len, f) != prog.len) {
-            rc = 2;
-        }
-        free(prog.filter);
-    } else if (!strcmp(o.format, "oci")) {
-        uint32_t arch = seccomp_arch_native();
-        unsigned long kver = kernel_version_code();
-        json_t *root = json_object();
-        json_object_set_new(root, "defaultAction", json_string(sc_action_name(p->default_action)));
-        if (p->has_default_errno)
-            json_object_set_new(root, "defaultErrnoRet", json_integer(p->default_errno));
-        json_t *arches = json_array();
-        for (size_t a = 0; a < p->narches; a++) {
-            static const struct { uint32_t tok; const char *name; } names[] = {
-                {SCMP_ARCH_X86_64, "SCMP_ARCH_X86_64"}, {SCMP_ARCH_X86, "SCMP_ARCH_X86"},
-                {SCMP_ARCH_X32, "SCMP_ARCH_X32"}, {SCMP_ARCH_AARCH64, "SCMP_ARCH_AARCH64"},
-                {SCMP_ARCH_ARM, "SCMP_ARCH_ARM"},
-            };
-            for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-                if (names[k].tok == p->arches[a])
-                    json_array_append_new(arches, json_string(names[k].name));
-        }
-        json_object_set_new(root, "architectures", arches);
-        json_t *rules = json_array();
-        for (size_t r = 0; r < p->nrules; r++) {
-            const struct sc_rule *rule = &p->rules[r];
-            if (!seccomp_rule_applies(rule, caps, arch, kver))
-                continue;
-            json_t *o2 = json_object(), *names = json_array();
-            for (size_t k = 0; k < rule->nnames; k++)
-                json_array_append_new(names, json_string(rule->names[k]));
-            json_object_set_new(o2, "names", names);
-            json_object_set_new(o2, "action", json_string(sc_action_name(rule->action)));
-            if (rule->has_errno)
-                json_object_set_new(o2, "errnoRet", json_integer(rule->errno_ret));
-            if (rule->nargs) {
-                static const char *const ops[] = {
-                    "", "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
-                    "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ",
-                };
-                json_t *args = json_array();
-                for (size_t k = 0; k < rule->nargs; k++)
-                    json_array_append_new(args, json_pack("{s:I,s:I,s:I,s:s}",
-                        "index", (json_int_t)rule->args[k].index,
-                        "value", (json_int_t)rule->args[k].value,
-                        "valueTwo", (json_int_t)rule->args[k].value_two,
-                        "op", ops[rule->args[k].op > 0 && rule->args[k].op < 8 ? rule->args[k].op : 0]));
-                json_object_set_new(o2, "args", args);
-            }
-            json_array_append_new(rules, o2);
-        }
-        json_object_set_new(root, "syscalls", rules);
-        if (json_dumpf(root, f, JSON_INDENT(1)) < 0)
-            rc = 2;
-        fputc('\n', f);
-        json_decref(root);
-    } else {
-        fprintf(stderr, "isolab export-seccomp: unknown --format %s\n  hint: use --format oci or --format bpf\n", o.format);
-        rc = 2;
-    }
-    if (o.out)
-        fclose(f);
+    int rc = export_write(p, lab_config_seccomp_caps(&cfg), o.format, f, &err);
+    if ((o.out && fclose(f) != 0 && rc == 0) || (!o.out && fflush(f) != 0 && rc == 0))
+        rc = isolab_err_set(&err, errno, "export-seccomp: %s: %s", o.out ? o.out : "stdout",
+                            strerror(errno));
+    if (rc < 0)
+        isolab_err_print(&err);
     seccomp_profile_free(p);
-    return rc;
+    return rc < 0 ? 2 : 0;
 }
 
 static int cmd_tui(int argc, char **argv)
@@ -413,7 +381,7 @@ static int cmd_tui(int argc, char **argv)
             preset = argv[k + 1];
         else if (!strncmp(argv[k], "--preset=", 9))
             preset = argv[k] + 9;
-    int i = parse_layer_flags(&cfg, argc, argv, 1, NULL, NULL);
+    int i = parse_layer_flags(&cfg, argc, argv, "isolab", NULL, NULL);
     if (i < 0)
         return 2;
     if (i < argc) {

@@ -190,6 +190,30 @@ void tui_profile_select(struct tui *t, const char *path)
     tui_profile_reload(t, false);
 }
 
+/* The warnings the sandbox's compilation gives (unknown syscall names),
+ * counted, with the first one's text, for the status line. */
+struct compile_warnings {
+    int n;
+    char first[512];
+};
+
+static void collect_warning(void *ud, const char *msg)
+{
+    struct compile_warnings *w = ud;
+    if (!w->n++)
+        snprintf(w->first, sizeof w->first, "%s", strncmp(msg, "seccomp: ", 9) ? msg : msg + 9);
+}
+
+static void profile_warnings(const struct seccomp_profile *p, uint64_t caps,
+                             struct compile_warnings *w)
+{
+    struct sock_fprog prog = {0};
+    struct isolab_err err;
+    isolab_err_clear(&err);
+    if (seccomp_profile_compile(p, caps, &prog, NULL, collect_warning, w, NULL, &err) == 0)
+        free(prog.filter);
+}
+
 int tui_profile_reload(struct tui *t, bool from_editor)
 {
     size_t len = 0;
@@ -233,7 +257,13 @@ int tui_profile_reload(struct tui *t, bool from_editor)
     }
     if (t->mode == MODE_SYSCALLS && !t->sc_dirty)
         tui_syscalls_open(t);
-    tui_msg(t, false, "%s loaded; probes re-run", base_name(t->profile_path));
+    struct compile_warnings w = {0};
+    profile_warnings(p, lab_config_seccomp_caps(t->cfg), &w);
+    if (w.n)
+        tui_msg(t, true, "%s loaded; probes re-run; %d warning%s: %s", base_name(t->profile_path),
+                w.n, w.n == 1 ? "" : "s", w.first);
+    else
+        tui_msg(t, false, "%s loaded; probes re-run", base_name(t->profile_path));
     tui_config_changed(t);
     return 0;
 }

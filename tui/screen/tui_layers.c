@@ -6,57 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "syscall_info.h"
 #include "tui.h"
-
-static const char *const cap_meanings[] = {
-    [0] = "change the owner of any file (chown)",
-    [1] = "read/write/search any file, ignoring permissions",
-    [2] = "read and search any file, ignoring permissions",
-    [3] = "act on files of other owners (chmod, utime)",
-    [4] = "keep set-user-ID bits when changing files",
-    [5] = "send signals to any process",
-    [6] = "change group IDs (setgid, setgroups)",
-    [7] = "change user IDs (setuid)",
-    [8] = "give capabilities to other processes",
-    [9] = "set immutable and append-only file flags",
-    [10] = "bind ports below 1024",
-    [11] = "broadcast and listen to multicast",
-    [12] = "configure networking (interfaces, routes, firewall)",
-    [13] = "use raw and packet sockets (ping, sniffing)",
-    [14] = "lock memory (mlock) and use huge pages",
-    [15] = "bypass IPC object permissions",
-    [16] = "load and unload kernel modules",
-    [17] = "use raw I/O ports (iopl, ioperm)",
-    [18] = "use chroot",
-    [19] = "trace any process (ptrace)",
-    [20] = "configure process accounting",
-    [21] = "administer the system: mount, namespaces, much more",
-    [22] = "reboot the machine, load a new kernel",
-    [23] = "raise priorities (nice) of any process",
-    [24] = "override resource limits and quotas",
-    [25] = "set the system clock",
-    [26] = "configure terminals (vhangup)",
-    [27] = "create device files (mknod)",
-    [28] = "take file leases",
-    [29] = "write the audit log",
-    [30] = "configure auditing",
-    [31] = "set file capabilities",
-    [32] = "override the MAC policy (Smack)",
-    [33] = "configure the MAC policy (Smack)",
-    [34] = "configure the kernel log (syslog)",
-    [35] = "trigger wake-ups (alarm timers)",
-    [36] = "block system suspend",
-    [37] = "read the audit log",
-    [38] = "use performance monitoring (perf)",
-    [39] = "use BPF programs and maps",
-    [40] = "checkpoint/restore (set PIDs, checkpoint)",
-};
 
 const char *tui_cap_meaning(int cap)
 {
-    if (cap >= 0 && cap < (int)(sizeof cap_meanings / sizeof *cap_meanings) && cap_meanings[cap])
-        return cap_meanings[cap];
-    return "";
+    const struct cap_info *ci = cap_info_find(cap);
+    return ci ? ci->summary : "";
 }
 
 static const char *const ns_meanings[NS_COUNT] = {
