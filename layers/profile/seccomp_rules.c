@@ -185,17 +185,10 @@ void sp_meant_form(json_t *list, enum sc_action def, char *buf, size_t n)
         snprintf(buf + len, n - len, "], \"action\": \"%s\"}", act);
 }
 
-static int parse_rule(struct pctx *c, json_t *r, size_t idx, struct sc_rule *out)
+/* "name" (the old form) or "names". */
+static int parse_rule_names(struct pctx *c, json_t *r, const char *path, struct sc_rule *out)
 {
-    static const char *const keys[] = { "name", "names", "action", "errnoRet", "args",
-                                        "comment", "includes", "excludes" };
-    char path[64], kp[128], hint[512];
-    snprintf(path, sizeof path, "syscalls[%zu]", idx);
-    if (!json_is_object(r))
-        return sp_type_err(c, path, r, "a rule object",
-                        "write {\"names\": [\"chmod\"], \"action\": \"SCMP_ACT_ERRNO\"}");
-    sp_check_keys(c, r, path, keys, sizeof keys / sizeof *keys);
-
+    char kp[128], hint[512];
     json_t *name = sp_member(r, "name"), *names = sp_member(r, "names");
     if (name && names && (!json_is_array(names) || json_array_size(names) > 0)) {
         snprintf(kp, sizeof kp, "%s.name", path);
@@ -235,6 +228,13 @@ static int parse_rule(struct pctx *c, json_t *r, size_t idx, struct sc_rule *out
                         "empty \"names\": the rule matches nothing");
     }
 
+    return 0;
+}
+
+/* "action" and "errnoRet". */
+static int parse_rule_action(struct pctx *c, json_t *r, const char *path, struct sc_rule *out)
+{
+    char kp[128], hint[512];
     json_t *act = sp_member(r, "action");
     snprintf(kp, sizeof kp, "%s.action", path);
     if (!act) {
@@ -278,6 +278,12 @@ static int parse_rule(struct pctx *c, json_t *r, size_t idx, struct sc_rule *out
         }
     }
 
+    return 0;
+}
+
+static int parse_rule_args(struct pctx *c, json_t *r, const char *path, struct sc_rule *out)
+{
+    char kp[128];
     json_t *args = sp_member(r, "args");
     snprintf(kp, sizeof kp, "%s.args", path);
     if (args) {
@@ -300,6 +306,23 @@ static int parse_rule(struct pctx *c, json_t *r, size_t idx, struct sc_rule *out
             out->nargs++;
         }
     }
+
+    return 0;
+}
+
+static int parse_rule(struct pctx *c, json_t *r, size_t idx, struct sc_rule *out)
+{
+    static const char *const keys[] = { "name", "names", "action", "errnoRet", "args",
+                                        "comment", "includes", "excludes" };
+    char path[64], kp[128];
+    snprintf(path, sizeof path, "syscalls[%zu]", idx);
+    if (!json_is_object(r))
+        return sp_type_err(c, path, r, "a rule object",
+                        "write {\"names\": [\"chmod\"], \"action\": \"SCMP_ACT_ERRNO\"}");
+    sp_check_keys(c, r, path, keys, sizeof keys / sizeof *keys);
+    if (parse_rule_names(c, r, path, out) < 0 || parse_rule_action(c, r, path, out) < 0 ||
+        parse_rule_args(c, r, path, out) < 0)
+        return -1;
 
     json_t *cm = sp_member(r, "comment");
     if (cm && !json_is_string(cm)) {

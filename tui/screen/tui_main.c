@@ -338,21 +338,11 @@ static void mouse_event(struct tui *t)
         t->mode = MODE_MAIN;
 }
 
-/* Returns false when the learner quits. */
-static bool handle_key(struct tui *t, int ch)
+/* A key in a view that sits over the main screen (help, details, presets,
+ * the syscall list, the profile error). Returns false if the main screen
+ * has the key. */
+static bool view_key(struct tui *t, int ch)
 {
-    if (ch == KEY_RESIZE)
-        return true;
-    if (ch == KEY_MOUSE) {
-        mouse_event(t);
-        return true;
-    }
-    if (t->rows < MIN_ROWS || t->cols < MIN_COLS)
-        return !(ch == 'q' || ch == 'Q');
-    if (t->prompt != PROMPT_NONE) {
-        prompt_key(t, ch);
-        return true;
-    }
     switch (t->mode) {
     case MODE_HELP:
         t->mode = MODE_MAIN;
@@ -376,13 +366,29 @@ static bool handle_key(struct tui *t, int ch)
         tui_profile_error_key(t, ch);
         return true;
     default:
-        break;
+        return false;
     }
-    if (tui_lab_key(t, ch))   /* the lab modes; L; the open lab's keys */
-        return true;
+}
+
+static void open_presets(struct tui *t)
+{
+    tui_presets_load(t);
+    t->mode = MODE_PRESETS;
+    t->detail_sel = 0;
+    t->detail_top = 0;
+    for (size_t i = 0; i < t->npresets; i++)
+        if (!strcmp(t->presets[i], t->preset))
+            t->detail_sel = (int)i;
+}
+
+/* The main screen's command keys. *quit is set by q. Returns false if the
+ * key is not one of them. */
+static bool command_key(struct tui *t, int ch, bool *quit)
+{
     switch (ch) {
     case 'q': case 'Q':
-        return false;
+        *quit = true;
+        return true;
     case '?': case KEY_F(1): case 'h':
         t->mode = MODE_HELP;
         return true;
@@ -390,13 +396,7 @@ static bool handle_key(struct tui *t, int ch)
         t->focus_probes = !t->focus_probes;
         return true;
     case 'p': case 'P':
-        tui_presets_load(t);
-        t->mode = MODE_PRESETS;
-        t->detail_sel = 0;
-        t->detail_top = 0;
-        for (size_t i = 0; i < t->npresets; i++)
-            if (!strcmp(t->presets[i], t->preset))
-                t->detail_sel = (int)i;
+        open_presets(t);
         return true;
     case 'c': case 'C':
         tui_syscalls_open(t);
@@ -415,16 +415,14 @@ static bool handle_key(struct tui *t, int ch)
     case 12: /* Ctrl-L */
         clearok(stdscr, TRUE);
         return true;
+    default:
+        return false;
     }
-    if (ch >= '1' && ch <= '0' + LAYER_COUNT) {
-        t->focus_probes = false;
-        t->layer_sel = ch - '1';
-        return true;
-    }
-    if (t->focus_probes) {
-        tui_probes_key(t, ch);
-        return true;
-    }
+}
+
+/* Up, Down, Space and Enter in the layers panel. */
+static void layers_key(struct tui *t, int ch)
+{
     switch (ch) {
     case KEY_UP: case 'k':
         if (t->layer_sel > 0)
@@ -440,6 +438,38 @@ static bool handle_key(struct tui *t, int ch)
     case '\n': case '\r': case KEY_ENTER: case KEY_RIGHT:
         open_details(t, t->layer_sel);
         break;
+    }
+}
+
+/* Returns false when the learner quits. */
+static bool handle_key(struct tui *t, int ch)
+{
+    if (ch == KEY_RESIZE)
+        return true;
+    if (ch == KEY_MOUSE) {
+        mouse_event(t);
+        return true;
+    }
+    if (t->rows < MIN_ROWS || t->cols < MIN_COLS)
+        return !(ch == 'q' || ch == 'Q');
+    if (t->prompt != PROMPT_NONE) {
+        prompt_key(t, ch);
+        return true;
+    }
+    if (view_key(t, ch))
+        return true;
+    if (tui_lab_key(t, ch))   /* the lab modes; L; the open lab's keys */
+        return true;
+    bool quit = false;
+    if (command_key(t, ch, &quit))
+        return !quit;
+    if (ch >= '1' && ch <= '0' + LAYER_COUNT) {
+        t->focus_probes = false;
+        t->layer_sel = ch - '1';
+    } else if (t->focus_probes) {
+        tui_probes_key(t, ch);
+    } else {
+        layers_key(t, ch);
     }
     return true;
 }

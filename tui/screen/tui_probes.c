@@ -117,6 +117,74 @@ static void write_all(int fd, const void *buf, size_t n)
     }
 }
 
+/* The forked helper: the verdicts (quick probes first, then the resource
+ * probes), the open lab step's check, then attribution; each as a message
+ * on fd. */
+static _Noreturn void probe_helper_main(const struct lab_config *c, int fd)
+{
+    /* Its own process group: keys typed at the TUI (Ctrl-C) are not
+     * signals for it, and the TUI can end it with its sandboxes. */
+    setpgid(0, 0);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    int devnull = open("/dev/null", O_RDWR);
+    if (devnull >= 0) {
+        dup2(devnull, STDIN_FILENO);
+        dup2(devnull, STDOUT_FILENO);
+        dup2(devnull, STDERR_FILENO);
+    }
+    struct probe_msg_head h;
+    size_t n = probe_count ? probe_count : 1;
+    struct probe_result *res = calloc(n, sizeof *res);
+    struct probe_blame *out = calloc(n, sizeof *out);
+    int *sel = calloc(n, sizeof *sel);
+    struct probe_verdict_msg *vm = calloc(n, sizeof *vm);
+    if (!res || !out || !sel || !vm)
+        _exit(1);
+    /* The quick probes first, then the resource probes (fork 200,
+     * memory, CPU: tenths of a second each), so a flip shows at once. */
+    for (int pass = 0; pass < 2; pass++) {
+        size_t nsel = 0;
+        for (size_t i = 0; i < probe_count; i++) {
+            bool slow = probe_catalogue[i].usual & (1u << LAYER_CGROUP);
+            if (slow == (pass == 1))
+                sel[nsel++] = (int)i;
+        }
+        if (!nsel)
+            continue;
+        memset(&h, 0, sizeof h);
+        h.phase = 1;
+        h.rc = probes_run(c, sel, nsel, res, &h.err);
+        h.n = h.rc < 0 ? 0 : nsel;
+        for (size_t k = 0; k < h.n; k++) {
+            vm[k].idx = sel[k];
+            vm[k].r = res[k];
+        }
+        write_all(fd, &h, sizeof h);
+        if (h.n)
+            write_all(fd, vm, h.n * sizeof *vm);
+    }
+    /* The open lab step's check (phase 3), before the slow attribution. */
+    struct tui_lab_msg lm;
+    memset(&h, 0, sizeof h);
+    if (tui_lab_child_check(c, &lm, &h.rc, &h.err)) {
+        h.phase = 3;
+        h.n = 1;
+        write_all(fd, &h, sizeof h);
+        write_all(fd, &lm, sizeof lm);
+    }
+    memset(&h, 0, sizeof h);
+    h.phase = 2;
+    h.rc = probes_blame(c, NULL, 0, out, &h.err);
+    h.n = h.rc < 0 ? 0 : probe_count;
+    write_all(fd, &h, sizeof h);
+    if (h.n)
+        write_all(fd, out, h.n * sizeof *out);
+    _exit(0);
+}
+
 void tui_probes_start(struct tui *t)
 {
     reap_draining(t, false);
@@ -149,72 +217,8 @@ void tui_probes_start(struct tui *t)
         tui_msg(t, true, "cannot run the probes: fork: %s", strerror(errno));
         return;
     }
-    if (pid == 0) {
-        /* Its own process group: keys typed at the TUI (Ctrl-C) are not
-         * signals for it, and the TUI can end it with its sandboxes. */
-        setpgid(0, 0);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGHUP, SIG_DFL);
-        signal(SIGPIPE, SIG_DFL);
-        int devnull = open("/dev/null", O_RDWR);
-        if (devnull >= 0) {
-            dup2(devnull, STDIN_FILENO);
-            dup2(devnull, STDOUT_FILENO);
-            dup2(devnull, STDERR_FILENO);
-        }
-        struct probe_msg_head h;
-        memset(&h, 0, sizeof h);
-        size_t n = probe_count ? probe_count : 1;
-        struct probe_result *res = calloc(n, sizeof *res);
-        struct probe_blame *out = calloc(n, sizeof *out);
-        if (!res || !out)
-            _exit(1);
-        /* The quick probes first, then the resource probes (fork 200,
-         * memory, CPU: tenths of a second each), so a flip shows at once. */
-        int *sel = calloc(n, sizeof *sel);
-        struct probe_verdict_msg *vm = calloc(n, sizeof *vm);
-        if (!sel || !vm)
-            _exit(1);
-        for (int pass = 0; pass < 2; pass++) {
-            size_t nsel = 0;
-            for (size_t i = 0; i < probe_count; i++) {
-                bool slow = probe_catalogue[i].usual & (1u << LAYER_CGROUP);
-                if (slow == (pass == 1))
-                    sel[nsel++] = (int)i;
-            }
-            if (!nsel)
-                continue;
-            memset(&h, 0, sizeof h);
-            h.phase = 1;
-            h.rc = probes_run(&c, sel, nsel, res, &h.err);
-            h.n = h.rc < 0 ? 0 : nsel;
-            for (size_t k = 0; k < h.n; k++) {
-                vm[k].idx = sel[k];
-                vm[k].r = res[k];
-            }
-            write_all(p[1], &h, sizeof h);
-            if (h.n)
-                write_all(p[1], vm, h.n * sizeof *vm);
-        }
-        /* The open lab step's check (phase 3), before the slow attribution. */
-        struct tui_lab_msg lm;
-        memset(&h, 0, sizeof h);
-        if (tui_lab_child_check(&c, &lm, &h.rc, &h.err)) {
-            h.phase = 3;
-            h.n = 1;
-            write_all(p[1], &h, sizeof h);
-            write_all(p[1], &lm, sizeof lm);
-        }
-        memset(&h, 0, sizeof h);
-        h.phase = 2;
-        h.rc = probes_blame(&c, NULL, 0, out, &h.err);
-        h.n = h.rc < 0 ? 0 : probe_count;
-        write_all(p[1], &h, sizeof h);
-        if (h.n)
-            write_all(p[1], out, h.n * sizeof *out);
-        _exit(0);
-    }
+    if (pid == 0)
+        probe_helper_main(&c, p[1]);
     setpgid(pid, pid);
     close(p[1]);
     fcntl(p[0], F_SETFL, O_NONBLOCK);
