@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lab_int.h"
+#include "readfile.h"
 
 static int mkdir_p(char *path)
 {
@@ -75,10 +76,17 @@ static int write_json(json_t *root, const char *path, struct isolab_err *err)
 static int read_json(const char *path, json_t **out, struct isolab_err *err)
 {
     *out = NULL;
-    if (access(path, F_OK) < 0)
+    char *text = NULL;
+    size_t len;
+    if (isolab_read_file(path, ISOLAB_FILE_MAX, "lab", &text, &len, err) < 0) {
+        if (err->errnum != ENOENT)
+            return -1;
+        isolab_err_clear(err);
         return 0;
+    }
     json_error_t je;
-    *out = json_load_file(path, 0, &je);
+    *out = json_loadb(text, len, 0, &je);
+    free(text);
     if (!*out) {
         isolab_err_set(err, EINVAL, "lab: %s:%d:%d: %s", path, je.line, je.column, je.text);
         isolab_err_hint(err, "the file is isolab's own; 'isolab lab reset' starts afresh");

@@ -677,45 +677,6 @@ int lint_text(const char *text, size_t len, const char *name,
     return c.oom ? -1 : status_of(rep);
 }
 
-int lint_file(const char *path, const struct lint_options *o, struct lint_report *rep)
-{
-    FILE *f = fopen(path, "re");
-    if (!f) {
-        int e = errno;
-        memset(rep, 0, sizeof *rep);
-        snprintf(rep->path, sizeof rep->path, "%s", path);
-        rep->caps = o ? o->caps : caps_docker_default();
-        rep->arch = o && o->arch ? o->arch : sc_native_arch();
-        struct lint_finding *fd = lint_add(rep, LINT_ERROR, "load", 0, 0, "cannot open %s: %s",
-                                      path, strerror(e));
-        lint_hint(fd, "check the path (profiles are in profiles/seccomp/)");
-        return fd ? 2 : -1;
-    }
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return -1;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    fclose(f);
-    buf[len] = '\0';
-    int rc = lint_text(buf, len, path, o, rep);
-    free(buf);
-    return rc;
-}
-
 void lint_report_free(struct lint_report *rep)
 {
     free(rep->findings);

@@ -1,4 +1,5 @@
 /* The linter's load errors: every one, not only the first. */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +7,8 @@
 
 #include "lint.h"
 #include "lint_int.h"
+#include "readfile.h"
+#include "sc_diff.h"
 #include "seccomp_int.h"
 
 /* ---- every load error ---------------------------------------------------------- */
@@ -145,4 +148,29 @@ int lint_all_load_errors(const char *text, size_t len, const char *name,
     }
     free(copy);
     return 2;
+}
+
+/* The file is read by the one rule every loader follows (readfile.h), so
+ * lint refuses exactly what run refuses: no FIFO, device or directory, no
+ * file over the size limit. */
+int lint_file(const char *path, const struct lint_options *o, struct lint_report *rep)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    struct isolab_err err;
+    isolab_err_clear(&err);
+    if (isolab_read_file(path, ISOLAB_FILE_MAX, "lint", &buf, &len, &err) < 0) {
+        memset(rep, 0, sizeof *rep);
+        snprintf(rep->path, sizeof rep->path, "%s", path);
+        rep->caps = o ? o->caps : caps_docker_default();
+        rep->arch = o && o->arch ? o->arch : sc_native_arch();
+        const char *what = !strncmp(err.msg, "lint: ", 6) ? err.msg + 6 : err.msg;
+        struct lint_finding *fd = lint_add(rep, LINT_ERROR, "load", 0, 0, "%s", what);
+        lint_hint(fd, "%s", err.errnum == ENOENT ? "check the path (profiles are in "
+                  "profiles/seccomp/)" : err.hint);
+        return fd ? 2 : -1;
+    }
+    int rc = lint_text(buf, len, path, o, rep);
+    free(buf);
+    return rc;
 }
