@@ -36,6 +36,16 @@ static int too_big(const char *path, size_t max, const char *what, const char *s
     return -1;
 }
 
+int isolab_check_size(const char *path, size_t len, size_t max, const char *what,
+                      struct isolab_err *err)
+{
+    char size[32];
+    if (len <= max)
+        return 0;
+    snprintf(size, sizeof size, "%zu bytes", len);
+    return too_big(path, max, what, size, err);
+}
+
 int isolab_file_open(const char *path, size_t max, const char *what, struct isolab_err *err)
 {
     /* O_NONBLOCK: opening a FIFO with no writer must not wait for one */

@@ -26,4 +26,9 @@ int isolab_file_open(const char *path, size_t max, const char *what, struct isol
 int isolab_read_file(const char *path, size_t max, const char *what, char **out, size_t *len,
                      struct isolab_err *err);
 
+/* The same limit for a text already in memory (an editor's buffer, lint's
+ * input): 0 if len <= max, else -1 with the message isolab_file_open gives. */
+int isolab_check_size(const char *path, size_t len, size_t max, const char *what,
+                      struct isolab_err *err);
+
 #endif

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/filter.h>
+
 #include "lint.h"
 #include "lint_int.h"
 #include "readfile.h"
@@ -148,6 +150,31 @@ int lint_all_load_errors(const char *text, size_t len, const char *name,
     }
     free(copy);
     return 2;
+}
+
+int lint_check_compile(const struct seccomp_profile *p, uint64_t caps, const char *name,
+                       struct lint_report *rep)
+{
+    struct sock_fprog prog = {0};
+    unsigned int flags = 0;
+    struct isolab_err err;
+    isolab_err_clear(&err);
+    if (seccomp_profile_compile(p, caps, &prog, &flags, NULL, NULL, NULL, &err) == 0) {
+        free(prog.filter);
+        return 0;
+    }
+    if (err.errnum == ENOMEM)
+        return -1;
+    const char *what = !strncmp(err.msg, "seccomp: ", 9) ? err.msg + 9 : err.msg;
+    int line = 0, col = 0;
+    const char *rest = lint_split_location(what, name, &line, &col);
+    size_t nl = strlen(name);
+    if (!rest && !strncmp(what, name, nl) && !strncmp(what + nl, ": ", 2))
+        rest = what + nl + 2;
+    struct lint_finding *f = lint_add(rep, LINT_ERROR, "compile", line, col,
+                                      "run refuses this profile: %s", rest ? rest : what);
+    lint_hint(f, "%s", err.hint);
+    return f ? 0 : -1;
 }
 
 /* The file is read by the one rule every loader follows (readfile.h), so

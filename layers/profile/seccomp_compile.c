@@ -393,12 +393,16 @@ static int export_bpf(scmp_filter_ctx ctx, const struct seccomp_profile *p,
         return isolab_err_set(err, -rc, "seccomp: %s: exporting the filter: %s", p->path,
                               strerror(-rc));
     off_t size = lseek(fd, 0, SEEK_END);
-    if (size <= 0 || size % (off_t)sizeof(struct sock_filter) ||
-        size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS) {
-        isolab_err_set(err, E2BIG, "seccomp: %s: the compiled filter has %lld bytes, not a "
-                       "loadable program (at most %d instructions)", p->path, (long long)size,
+    if (size <= 0 || size % (off_t)sizeof(struct sock_filter))
+        return isolab_err_set(err, EIO, "seccomp: %s: libseccomp exported %lld bytes, not a "
+                              "whole number of BPF instructions", p->path, (long long)size);
+    long long ninsns = (long long)(size / (off_t)sizeof(struct sock_filter));
+    if (ninsns > BPF_MAXINSNS) {
+        isolab_err_set(err, E2BIG, "seccomp: %s: the compiled filter has %lld BPF instructions, "
+                       "more than the kernel loads (BPF_MAXINSNS, %d)", p->path, ninsns,
                        BPF_MAXINSNS);
-        isolab_err_hint(err, "split rules with many argument conditions, or use fewer rules");
+        isolab_err_hint(err, "each argument condition costs instructions: use fewer rules with "
+                        "arguments, or merge rules that share an action");
         return -1;
     }
     struct sock_filter *f = malloc((size_t)size);

@@ -280,6 +280,9 @@ int seccomp_profile_parse(const char *text, size_t len, const char *name,
     struct pctx c = { .name = name ? name : "<profile>", .text = text, .len = len, .err = err };
     json_error_t je;
     *out = NULL;
+    /* run, lint and the editor judge a text by the same limit */
+    if (isolab_check_size(c.name, len, ISOLAB_FILE_MAX, "seccomp", err) < 0)
+        return -1;
     /* No JSON_DECODE_ANY: the root must be an object (or array, rejected
      * below with the form that was meant). */
     _cleanup_json_ json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
