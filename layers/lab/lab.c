@@ -17,6 +17,7 @@
 
 #include "lab.h"
 #include "lab_int.h"
+#include "escape.h"
 #include "readfile.h"
 #include "seccomp_int.h"
 
@@ -38,7 +39,8 @@ int lab_lerr(struct lctx *c, const char *path, bool key, const char *hint, const
     va_end(ap);
     isolab_err_set(c->err, EINVAL, "lab: %s:%d:%d: %s%s%s", c->name, line, col,
                    path && *path ? path : "", path && *path ? ": " : "", what);
-    if (hint)
+    isolab_escape_inplace(c->err->msg, sizeof c->err->msg);
+    if (hint)   /* isolab's own text (the flags' help has lines) */
         isolab_err_hint(c->err, "%s", hint);
     return -1;
 }

@@ -11,6 +11,7 @@
 #include "lint.h"
 #include "lint_int.h"
 #include "layer.h"
+#include "escape.h"
 #include "sc_diff.h"
 #include "seccomp_int.h"
 #include "syscall_info.h"
@@ -62,6 +63,7 @@ struct lint_finding *lint_add(struct lint_report *rep, enum lint_severity sev,
     va_start(ap, fmt);
     vsnprintf(f->message, sizeof f->message, fmt, ap);
     va_end(ap);
+    isolab_escape_inplace(f->message, sizeof f->message);
     if (sev == LINT_ERROR)
         rep->nerrors++;
     else if (sev == LINT_WARNING)
@@ -79,6 +81,7 @@ void lint_hint(struct lint_finding *f, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(f->hint, sizeof f->hint, fmt, ap);
     va_end(ap);
+    isolab_escape_inplace(f->hint, sizeof f->hint);
 }
 
 /* "NAME:L:C: rest" -> line, col and a pointer to rest; 0 if not found. */

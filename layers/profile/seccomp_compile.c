@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "layer.h"
+#include "escape.h"
 #include "seccomp_int.h"
 
 /* ---- kernel versions ---------------------------------------------------- */
@@ -260,6 +261,7 @@ static void warn_unknown(struct warner *w, const struct seccomp_profile *p,
                  "skipped (libseccomp %u.%u.%u does not know it; the default action "
                  "applies to it)", p->path, r->line, r->column, ri, name,
                  seccomp_version()->major, seccomp_version()->minor, seccomp_version()->micro);
+        isolab_escape_inplace(msg, sizeof msg);
         w->fn(w->ud, msg);
     }
 }
