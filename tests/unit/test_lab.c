@@ -214,6 +214,12 @@ static void test_bad_preset_and_flag(void **state)
                  "     \"config\": {\"flags\": [\"--security-opt\", \"seccomp=no/such.json\"]},\n"
                  "     \"expect\": [{\"probe\": \"chmod\", \"verdict\": \"allowed\"}]}",
                  "steps[0].config.flags", "no/such.json not found", "hint:", "data directory", NULL);
+    /* issue 9: "--user 1000:" wrote over its NUL and the message read past
+     * the end (ASan: heap-buffer-overflow); now a plain refusal */
+    expect_error("    {\"kind\": \"observe\", \"title\": \"o\", \"text\": \"x\",\n"
+                 "     \"config\": {\"flags\": [\"--user\", \"1000:\"]},\n"
+                 "     \"expect\": [{\"probe\": \"chmod\", \"verdict\": \"allowed\"}]}",
+                 "steps[0].config.flags", "--user 1000:: expected a numeric UID or UID:GID", NULL);
 }
 
 static void test_quiz_errors(void **state)
