@@ -536,8 +536,11 @@ static int do_reset(int argc, char **argv)
     struct lab **all = NULL, *own = NULL, *lab = NULL;
     size_t nall = 0;
     bool every = !strcmp(argv[1], "--all");
-    if (!every && !(lab = cmd_lab_get(argv[1], &all, &nall, &own)))
+    if (!every && !(lab = cmd_lab_get(argv[1], &all, &nall, &own))) {
+        lab_free(own);
+        lab_free_all(all, nall);
         return 2;
+    }
     struct isolab_err err;
     isolab_err_clear(&err);
     int rc = 0;
