@@ -15,14 +15,56 @@ static int bad(struct isolab_err *err, const char *flag, const char *val,
     return -1;
 }
 
-/* "1g" -> 1073741824; -1 on error */
+/* Go's strconv.ParseBool, which Docker's flag library uses for "--flag=VALUE". */
+static int parse_bool(const char *s, bool *out)
+{
+    static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
+    static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False"};
+    for (size_t k = 0; k < sizeof yes / sizeof yes[0]; k++) {
+        if (!strcmp(s, yes[k]))
+            return *out = true, 0;
+        if (!strcmp(s, no[k]))
+            return *out = false, 0;
+    }
+    return -1;
+}
+
+static int bad_bool(struct isolab_err *err, const char *flag, const char *val)
+{
+    char fix[320];
+    snprintf(fix, sizeof fix, "write %s, %s=true or %s=false (also 1/0, t/f, TRUE/FALSE)",
+             flag, flag, flag);
+    return bad(err, flag, val, "not a boolean", fix);
+}
+
+/* Length-checked copy into a fixed field: refuse, never cut. */
+static int set_str(char *dst, size_t n, const char *flag, const char *val, struct isolab_err *err)
+{
+    size_t len = strlen(val);
+    if (len >= n) {
+        char what[96], fix[160];
+        snprintf(what, sizeof what, "%zu characters, longer than the %zu allowed", len, n - 1);
+        snprintf(fix, sizeof fix, "give a value of at most %zu characters", n - 1);
+        isolab_err_set(err, ENAMETOOLONG, "%s %.60s...: %s", flag, val, what);
+        isolab_err_hint(err, "%s", fix);
+        return -1;
+    }
+    memcpy(dst, val, len + 1);
+    return 0;
+}
+
+/* "1g" -> 1073741824; -1 on error, -2 if it does not fit in 64 bits */
 static long long parse_bytes(const char *s)
 {
     char *end;
     errno = 0;
+    if (!isdigit((unsigned char)*s) && *s != '.')
+        return -1;    /* no sign, space, "inf" or "nan" */
     double v = strtod(s, &end);
-    if (errno || end == s || v < 0)
+    if (end == s || v < 0)
         return -1;
+    if (errno == ERANGE)
+        return -2;
     long long mult = 1;
     switch (tolower((unsigned char)*end)) {
     case '\0': break;
@@ -37,69 +79,98 @@ static long long parse_bytes(const char *s)
         end++;
     if (*end)
         return -1;
-    return (long long)(v * (double)mult);
+    double bytes = v * (double)mult;
+    /* 2^63 is the first double that does not fit; converting it is undefined */
+    if (bytes >= 9223372036854775808.0)
+        return -2;
+    return (long long)bytes;
+}
+
+/* Split a comma list into buf; refuse an empty list, an empty item or a list
+ * too long for buf (never cut it). Returns the number of items or -1. */
+static int split_list(char *buf, size_t n, const char *list, char **items, int max,
+                      const char *flag, const char *example, struct isolab_err *err)
+{
+    if (strlen(list) >= n)
+        return bad(err, flag, "(too long)", "the list is too long", example);
+    memcpy(buf, list, strlen(list) + 1);
+    int k = 0;
+    char *rest = buf;
+    for (char *tok; (tok = strsep(&rest, ",")) != NULL;) {
+        if (!*tok)
+            return bad(err, flag, *list ? list : "\"\"", "an empty name in the list", example);
+        if (k == max)
+            return bad(err, flag, "(too long)", "the list has too many names", example);
+        items[k++] = tok;
+    }
+    return k;
 }
 
 static int parse_ns_list(struct lab_config *cfg, const char *flag, const char *list,
                          bool on, struct isolab_err *err)
 {
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", list);
-    if (!strcmp(buf, "all") || !strcmp(buf, "none")) {
-        bool v = !strcmp(buf, "all") ? on : !on;
+    if (!strcmp(list, "all") || !strcmp(list, "none")) {
+        bool v = !strcmp(list, "all") ? on : !on;
         for (int k = 0; k < NS_COUNT; k++)
             cfg->ns[k] = v;
         return 0;
     }
+    char buf[256], *items[64];
+    int n = split_list(buf, sizeof buf, list, items, 64, flag,
+                       "e.g. --ns pid,mnt,uts (names: user, pid, mnt, uts, ipc, net, cgroup, "
+                       "time; or all, none)", err);
+    if (n < 0)
+        return -1;
+    int ks[64];
+    for (int j = 0; j < n; j++)
+        if ((ks[j] = ns_from_name(items[j])) < 0)
+            return bad(err, flag, items[j], "unknown namespace",
+                       "namespaces are user, pid, mnt, uts, ipc, net, cgroup, time");
     /* --ns LIST names the whole set; --no-ns LIST removes from it. */
     if (on)
         memset(cfg->ns, 0, sizeof cfg->ns);
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        int k = ns_from_name(tok);
-        if (k < 0)
-            return bad(err, flag, tok, "unknown namespace",
-                       "namespaces are user, pid, mnt, uts, ipc, net, cgroup, time");
-        cfg->ns[k] = on;
-    }
+    for (int j = 0; j < n; j++)
+        cfg->ns[ks[j]] = on;
     return 0;
 }
 
 static int parse_cap(struct lab_config *cfg, const char *flag, const char *val,
                      bool add, struct isolab_err *err)
 {
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", val);
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        uint64_t m;
-        if (!strcasecmp(tok, "ALL")) {
-            m = caps_all_known();
-        } else {
-            int c = isolab_cap_from_name(tok);
-            if (c < 0 || c > cap_last_known())
-                return bad(err, flag, tok, "unknown capability",
-                           "use a name such as SYS_ADMIN or CAP_NET_RAW (see 'isolab explain caps')");
-            m = 1ull << c;
+    char buf[1024], *items[128];
+    int n = split_list(buf, sizeof buf, val, items, 128, flag,
+                       "e.g. --cap-add SYS_TIME,NET_RAW (or ALL)", err);
+    if (n < 0)
+        return -1;
+    uint64_t m = 0;
+    for (int j = 0; j < n; j++) {
+        if (!strcasecmp(items[j], "ALL")) {
+            m |= caps_all_known();
+            continue;
         }
-        if (add)
-            cfg->caps |= m;
-        else
-            cfg->caps &= ~m;
+        int c = isolab_cap_from_name(items[j]);
+        if (c < 0 || c > cap_last_known())
+            return bad(err, flag, items[j], "unknown capability",
+                       "use a name such as SYS_ADMIN or CAP_NET_RAW (see 'isolab explain caps')");
+        m |= 1ull << c;
     }
+    if (add)
+        cfg->caps |= m;
+    else
+        cfg->caps &= ~m;
     return 0;
 }
 
 static int security_opt(struct lab_config *cfg, const char *val, struct isolab_err *err)
 {
     const char *flag = "--security-opt";
-    if (!strcmp(val, "no-new-privileges") || !strcmp(val, "no-new-privileges=true") ||
-        !strcmp(val, "no-new-privileges:true")) {
+    if (!strcmp(val, "no-new-privileges")) {
         cfg->no_new_privs = true;
         return 0;
     }
-    if (!strcmp(val, "no-new-privileges=false") || !strcmp(val, "no-new-privileges:false")) {
-        cfg->no_new_privs = false;
+    if (!strncmp(val, "no-new-privileges", 17) && (val[17] == '=' || val[17] == ':')) {
+        if (parse_bool(val + 18, &cfg->no_new_privs) < 0)
+            return bad_bool(err, "--security-opt no-new-privileges", val + 18);
         return 0;
     }
     const char *eq = strpbrk(val, "=:");
@@ -114,8 +185,9 @@ static int security_opt(struct lab_config *cfg, const char *val, struct isolab_e
         } else if (!*v) {
             return bad(err, flag, val, "no profile given", "use seccomp=FILE or seccomp=unconfined");
         } else {
+            if (set_str(cfg->seccomp_profile, sizeof cfg->seccomp_profile, flag, v, err) < 0)
+                return -1;
             cfg->layer_on[LAYER_SECCOMP] = true;
-            snprintf(cfg->seccomp_profile, sizeof cfg->seccomp_profile, "%s", v);
         }
         return 0;
     }
@@ -125,11 +197,12 @@ static int security_opt(struct lab_config *cfg, const char *val, struct isolab_e
         } else if (!*v) {
             return bad(err, flag, val, "no profile given", "use apparmor=isolab-default, apparmor=isolab-readonly-root or apparmor=unconfined");
         } else {
-            cfg->layer_on[LAYER_LSM] = true;
             /* Docker's profile name means isolab's version of it. */
             if (!strcmp(v, "docker-default"))
                 v = "isolab-default";
-            snprintf(cfg->lsm_profile, sizeof cfg->lsm_profile, "%s", v);
+            if (set_str(cfg->lsm_profile, sizeof cfg->lsm_profile, flag, v, err) < 0)
+                return -1;
+            cfg->layer_on[LAYER_LSM] = true;
         }
         return 0;
     }
@@ -152,6 +225,153 @@ static int layer_from_name(const char *s)
     return -1;
 }
 
+/* A uid or gid: decimal digits only, 0 .. 4294967294 ((uid_t)-1 means "no
+ * change" to the kernel and is no id). */
+static int parse_id(const char *s, size_t n, uid_t *out)
+{
+    if (n == 0 || n > 10)
+        return -1;
+    unsigned long long v = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (s[k] < '0' || s[k] > '9')
+            return -1;
+        v = v * 10 + (unsigned)(s[k] - '0');
+    }
+    if (v >= 0xffffffffULL)
+        return -1;
+    *out = (uid_t)v;
+    return 0;
+}
+
+static int parse_user(struct lab_config *cfg, const char *flag, const char *val,
+                      struct isolab_err *err)
+{
+    const char *colon = strchr(val, ':');
+    size_t ulen = colon ? (size_t)(colon - val) : strlen(val);
+    uid_t u, g;
+    if (parse_id(val, ulen, &u) < 0 ||
+        (colon && parse_id(colon + 1, strlen(colon + 1), &g) < 0))
+        return bad(err, flag, val, "expected a numeric UID or UID:GID, each 0 to 4294967294",
+                   "e.g. --user 1000:1000 (names are not looked up; a GID after ':' is required)");
+    cfg->set_user = true;
+    cfg->uid = u;
+    cfg->gid = colon ? g : u;
+    return 0;
+}
+
+/* Linux allows 64 bytes (HOST_NAME_MAX); a control character or a space
+ * would print as something else in every prompt and log. */
+static int parse_hostname(struct lab_config *cfg, const char *flag, const char *val,
+                          struct isolab_err *err)
+{
+    const char *fix = "a hostname is 1 to 64 letters, digits, '-' and '.', e.g. --hostname lab1";
+    if (!*val)
+        return bad(err, flag, "\"\"", "empty hostname", fix);
+    if (strlen(val) > 64)
+        return bad(err, flag, "(too long)", "longer than Linux's 64 characters", fix);
+    for (const unsigned char *c = (const unsigned char *)val; *c; c++)
+        if (*c <= ' ' || *c == 0x7f)
+            return bad(err, flag, "(with a control character or space)",
+                       "a hostname holds no spaces or control characters", fix);
+    return set_str(cfg->hostname, sizeof cfg->hostname, flag, val, err);
+}
+
+static int parse_pids(struct lab_config *cfg, const char *flag, const char *val,
+                      struct isolab_err *err)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(val, &end, 10);
+    if (end == val || *end || v < -1 || isspace((unsigned char)*val))
+        return bad(err, flag, val, "expected a number of processes",
+                   "e.g. --pids-limit 10 (0 or -1: no limit)");
+    /* The kernel refuses pids.max above PID_MAX_LIMIT, after the start. */
+    if (errno == ERANGE || v > 4194304)
+        return bad(err, flag, val, "too large: Linux allows at most 4194304 processes "
+                   "(PID_MAX_LIMIT)", "e.g. --pids-limit 10 (0 or -1: no limit)");
+    cfg->pids_limit = v < 0 ? 0 : v;
+    cfg->layer_on[LAYER_CGROUP] = true;
+    return 0;
+}
+
+static int parse_memory(struct lab_config *cfg, const char *flag, const char *val,
+                        struct isolab_err *err)
+{
+    long long b = parse_bytes(val);
+    if (b == -2)
+        return bad(err, flag, val, "too large: more than 8 EiB, which a 64-bit count "
+                   "of bytes cannot hold", "e.g. --memory 64m, 512m or 1g");
+    if (b < 0)
+        return bad(err, flag, val, "expected a size in bytes", "e.g. --memory 64m, 512m or 1g");
+    if (b > 0 && b < 6 * 1024 * 1024)
+        return bad(err, flag, val, "below Docker's minimum of 6m", "give at least --memory 6m");
+    cfg->memory_bytes = b;
+    cfg->layer_on[LAYER_CGROUP] = true;
+    return 0;
+}
+
+static int parse_cpus(struct lab_config *cfg, const char *flag, const char *val,
+                      struct isolab_err *err)
+{
+    char *end;
+    double v = strtod(val, &end);
+    if (end == val || *end || !(v >= 0) || v > 1e6)
+        return bad(err, flag, val, "expected a fraction of CPUs", "e.g. --cpus 0.5");
+    cfg->cpus = v;
+    cfg->layer_on[LAYER_CGROUP] = true;
+    return 0;
+}
+
+/* Boolean flags: --privileged, --LAYER, --no-LAYER, each with an optional
+ * =BOOL. Returns 1 if name is one, 0 if not, -1 on a bad value. */
+static int bool_flag(struct lab_config *cfg, const char *name, const char *val,
+                     struct isolab_err *err)
+{
+    bool v = true;
+    int id = -1;
+    bool is_priv = !strcmp(name, "--privileged");
+    bool neg = !strncmp(name, "--no-", 5) && layer_from_name(name + 5) >= 0;
+    if (!is_priv && !neg && (id = layer_from_name(name + 2)) < 0)
+        return 0;
+    if (val && parse_bool(val, &v) < 0)
+        return bad_bool(err, name, val);
+    if (is_priv)
+        cfg->privileged = v;
+    else if (neg)
+        cfg->layer_on[layer_from_name(name + 5)] = !v;
+    else
+        cfg->layer_on[id] = v;
+    return 1;
+}
+
+static int value_flag(struct lab_config *cfg, const char *name, const char *val,
+                      struct isolab_err *err)
+{
+    if (!strcmp(name, "--security-opt"))
+        return security_opt(cfg, val, err);
+    if (!strcmp(name, "--cap-add") || !strcmp(name, "--cap-drop"))
+        return parse_cap(cfg, name, val, !strcmp(name, "--cap-add"), err);
+    if (!strcmp(name, "--user"))
+        return parse_user(cfg, name, val, err);
+    if (!strcmp(name, "--ns") || !strcmp(name, "--no-ns")) {
+        int rc = parse_ns_list(cfg, name, val, !strcmp(name, "--ns"), err);
+        if (rc == 0 && !strcmp(name, "--ns"))
+            cfg->layer_on[LAYER_NS] = true;
+        return rc;
+    }
+    if (!strcmp(name, "--rootfs"))
+        return set_str(cfg->rootfs, sizeof cfg->rootfs, name, val, err);
+    if (!strcmp(name, "--hostname"))
+        return parse_hostname(cfg, name, val, err);
+    if (!strcmp(name, "--pids-limit"))
+        return parse_pids(cfg, name, val, err);
+    if (!strcmp(name, "--memory"))
+        return parse_memory(cfg, name, val, err);
+    if (!strcmp(name, "--cpus"))
+        return parse_cpus(cfg, name, val, err);
+    return preset_apply(cfg, val, err);
+}
+
 int lab_config_parse_flag(struct lab_config *cfg, int argc, char **argv, int *i,
                           struct isolab_err *err)
 {
@@ -159,6 +379,19 @@ int lab_config_parse_flag(struct lab_config *cfg, int argc, char **argv, int *i,
     char name[64];
     const char *val = NULL;
     const char *eq = strchr(arg, '=');
+    if (!strncmp(arg, "-u", 2)) {
+        /* Docker's short form of --user: -u UID[:GID] or -uUID[:GID] */
+        if (arg[2])
+            val = arg + 2;
+        else if (*i + 1 < argc)
+            val = argv[++*i];
+        else
+            return bad(err, "-u", NULL, "needs a value", lab_config_flags_help());
+        if (value_flag(cfg, "--user", val, err) < 0)
+            return -1;
+        ++*i;
+        return 1;
+    }
     if (strncmp(arg, "--", 2) != 0)
         return 0;
     if (eq && (size_t)(eq - arg) < sizeof name) {
@@ -170,80 +403,24 @@ int lab_config_parse_flag(struct lab_config *cfg, int argc, char **argv, int *i,
 
     static const char *const with_value[] = {
         "--security-opt", "--cap-add", "--cap-drop", "--user", "--ns", "--no-ns",
-        "--rootfs", "--pids-limit", "--memory", "--cpus", "--preset", "--hostname", "-u",
+        "--rootfs", "--pids-limit", "--memory", "--cpus", "--preset", "--hostname",
     };
     bool takes_value = false;
     for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
         if (!strcmp(name, with_value[k]))
             takes_value = true;
-    if (takes_value && !val) {
-        if (*i + 1 >= argc)
-            return bad(err, name, NULL, "needs a value", lab_config_flags_help());
-        val = argv[++*i];
-    }
-
-    int rc = 0;
-    if (!strcmp(name, "--security-opt")) {
-        rc = security_opt(cfg, val, err);
-    } else if (!strcmp(name, "--cap-add") || !strcmp(name, "--cap-drop")) {
-        rc = parse_cap(cfg, name, val, !strcmp(name, "--cap-add"), err);
-    } else if (!strcmp(name, "--privileged")) {
-        cfg->privileged = true;
-    } else if (!strcmp(name, "--user")) {
-        unsigned long u, g;
-        char *end;
-        errno = 0;
-        u = strtoul(val, &end, 10);
-        g = u;
-        if (*end == ':') {
-            const char *gs = end + 1;
-            g = strtoul(gs, &end, 10);
-            if (end == gs)
-                *end = 'x';
+    int rc;
+    if (takes_value) {
+        if (!val) {
+            if (*i + 1 >= argc)
+                return bad(err, name, NULL, "needs a value", lab_config_flags_help());
+            val = argv[++*i];
         }
-        if (errno || end == val || *end)
-            return bad(err, name, val, "expected a numeric UID or UID:GID", "e.g. --user 1000:1000");
-        cfg->set_user = true;
-        cfg->uid = (uid_t)u;
-        cfg->gid = (gid_t)g;
-    } else if (!strcmp(name, "--ns") || !strcmp(name, "--no-ns")) {
-        rc = parse_ns_list(cfg, name, val, !strcmp(name, "--ns"), err);
-        if (rc == 0 && !strcmp(name, "--ns"))
-            cfg->layer_on[LAYER_NS] = true;
-    } else if (!strcmp(name, "--rootfs")) {
-        snprintf(cfg->rootfs, sizeof cfg->rootfs, "%s", val);
-    } else if (!strcmp(name, "--hostname")) {
-        snprintf(cfg->hostname, sizeof cfg->hostname, "%s", val);
-    } else if (!strcmp(name, "--pids-limit")) {
-        char *end;
-        long v = strtol(val, &end, 10);
-        if (end == val || *end || v < -1)
-            return bad(err, name, val, "expected a number of processes", "e.g. --pids-limit 10 (0 or -1: no limit)");
-        cfg->pids_limit = v < 0 ? 0 : v;
-        cfg->layer_on[LAYER_CGROUP] = true;
-    } else if (!strcmp(name, "--memory")) {
-        long long b = parse_bytes(val);
-        if (b < 0)
-            return bad(err, name, val, "expected a size in bytes", "e.g. --memory 64m, 512m or 1g");
-        if (b > 0 && b < 6 * 1024 * 1024)
-            return bad(err, name, val, "below Docker's minimum of 6m", "give at least --memory 6m");
-        cfg->memory_bytes = b;
-        cfg->layer_on[LAYER_CGROUP] = true;
-    } else if (!strcmp(name, "--cpus")) {
-        char *end;
-        double v = strtod(val, &end);
-        if (end == val || *end || v < 0)
-            return bad(err, name, val, "expected a fraction of CPUs", "e.g. --cpus 0.5");
-        cfg->cpus = v;
-        cfg->layer_on[LAYER_CGROUP] = true;
-    } else if (!strcmp(name, "--preset")) {
-        rc = preset_apply(cfg, val, err);
-    } else if (!strncmp(name, "--no-", 5) && layer_from_name(name + 5) >= 0) {
-        cfg->layer_on[layer_from_name(name + 5)] = false;
-    } else if (layer_from_name(name + 2) >= 0) {
-        cfg->layer_on[layer_from_name(name + 2)] = true;
+        rc = value_flag(cfg, name, val, err);
     } else {
-        return 0;
+        rc = bool_flag(cfg, name, val, err);
+        if (rc == 0)
+            return 0;
     }
     if (rc < 0)
         return -1;
@@ -261,7 +438,7 @@ const char *lab_config_flags_help(void)
            "  --security-opt no-new-privileges\n"
            "  --cap-add CAP[,CAP]  --cap-drop CAP[,CAP]  (ALL for every capability)\n"
            "  --privileged                   all capabilities, no seccomp, no LSM\n"
-           "  --user UID[:GID]\n"
+           "  --user UID[:GID]  (-u)\n"
            "  --ns LIST  --no-ns LIST        user,pid,mnt,uts,ipc,net,cgroup,time\n"
            "  --rootfs DIR  --hostname NAME\n"
            "  --pids-limit N  --memory BYTES[k|m|g]  --cpus FRACTION\n"

@@ -25,6 +25,7 @@
 
 #include "isolab.h"
 #include "layer.h"
+#include "readfile.h"
 
 static void json_decref_p(json_t **j) { if (*j) json_decref(*j); }
 #define _cleanup_json_ __attribute__((cleanup(json_decref_p)))
@@ -126,7 +127,12 @@ static json_t *load_preset(const char *name, char *path, size_t pathlen,
         return NULL;
     }
     json_error_t je;
-    json_t *root = json_load_file(path, 0, &je);
+    char *text = NULL;
+    size_t len;
+    if (isolab_read_file(path, ISOLAB_FILE_MAX, "preset", &text, &len, err) < 0)
+        return NULL;
+    json_t *root = json_loadb(text, len, 0, &je);
+    free(text);
     if (!root) {
         isolab_err_set(err, EINVAL, "preset: %s:%d:%d: %s", path, je.line, je.column, je.text);
         isolab_err_hint(err, "a preset is one JSON object; compare with profiles/presets/docker.json");

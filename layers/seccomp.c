@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "layer.h"
+#include "readfile.h"
 #include "seccomp_int.h"
 
 /* ---- a small cache: validate, prepare and describe share one parse and
@@ -209,18 +210,13 @@ static int check_action(const struct seccomp_profile *p, enum sc_action a,
 static int disk_fast_path(const char *path, uint64_t caps, struct sock_fprog *prog,
                           unsigned int *flags, int *warnings)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    struct stat st;
+    /* the one rule for data files (a FIFO must not hang here either) */
     char *text = NULL;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && st.st_size < (16 << 20))
-        text = malloc((size_t)st.st_size);
-    ssize_t got = text ? read(fd, text, (size_t)st.st_size) : -1;
-    close(fd);
-    if (got != st.st_size) {
+    size_t got;
+    struct isolab_err quiet;
+    if (isolab_read_file(path, ISOLAB_FILE_MAX, "seccomp", &text, &got, &quiet) < 0 || !got) {
         free(text);
-        return -1;
+        return -1;   /* the full path reports the error */
     }
     uint64_t key = sc_bpf_cache_key_text(sc_fnv1a(SC_FNV_INIT, text, (size_t)got), caps);
     free(text);

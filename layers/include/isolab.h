@@ -59,7 +59,7 @@ struct lab_config {
     /* namespaces */
     bool ns[NS_COUNT];
     char rootfs[ISOLAB_PATH_MAX]; /* "" = host programs read-only + tmpfs overlay */
-    char hostname[64];            /* used when NS_UTS is on; default "isolab" */
+    char hostname[65];            /* used when NS_UTS is on; default "isolab"; 64 = HOST_NAME_MAX */
 
     /* capabilities: bit n = capability n (CAP_CHOWN = 0 ...) */
     uint64_t caps;

@@ -17,6 +17,8 @@
 
 #include "lab.h"
 #include "lab_int.h"
+#include "escape.h"
+#include "readfile.h"
 #include "seccomp_int.h"
 
 static const char *const kind_names[] = {"observe", "task", "quiz"};
@@ -37,7 +39,8 @@ int lab_lerr(struct lctx *c, const char *path, bool key, const char *hint, const
     va_end(ap);
     isolab_err_set(c->err, EINVAL, "lab: %s:%d:%d: %s%s%s", c->name, line, col,
                    path && *path ? path : "", path && *path ? ": " : "", what);
-    if (hint)
+    isolab_escape_inplace(c->err->msg, sizeof c->err->msg);
+    if (hint)   /* isolab's own text (the flags' help has lines) */
         isolab_err_hint(c->err, "%s", hint);
     return -1;
 }
@@ -244,6 +247,14 @@ int lab_apply_flags(struct lab_config *cfg, char *const *flags, size_t nflags, c
                                 "(profiles/seccomp/...) or to the lab file's directory");
                 break;
             }
+            /* the rule run will apply: a FIFO or device would hang the check */
+            int fd = isolab_file_open(p, ISOLAB_FILE_MAX, "lab: seccomp profile", err);
+            if (fd < 0) {
+                free(p);
+                rc = -1;
+                break;
+            }
+            close(fd);
             if (asprintf(&argv[i], "seccomp=%s", p) < 0)
                 argv[i] = NULL;
             free(p);
@@ -537,23 +548,13 @@ out:
 int lab_load(const char *path, struct lab **out, struct isolab_err *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "re");
-    if (!f) {
-        isolab_err_set(err, errno, "lab: %s: %s", path, strerror(errno));
-        isolab_err_hint(err, "give the path of a lab file (labs/*.json); 'isolab lab list' shows the shipped ones");
-        return -1;
-    }
     char *text = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&text, &len);
-    char buf[8192];
-    size_t r;
-    while (m && (r = fread(buf, 1, sizeof buf, f)) > 0)
-        fwrite(buf, 1, r, m);
-    fclose(f);
-    if (!m || fclose(m) != 0) {
-        free(text);
-        return isolab_err_set(err, ENOMEM, "lab: %s: cannot read", path);
+    size_t len;
+    if (isolab_read_file(path, ISOLAB_FILE_MAX, "lab", &text, &len, err) < 0) {
+        if (err->errnum == ENOENT)
+            isolab_err_hint(err, "give the path of a lab file (labs/*.json); 'isolab lab list' "
+                            "shows the shipped ones");
+        return -1;
     }
     int rc = lab_parse(text, len, path, out, err);
     free(text);

@@ -5,14 +5,18 @@
  *   current.json   {"lab": "ID", "step": N, "config": CONFIG}
  * Files are replaced atomically (write a temporary, rename). */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lab_int.h"
+#include "readfile.h"
 
 static int mkdir_p(char *path)
 {
@@ -59,14 +63,48 @@ static int state_file(const char *name, char *out, size_t n, struct isolab_err *
     return 0;
 }
 
+static int save_failed(const char *path, int e, const char *doing, struct isolab_err *err)
+{
+    isolab_err_set(err, e, "lab: %s %s: %s; nothing was saved", doing, path, strerror(e));
+    if (e == ENOSPC || e == EDQUOT)
+        isolab_err_hint(err, "the disk is full: free some space and check again, or set "
+                        "XDG_STATE_HOME to a directory on another disk");
+    else
+        isolab_err_hint(err, "set XDG_STATE_HOME to a directory you can write");
+    return -1;
+}
+
+/* Write all of text to a new file beside path, sync it, then rename it over
+ * path: a reader sees the old file or the new one, never half of one. */
 static int write_json(json_t *root, const char *path, struct isolab_err *err)
 {
-    char tmp[ISOLAB_PATH_MAX + 16];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (json_dump_file(root, tmp, JSON_INDENT(1) | JSON_SORT_KEYS) < 0 || rename(tmp, path) < 0) {
-        int e = errno;
+    char tmp[ISOLAB_PATH_MAX + 32];
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+    char *text = json_dumps(root, JSON_INDENT(1) | JSON_SORT_KEYS);
+    if (!text)
+        return isolab_err_set(err, ENOMEM, "lab: %s: out of memory", path);
+    size_t len = strlen(text), off = 0;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    int e = fd < 0 ? errno : 0;
+    while (!e && off < len) {
+        ssize_t w = write(fd, text + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            e = w < 0 ? errno : EIO;
+        else
+            off += (size_t)w;
+    }
+    free(text);
+    if (!e && fsync(fd) < 0)
+        e = errno;
+    if (fd >= 0 && close(fd) < 0 && !e)
+        e = errno;
+    if (!e && rename(tmp, path) < 0)
+        e = errno;
+    if (e) {
         unlink(tmp);
-        return isolab_err_set(err, e, "lab: writing %s: %s", path, strerror(e));
+        return save_failed(path, e, "writing", err);
     }
     return 0;
 }
@@ -75,13 +113,20 @@ static int write_json(json_t *root, const char *path, struct isolab_err *err)
 static int read_json(const char *path, json_t **out, struct isolab_err *err)
 {
     *out = NULL;
-    if (access(path, F_OK) < 0)
+    char *text = NULL;
+    size_t len;
+    if (isolab_read_file(path, ISOLAB_FILE_MAX, "lab", &text, &len, err) < 0) {
+        if (err->errnum != ENOENT)
+            return -1;
+        isolab_err_clear(err);
         return 0;
+    }
     json_error_t je;
-    *out = json_load_file(path, 0, &je);
+    *out = json_loadb(text, len, 0, &je);
+    free(text);
     if (!*out) {
         isolab_err_set(err, EINVAL, "lab: %s:%d:%d: %s", path, je.line, je.column, je.text);
-        isolab_err_hint(err, "the file is isolab's own; 'isolab lab reset' starts afresh");
+        isolab_err_hint(err, "the file is isolab's own; 'isolab lab reset --all' starts afresh");
         return -1;
     }
     return 0;
@@ -241,15 +286,87 @@ int lab_current_load(struct lab_config *cfg, char *lab_id, size_t idn, size_t *s
 
 /* ---- progress -------------------------------------------------------------- */
 
-static int load_all_progress(json_t **root, char *path, size_t n, struct isolab_err *err)
+/* A progress file isolab cannot use is kept aside, never silently dropped
+ * or written over: progress.json.corrupt-YYYYmmdd-HHMMSS. Returns 0 with a
+ * warning in err saying where it went, -1 if it could not be moved. */
+static int keep_aside(const char *path, const char *why, struct isolab_err *err)
 {
-    if (state_file("progress.json", path, n, err) < 0 || read_json(path, root, err) < 0)
+    char aside[ISOLAB_PATH_MAX + 48], stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime_r(&now, &tm));
+    snprintf(aside, sizeof aside, "%s.corrupt-%s", path, stamp);
+    if (rename(path, aside) < 0) {
+        int e = errno;
+        isolab_err_set(err, e, "lab: %s is not valid progress (%s), and moving it aside to "
+                       "%s failed: %s", path, why, aside, strerror(e));
+        isolab_err_hint(err, "move or remove the file yourself; progress starts afresh then");
         return -1;
+    }
+    isolab_err_set(err, EINVAL, "lab: warning: %s was not valid progress (%s); kept it as %s "
+                   "and started afresh", path, why, aside);
+    isolab_err_hint(err, "the old file is kept for you to look at or repair; move it back "
+                    "to progress.json once it is valid JSON of the form {\"labs\": {...}}");
+    return 0;
+}
+
+/* The whole file, checked: {"labs": {ID: {...}, ...}}. A file that does not
+ * parse or has another shape is kept aside: *aside is set, err holds the
+ * warning, and a fresh root is returned (0), so that a save still saves. */
+static int load_all_progress(json_t **root, char *path, size_t n, bool *aside,
+                             struct isolab_err *err)
+{
+    *aside = false;
+    if (state_file("progress.json", path, n, err) < 0)
+        return -1;
+    if (read_json(path, root, err) < 0) {
+        if (err->errnum != EINVAL)
+            return -1;          /* unreadable (FIFO, too big, EACCES): said so */
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg + (strncmp(err->msg, "lab: ", 5) ? 0 : 5));
+        *aside = true;
+        if (keep_aside(path, why, err) < 0)
+            return -1;
+    } else if (*root) {
+        json_t *labs = json_object_get(*root, "labs"), *v;
+        const char *bad = !json_is_object(*root) ? "the top level is not an object"
+                        : labs && !json_is_object(labs) ? "\"labs\" is not an object" : NULL;
+        const char *key;
+        if (!bad && labs)
+            json_object_foreach(labs, key, v)
+                if (!json_is_object(v))
+                    bad = "an entry of \"labs\" is not an object";
+        if (bad) {
+            json_decref(*root);
+            *root = NULL;
+            *aside = true;
+            if (keep_aside(path, bad, err) < 0)
+                return -1;
+        }
+    }
     if (!*root)
         *root = json_object();
-    if (!json_is_object(json_object_get(*root, "labs")))
+    if (*root && !json_object_get(*root, "labs"))
         json_object_set_new(*root, "labs", json_object());
     return *root ? 0 : isolab_err_set(err, ENOMEM, "lab: out of memory");
+}
+
+/* Saves and resets hold this lock from the re-read to the rename, so that
+ * the CLI and a TUI open at the same time do not write over each other. */
+static int lock_progress(const char *path, struct isolab_err *err)
+{
+    char lk[ISOLAB_PATH_MAX + 8];
+    snprintf(lk, sizeof lk, "%s.lock", path);
+    int fd = open(lk, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return save_failed(lk, errno, "creating", err);
+    while (flock(fd, LOCK_EX) < 0)
+        if (errno != EINTR) {
+            int e = errno;
+            close(fd);
+            return save_failed(lk, e, "locking", err);
+        }
+    return fd;
 }
 
 int lab_progress_load(const char *lab_id, struct lab_progress *p, struct isolab_err *err)
@@ -258,10 +375,11 @@ int lab_progress_load(const char *lab_id, struct lab_progress *p, struct isolab_
     snprintf(p->lab_id, sizeof p->lab_id, "%s", lab_id);
     char path[ISOLAB_PATH_MAX];
     json_t *root;
-    if (load_all_progress(&root, path, sizeof path, err) < 0)
+    bool aside;
+    if (load_all_progress(&root, path, sizeof path, &aside, err) < 0)
         return -1;
     json_t *l = json_object_get(json_object_get(root, "labs"), lab_id), *v;
-    int rc = 0;
+    int rc = aside ? -1 : 0;    /* fresh progress, and the warning in err */
     if (json_is_object(l)) {
         json_int_t s = json_integer_value(json_object_get(l, "step"));
         p->step = s >= 0 && s < LAB_MAX_STEPS ? (size_t)s : 0;
@@ -297,30 +415,62 @@ int lab_progress_load(const char *lab_id, struct lab_progress *p, struct isolab_
     return rc;
 }
 
-int lab_progress_save(const struct lab_progress *p, struct isolab_err *err)
+/* This process's progress for one lab, merged into what the file holds now
+ * (another isolab may have saved since this one loaded): steps passed by
+ * either, the larger hint count, this process's configuration where it has
+ * one, this process's current step. */
+static json_t *merge_lab(const struct lab_progress *p, json_t *old)
 {
-    char path[ISOLAB_PATH_MAX];
-    json_t *root;
-    if (load_all_progress(&root, path, sizeof path, err) < 0)
-        return -1;
     json_t *l = json_object(), *passed = json_array(), *hints = json_object(), *configs = json_object();
+    json_t *oh = json_object_get(old, "hints"), *oc = json_object_get(old, "configs"), *v;
+    bool was[LAB_MAX_STEPS] = {false};
+    size_t i;
+    json_array_foreach(json_object_get(old, "passed"), i, v)
+        if (json_integer_value(v) >= 0 && json_integer_value(v) < LAB_MAX_STEPS)
+            was[json_integer_value(v)] = true;
     for (int k = 0; k < LAB_MAX_STEPS; k++) {
         char key[16];
         snprintf(key, sizeof key, "%d", k);
-        if (p->passed[k])
+        if (p->passed[k] || was[k])
             json_array_append_new(passed, json_integer(k));
-        if (p->hints[k])
-            json_object_set_new(hints, key, json_integer(p->hints[k]));
+        json_int_t h = json_integer_value(json_object_get(oh, key));
+        if (p->hints[k] || h > 0)
+            json_object_set_new(hints, key, json_integer(p->hints[k] > h ? p->hints[k] : h));
         if (p->config[k])
             json_object_set_new(configs, key, config_to_json(p->config[k]));
+        else if (json_is_object(json_object_get(oc, key)))
+            json_object_set(configs, key, json_object_get(oc, key));
     }
     json_object_set_new(l, "step", json_integer((json_int_t)p->step));
     json_object_set_new(l, "passed", passed);
     json_object_set_new(l, "hints", hints);
     json_object_set_new(l, "configs", configs);
-    json_object_set_new(json_object_get(root, "labs"), p->lab_id, l);
-    int rc = write_json(root, path, err);
-    json_decref(root);
+    return l;
+}
+
+int lab_progress_save(const struct lab_progress *p, struct isolab_err *err)
+{
+    char path[ISOLAB_PATH_MAX];
+    if (state_file("progress.json", path, sizeof path, err) < 0)
+        return -1;
+    int lk = lock_progress(path, err);
+    if (lk < 0)
+        return -1;
+    json_t *root;
+    bool aside;
+    int rc = load_all_progress(&root, path, sizeof path, &aside, err);
+    if (rc == 0) {
+        json_t *labs = json_object_get(root, "labs");
+        json_object_set_new(labs, p->lab_id, merge_lab(p, json_object_get(labs, p->lab_id)));
+        struct isolab_err warn = *err;
+        rc = write_json(root, path, err);
+        if (rc == 0 && aside) {   /* saved, but say what happened to the old file */
+            *err = warn;
+            rc = -1;
+        }
+        json_decref(root);
+    }
+    close(lk);
     return rc;
 }
 
@@ -334,23 +484,30 @@ void lab_progress_free(struct lab_progress *p)
 
 int lab_progress_reset(const char *lab_id, struct isolab_err *err)
 {
-    char path[ISOLAB_PATH_MAX];
-    if (!lab_id) {
-        const char *files[] = {"progress.json", "current.json"};
-        for (size_t i = 0; i < 2; i++) {
-            if (state_file(files[i], path, sizeof path, err) < 0)
-                return -1;
-            if (unlink(path) < 0 && errno != ENOENT)
-                return isolab_err_set(err, errno, "lab: removing %s: %s", path, strerror(errno));
-        }
-        return 0;
-    }
-    json_t *root;
-    if (load_all_progress(&root, path, sizeof path, err) < 0)
+    char path[ISOLAB_PATH_MAX], cur[ISOLAB_PATH_MAX];
+    if (state_file("progress.json", path, sizeof path, err) < 0 ||
+        state_file("current.json", cur, sizeof cur, err) < 0)
         return -1;
-    json_object_del(json_object_get(root, "labs"), lab_id);
-    int rc = write_json(root, path, err);
-    json_decref(root);
+    int lk = lock_progress(path, err);
+    if (lk < 0)
+        return -1;
+    int rc = 0;
+    if (!lab_id) {
+        const char *files[] = {path, cur};
+        for (size_t i = 0; i < 2 && rc == 0; i++)
+            if (unlink(files[i]) < 0 && errno != ENOENT)
+                rc = save_failed(files[i], errno, "removing", err);
+    } else {
+        json_t *root;
+        bool aside;
+        rc = load_all_progress(&root, path, sizeof path, &aside, err);
+        if (rc == 0) {
+            json_object_del(json_object_get(root, "labs"), lab_id);
+            rc = write_json(root, path, err);
+            json_decref(root);
+        }
+    }
+    close(lk);
     return rc;
 }
 

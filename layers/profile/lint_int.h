@@ -17,5 +17,12 @@ const char *lint_split_location(const char *msg, const char *name, int *line, in
  * when out of memory. */
 int lint_all_load_errors(const char *text, size_t len, const char *name,
                          struct lint_report *rep, const struct isolab_err *first);
+/* Compile the filter exactly as run does (libseccomp, the native arch, these
+ * caps) and report what run would refuse (a filter over the kernel's 4096
+ * instructions, a rule libseccomp refuses) as a "compile" error. Returns 0,
+ * or -1 when out of memory. */
+struct seccomp_profile;
+int lint_check_compile(const struct seccomp_profile *p, uint64_t caps, const char *name,
+                       struct lint_report *rep);
 
 #endif

@@ -1,11 +1,16 @@
 /* The linter's load errors: every one, not only the first. */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/filter.h>
+
 #include "lint.h"
 #include "lint_int.h"
+#include "readfile.h"
+#include "sc_diff.h"
 #include "seccomp_int.h"
 
 /* ---- every load error ---------------------------------------------------------- */
@@ -145,4 +150,54 @@ int lint_all_load_errors(const char *text, size_t len, const char *name,
     }
     free(copy);
     return 2;
+}
+
+int lint_check_compile(const struct seccomp_profile *p, uint64_t caps, const char *name,
+                       struct lint_report *rep)
+{
+    struct sock_fprog prog = {0};
+    unsigned int flags = 0;
+    struct isolab_err err;
+    isolab_err_clear(&err);
+    if (seccomp_profile_compile(p, caps, &prog, &flags, NULL, NULL, NULL, &err) == 0) {
+        free(prog.filter);
+        return 0;
+    }
+    if (err.errnum == ENOMEM)
+        return -1;
+    const char *what = !strncmp(err.msg, "seccomp: ", 9) ? err.msg + 9 : err.msg;
+    int line = 0, col = 0;
+    const char *rest = lint_split_location(what, name, &line, &col);
+    size_t nl = strlen(name);
+    if (!rest && !strncmp(what, name, nl) && !strncmp(what + nl, ": ", 2))
+        rest = what + nl + 2;
+    struct lint_finding *f = lint_add(rep, LINT_ERROR, "compile", line, col,
+                                      "run refuses this profile: %s", rest ? rest : what);
+    lint_hint(f, "%s", err.hint);
+    return f ? 0 : -1;
+}
+
+/* The file is read by the one rule every loader follows (readfile.h), so
+ * lint refuses exactly what run refuses: no FIFO, device or directory, no
+ * file over the size limit. */
+int lint_file(const char *path, const struct lint_options *o, struct lint_report *rep)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    struct isolab_err err;
+    isolab_err_clear(&err);
+    if (isolab_read_file(path, ISOLAB_FILE_MAX, "lint", &buf, &len, &err) < 0) {
+        memset(rep, 0, sizeof *rep);
+        snprintf(rep->path, sizeof rep->path, "%s", path);
+        rep->caps = o ? o->caps : caps_docker_default();
+        rep->arch = o && o->arch ? o->arch : sc_native_arch();
+        const char *what = !strncmp(err.msg, "lint: ", 6) ? err.msg + 6 : err.msg;
+        struct lint_finding *fd = lint_add(rep, LINT_ERROR, "load", 0, 0, "%s", what);
+        lint_hint(fd, "%s", err.errnum == ENOENT ? "check the path (profiles are in "
+                  "profiles/seccomp/)" : err.hint);
+        return fd ? 2 : -1;
+    }
+    int rc = lint_text(buf, len, path, o, rep);
+    free(buf);
+    return rc;
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "layer.h"
+#include "escape.h"
 #include "seccomp_int.h"
 #include "sc_diff.h"
 #include "syscall_info.h"
@@ -267,6 +268,7 @@ static void warn_unknown(struct warner *w, const struct seccomp_profile *p,
                  "applies to it)", p->path, r->line, r->column, ri, name,
                  seccomp_version()->major, seccomp_version()->minor, seccomp_version()->micro,
                  sc_arch_label(seccomp_arch_native()));
+        isolab_escape_inplace(msg, sizeof msg);
         w->fn(w->ud, msg);
     }
 }
@@ -400,12 +402,16 @@ static int export_bpf(scmp_filter_ctx ctx, const struct seccomp_profile *p,
         return isolab_err_set(err, -rc, "seccomp: %s: exporting the filter: %s", p->path,
                               strerror(-rc));
     off_t size = lseek(fd, 0, SEEK_END);
-    if (size <= 0 || size % (off_t)sizeof(struct sock_filter) ||
-        size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS) {
-        isolab_err_set(err, E2BIG, "seccomp: %s: the compiled filter has %lld bytes, not a "
-                       "loadable program (at most %d instructions)", p->path, (long long)size,
+    if (size <= 0 || size % (off_t)sizeof(struct sock_filter))
+        return isolab_err_set(err, EIO, "seccomp: %s: libseccomp exported %lld bytes, not a "
+                              "whole number of BPF instructions", p->path, (long long)size);
+    long long ninsns = (long long)(size / (off_t)sizeof(struct sock_filter));
+    if (ninsns > BPF_MAXINSNS) {
+        isolab_err_set(err, E2BIG, "seccomp: %s: the compiled filter has %lld BPF instructions, "
+                       "more than the kernel loads (BPF_MAXINSNS, %d)", p->path, ninsns,
                        BPF_MAXINSNS);
-        isolab_err_hint(err, "split rules with many argument conditions, or use fewer rules");
+        isolab_err_hint(err, "each argument condition costs instructions: use fewer rules with "
+                        "arguments, or merge rules that share an action");
         return -1;
     }
     struct sock_filter *f = malloc((size_t)size);

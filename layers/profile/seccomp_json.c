@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "layer.h"
+#include "escape.h"
 #include "seccomp_parse.h"
 
 /* ---- messages ----------------------------------------------------------- */
@@ -33,8 +34,11 @@ int sp_err(struct pctx *c, const char *path, bool key, const char *hint,
     va_end(ap);
     sp_where(c, path, key, loc, sizeof loc);
     isolab_err_set(c->err, EINVAL, "seccomp: %s: %s", loc, what);
-    if (hint && *hint)
+    isolab_escape_inplace(c->err->msg, sizeof c->err->msg);
+    if (hint && *hint) {
         isolab_err_hint(c->err, "%s", hint);
+        isolab_escape_inplace(c->err->hint, sizeof c->err->hint);
+    }
     return -1;
 }
 
@@ -46,7 +50,9 @@ void sp_warn(struct pctx *c, const char *path, bool key, const char *fmt, ...)
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     sp_where(c, path, key, loc, sizeof loc);
-    if (asprintf(&line, "%s: %s", loc, what) < 0)
+    char full[1100], esc[1100];
+    snprintf(full, sizeof full, "%s: %s", loc, what);
+    if (!(line = strdup(isolab_escape(full, esc, sizeof esc))))
         return;
     char **w = realloc(c->p->warnings, (c->p->nwarnings + 1) * sizeof *w);
     if (!w) {

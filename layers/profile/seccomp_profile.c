@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 #include "layer.h"
+#include "readfile.h"
 #include "seccomp_parse.h"
 
-#define PROFILE_MAX_BYTES (16u << 20)
 
 static void cleanup_json(json_t **j)
 {
@@ -280,6 +280,9 @@ int seccomp_profile_parse(const char *text, size_t len, const char *name,
     struct pctx c = { .name = name ? name : "<profile>", .text = text, .len = len, .err = err };
     json_error_t je;
     *out = NULL;
+    /* run, lint and the editor judge a text by the same limit */
+    if (isolab_check_size(c.name, len, ISOLAB_FILE_MAX, "seccomp", err) < 0)
+        return -1;
     /* No JSON_DECODE_ANY: the root must be an object (or array, rejected
      * below with the form that was meant). */
     _cleanup_json_ json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
@@ -303,38 +306,15 @@ int seccomp_profile_load(const char *path, struct seccomp_profile **out,
                          struct isolab_err *err)
 {
     *out = NULL;
-    /* O_NONBLOCK: a FIFO given by mistake must not hang the open */
-    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        int e = errno;
-        isolab_err_set(err, e, "seccomp: cannot open profile %s: %s", path, strerror(e));
-        isolab_err_hint(err, e == ENOENT ? "check the path given with --security-opt "
-                        "seccomp=FILE, or use seccomp=unconfined for no filter"
-                        : "check that the file is readable");
+    _cleanup_free_ char *buf = NULL;
+    size_t len;
+    if (isolab_read_file(path, ISOLAB_FILE_MAX, "seccomp", &buf, &len, err) < 0) {
+        if (err->errnum == ENOENT)
+            isolab_err_hint(err, "check the path given with --security-opt seccomp=FILE, "
+                            "or use seccomp=unconfined for no filter");
         return -1;
     }
-    struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > PROFILE_MAX_BYTES) {
-        isolab_err_set(err, EINVAL, "seccomp: %s is not a regular file of at most 16 MiB", path);
-        isolab_err_hint(err, "give the path of a Docker/OCI seccomp JSON profile");
-        return -1;
-    }
-    _cleanup_free_ char *buf = malloc((size_t)st.st_size + 1);
-    if (!buf)
-        return isolab_err_set(err, ENOMEM, "seccomp: %s: out of memory", path);
-    size_t got = 0;
-    while (got < (size_t)st.st_size) {
-        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return isolab_err_set(err, errno, "seccomp: reading %s: %s", path, strerror(errno));
-        if (r == 0)
-            break;
-        got += (size_t)r;
-    }
-    buf[got] = '\0';
-    return seccomp_profile_parse(buf, got, path, out, err);
+    return seccomp_profile_parse(buf, len, path, out, err);
 }
 
 static void free_strv(char **v, size_t n)

@@ -198,7 +198,7 @@ done 3< <(jq -r '.id as $id | .steps | to_entries[] | select(.value.kind == "qui
                  | [$id, .key + 1, $a, $w, (.value.why_wrong[$w - 1] // "")[0:40]] | @tsv' "$LABS"/*.json)
 
 # -- the whole lab, for grading scripts ---------------------------------------
-"$ISOLAB" lab reset >/dev/null
+"$ISOLAB" lab reset --all >/dev/null
 for s in 1 2 4; do "$ISOLAB" lab check seccomp --step $s >/dev/null; done
 out=$("$ISOLAB" lab check seccomp 2>&1); rc=$?
 [ $rc -eq 1 ] && pass "lab check seccomp fails while a task and quizzes are open" ||
@@ -211,7 +211,7 @@ res=$(printf '%s' "$json" | jq -r .result 2>/dev/null)
 [ $rc -eq 0 ] && [ "$res" = pass ] && pass "lab check seccomp --json passes once every step is done" ||
     { fail "lab check seccomp --json passes once every step is done (rc $rc, result $res)"; printf '%s\n' "$json" | head -5 | sed 's/^/#   /'; }
 expect_contains "lab list shows the finished lab" "$("$ISOLAB" lab list)" "6/6 ✓"
-"$ISOLAB" lab reset >/dev/null
+"$ISOLAB" lab reset --all >/dev/null
 expect_contains "lab reset forgets progress" "$("$ISOLAB" lab list)" "0/6"
 
 # -- the instructor demo ---------------------------------------------------------
@@ -236,10 +236,10 @@ expect_contains "demo: a mismatch is flagged loudly" "$out" "MISMATCH: the real 
 expect_contains "demo: presenter notes are shown" "$out" "say this"
 
 # -- a saved configuration (the TUI's current.json) can be checked as is ----------
-"$ISOLAB" lab reset >/dev/null
+"$ISOLAB" lab reset --all >/dev/null
 "$ISOLAB" lab check capabilities --step 2 --cap-add SYS_TIME >/dev/null
 cp "$XDG_STATE_HOME/isolab/current.json" "$TMP/saved.json"
-"$ISOLAB" lab reset >/dev/null
+"$ISOLAB" lab reset --all >/dev/null
 lab_check capabilities 2 --config "$TMP/saved.json"
 [ $rc -eq 0 ] && pass "lab check --config: the saved configuration passes" ||
     { fail "lab check --config: the saved configuration passes (rc $rc)"; show_out; }

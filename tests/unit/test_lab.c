@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -213,6 +214,12 @@ static void test_bad_preset_and_flag(void **state)
                  "     \"config\": {\"flags\": [\"--security-opt\", \"seccomp=no/such.json\"]},\n"
                  "     \"expect\": [{\"probe\": \"chmod\", \"verdict\": \"allowed\"}]}",
                  "steps[0].config.flags", "no/such.json not found", "hint:", "data directory", NULL);
+    /* issue 9: "--user 1000:" wrote over its NUL and the message read past
+     * the end (ASan: heap-buffer-overflow); now a plain refusal */
+    expect_error("    {\"kind\": \"observe\", \"title\": \"o\", \"text\": \"x\",\n"
+                 "     \"config\": {\"flags\": [\"--user\", \"1000:\"]},\n"
+                 "     \"expect\": [{\"probe\": \"chmod\", \"verdict\": \"allowed\"}]}",
+                 "steps[0].config.flags", "--user 1000:: expected a numeric UID or UID:GID", NULL);
 }
 
 static void test_quiz_errors(void **state)
@@ -405,6 +412,99 @@ static void test_current_config_roundtrip(void **state)
         assert_int_equal(back.layer_on[id2], cfg.layer_on[id2]);
 }
 
+static void write_progress(const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/isolab", tmpdir);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/isolab/progress.json", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The file kept aside: its name and that it holds what was written. */
+static void assert_kept_aside(const char *text)
+{
+    char cmd[256], got[256] = "";
+    snprintf(cmd, sizeof cmd, "cat %s/isolab/progress.json.corrupt-* 2>/dev/null", tmpdir);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    size_t n = fread(got, 1, sizeof got - 1, f);
+    pclose(f);
+    got[n] = '\0';
+    assert_string_equal(got, text);
+}
+
+/* A file that is not progress is kept aside with a warning, not read as
+ * "nothing done" in silence, and a save afterwards is kept. */
+static void test_progress_corrupt_kept_aside(void **state)
+{
+    (void)state;
+    const char *bad[] = {"{\"labs\": {\"seccomp\": {\"passed\": [0", "[]",
+                         "{\"labs\": []}", "{\"labs\": {\"seccomp\": 7}}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -f %s/isolab/progress.json*", tmpdir);
+        assert_int_equal(system(cmd), 0);
+        write_progress(bad[i]);
+        struct isolab_err err;
+        isolab_err_clear(&err);
+        struct lab_progress p;
+        assert_int_equal(lab_progress_load("seccomp", &p, &err), -1);
+        assert_non_null(strstr(err.msg, "warning"));
+        assert_non_null(strstr(err.msg, "progress.json.corrupt-"));
+        assert_kept_aside(bad[i]);
+        assert_false(p.passed[0]);
+        /* the next answer is saved and read back */
+        lab_progress_mark_passed(&p, 1, NULL);
+        isolab_err_clear(&err);
+        assert_int_equal(lab_progress_save(&p, &err), 0);
+        struct lab_progress q;
+        assert_int_equal(lab_progress_load("seccomp", &q, &err), 0);
+        assert_true(q.passed[1]);
+        lab_progress_free(&p);
+        lab_progress_free(&q);
+    }
+}
+
+/* Two isolabs on the same lab (the CLI and a TUI): each save merges into
+ * what the other saved, instead of writing over it. */
+static void test_progress_saves_merge(void **state)
+{
+    (void)state;
+    struct isolab_err err;
+    isolab_err_clear(&err);
+    struct lab_progress tui, cli, back;
+    assert_int_equal(lab_progress_load("seccomp", &tui, &err), 0);
+    assert_int_equal(lab_progress_load("seccomp", &cli, &err), 0);
+    struct lab_config cfg;
+    lab_config_init_docker(&cfg);
+    cfg.pids_limit = 7;
+    lab_progress_mark_passed(&cli, 3, &cfg);
+    cli.hints[3] = 2;
+    assert_int_equal(lab_progress_save(&cli, &err), 0);
+    lab_progress_mark_passed(&tui, 0, NULL);
+    tui.hints[3] = 1;
+    tui.step = 1;
+    assert_int_equal(lab_progress_save(&tui, &err), 0);
+    assert_int_equal(lab_progress_load("seccomp", &back, &err), 0);
+    assert_true(back.passed[0]);
+    assert_true(back.passed[3]);
+    assert_int_equal(back.hints[3], 2);
+    assert_non_null(back.config[3]);
+    assert_int_equal(back.config[3]->pids_limit, 7);
+    assert_int_equal(back.step, 1);
+    lab_progress_free(&tui);
+    lab_progress_free(&cli);
+    lab_progress_free(&back);
+    /* no temporary or half-written file is left behind */
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "ls %s/isolab | grep -q tmp", tmpdir);
+    assert_int_not_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -428,6 +528,8 @@ int main(void)
         cmocka_unit_test(test_shipped_labs_load),
         cmocka_unit_test_setup_teardown(test_progress_roundtrip, make_state, drop_state),
         cmocka_unit_test_setup_teardown(test_current_config_roundtrip, make_state, drop_state),
+        cmocka_unit_test_setup_teardown(test_progress_corrupt_kept_aside, make_state, drop_state),
+        cmocka_unit_test_setup_teardown(test_progress_saves_merge, make_state, drop_state),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

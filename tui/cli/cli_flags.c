@@ -6,22 +6,6 @@
 
 #include "cli_flags.h"
 
-/* Docker's -u UID[:GID] (also -uUID), read as --user. Returns as
- * lab_config_parse_flag does. */
-static int short_user(struct lab_config *cfg, int argc, char **argv, int *i,
-                      struct isolab_err *err)
-{
-    const char *a = argv[*i];
-    if (strncmp(a, "-u", 2) != 0)
-        return 0;
-    const char *val = a[2] ? a + 2 : *i + 1 < argc ? argv[*i + 1] : NULL;
-    char *user[] = {"--user", (char *)val, NULL};
-    int j = 0, rc = lab_config_parse_flag(cfg, val ? 2 : 1, user, &j, err);
-    if (rc > 0)
-        *i += a[2] ? 1 : 2;
-    return rc;
-}
-
 int cli_layer_flags(struct lab_config *cfg, int argc, char **argv, int start,
                     const struct cli_flag_opts *o)
 {
@@ -38,8 +22,6 @@ int cli_layer_flags(struct lab_config *cfg, int argc, char **argv, int start,
         struct isolab_err err;
         isolab_err_clear(&err);
         int rc = lab_config_parse_flag(cfg, argc, argv, &i, &err);
-        if (rc == 0)
-            rc = short_user(cfg, argc, argv, &i, &err);
         if (rc < 0) {
             isolab_err_print(&err);
             return -1;

@@ -1,6 +1,6 @@
 /* isolab lab list | show ID [--step N] | check ID [--step N] [--json]
  *   [--answer K] [--from-start] [layer flags] | hint ID --step N |
- *   reset [ID] | validate FILE...
+ *   reset LAB|--all | validate FILE...
  * Exit status of check: 0 pass, 1 fail, 3 could not tell here (a feature
  * this machine lacks), 2 bad usage or input. */
 #include <errno.h>
@@ -25,7 +25,7 @@ static void lab_usage(FILE *f)
             "                        [--config FILE.json] [layer flags]\n"
             "                                            check a step (or the whole lab) for real\n"
             "       isolab lab hint LAB --step N         the next hint, one at a time\n"
-            "       isolab lab reset [LAB]               forget progress (all, or one lab's)\n"
+            "       isolab lab reset LAB | --all         forget one lab's progress, or every lab's\n"
             "       isolab lab validate FILE...          check lab files you wrote\n"
             "       isolab demo LAB [--check]            step through a lab in front of a room\n"
             "\n"
@@ -108,6 +108,7 @@ static int do_list(void)
         isolab_err_print(&err);
         return 2;
     }
+    int rc = 0;
     printf("%-3s %-14s %-52s %5s  %s\n", "#", "ID", "TITLE", "MIN", "DONE");
     for (size_t i = 0; i < n; i++) {
         struct lab_progress p;
@@ -115,12 +116,16 @@ static int do_list(void)
         if (lab_progress_load(labs[i]->id, &p, &err) == 0) {
             done = lab_progress_count(&p, labs[i]);
             lab_progress_free(&p);
+        } else if (err.msg[0]) {
+            isolab_err_print(&err);   /* once: a corrupt file is moved aside */
+            isolab_err_clear(&err);
+            rc = 2;
         }
         printf("%-3zu %-14s %-52.52s %5d  %zu/%zu%s\n", i + 1, labs[i]->id, labs[i]->title,
                labs[i]->minutes, done, labs[i]->nsteps, done == labs[i]->nsteps ? " ✓" : "");
     }
     lab_free_all(labs, n);
-    return 0;
+    return rc;
 }
 
 static void show_step(const struct lab *lab, size_t k, bool full)
@@ -412,8 +417,10 @@ static int do_check(int argc, char **argv)
         rc = check_lab(lab, &o, &p);
     }
     if (rc == 0 || rc == 1 || rc == EXIT_SKIP) {
-        if (lab_progress_save(&p, &err) < 0)
+        if (lab_progress_save(&p, &err) < 0) {
             isolab_err_print(&err);
+            rc = 2;             /* the result was not kept: say so in the status */
+        }
     }
     lab_progress_free(&p);
 out:
@@ -472,11 +479,11 @@ static int do_show(int argc, char **argv, bool hint)
             printf("hint %u/%zu: ", k + 1, st->nhints);
             wrap("", h);
             p.hints[step] = k + 1;
-            if (lab_progress_save(&p, &err) < 0)
-                isolab_err_print(&err);
         }
+        rc = h && lab_progress_save(&p, &err) < 0 ? 2 : 0;
+        if (rc)
+            isolab_err_print(&err);
         lab_progress_free(&p);
-        rc = 0;
         goto out;
     }
     if (have_step) {
@@ -525,16 +532,34 @@ static int do_validate(int argc, char **argv)
 
 static int do_reset(int argc, char **argv)
 {
-    struct isolab_err err;
-    isolab_err_clear(&err);
-    if (lab_progress_reset(argc > 1 ? argv[1] : NULL, &err) < 0) {
-        isolab_err_print(&err);
+    if (argc != 2) {
+        fprintf(stderr, "usage: isolab lab reset LAB | --all\n  hint: LAB is an id or a number "
+                "from 'isolab lab list'; --all forgets every lab's progress\n");
         return 2;
     }
-    char dir[ISOLAB_PATH_MAX];
-    if (lab_state_dir(dir, sizeof dir, &err) == 0)
-        printf("progress %s forgotten (%s)\n", argc > 1 ? "of that lab" : "of every lab", dir);
-    return 0;
+    struct lab **all = NULL, *own = NULL, *lab = NULL;
+    size_t nall = 0;
+    bool every = !strcmp(argv[1], "--all");
+    if (!every && !(lab = cmd_lab_get(argv[1], &all, &nall, &own))) {
+        lab_free(own);
+        lab_free_all(all, nall);
+        return 2;
+    }
+    struct isolab_err err;
+    isolab_err_clear(&err);
+    int rc = 0;
+    if (lab_progress_reset(every ? NULL : lab->id, &err) < 0) {
+        isolab_err_print(&err);
+        rc = 2;
+    } else {
+        char dir[ISOLAB_PATH_MAX];
+        if (lab_state_dir(dir, sizeof dir, &err) == 0)
+            printf("progress %s%s forgotten (%s)\n", every ? "of every lab" : "of lab ",
+                   every ? "" : lab->id, dir);
+    }
+    lab_free(own);
+    lab_free_all(all, nall);
+    return rc;
 }
 
 int cmd_lab(int argc, char **argv)
