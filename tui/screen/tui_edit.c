@@ -19,33 +19,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "readfile.h"
 #include "tui.h"
 
+/* The profile's text, through the engine's one rule for data files (a
+ * regular file, at most 4 MiB: a FIFO or a device never hangs the screen).
+ * NULL if it cannot be read. */
 static char *read_text(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "re");
-    if (!f)
+    struct isolab_err err;
+    isolab_err_clear(&err);
+    char *buf = NULL;
+    size_t n = 0;
+    if (isolab_read_file(path, ISOLAB_FILE_MAX, "profile", &buf, &n, &err) < 0)
         return NULL;
-    size_t cap = 8192, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (n + 4096 + 1 > cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-        }
-        size_t r = fread(buf + n, 1, cap - n - 1, f);
-        n += r;
-        if (r == 0)
-            break;
-    }
-    fclose(f);
-    if (buf)
-        buf[n] = 0;
     if (len)
         *len = n;
     return buf;

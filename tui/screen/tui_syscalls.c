@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "readfile.h"
 #include "tui.h"
 
 static uint64_t eval_caps(const struct tui *t)
@@ -385,28 +386,14 @@ int tui_syscalls_save(struct tui *t)
     }
     char bak[ISOLAB_PATH_MAX + 8];
     snprintf(bak, sizeof bak, "%s.bak", t->profile_path);
-    int fd = open(t->profile_path, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        /* previous version -> FILE.bak, via the same atomic path */
-        FILE *f = fdopen(fd, "r");
-        char *old = NULL;
-        size_t olen = 0;
-        if (f) {
-            FILE *m = open_memstream(&old, &olen);
-            char buf[8192];
-            size_t r;
-            while (m && (r = fread(buf, 1, sizeof buf, f)) > 0)
-                fwrite(buf, 1, r, m);
-            if (m)
-                fclose(m);
-            fclose(f);
-        } else {
-            close(fd);
-        }
-        if (old)
-            tui_write_atomic(bak, old, olen, &err);
-        free(old);
-    }
+    /* previous version -> FILE.bak, via the same atomic path */
+    char *old = NULL;
+    size_t olen = 0;
+    struct isolab_err rerr;
+    isolab_err_clear(&rerr);
+    if (isolab_read_file(t->profile_path, ISOLAB_FILE_MAX, "profile", &old, &olen, &rerr) == 0)
+        tui_write_atomic(bak, old, olen, &err);
+    free(old);
     int rc = tui_write_atomic(t->profile_path, text, len, &err);
     free(text);
     if (rc < 0) {
