@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "isolab.h"
 
 /* Child-side steps, in the order they are applied (DESIGN.md). The numbers
@@ -99,11 +100,5 @@ extern const struct layer_ops *const layer_table[LAYER_COUNT];
 int lsm_confine_init(const struct lab_config *cfg, const struct sandbox_ctx *ctx,
                      struct isolab_err *err);
 
-
-/* ---- scoped cleanup (bubblewrap's utils.h idea) ---- */
-static inline void cleanup_freep(void *p) { free(*(void **)p); }
-static inline void cleanup_closep(int *fd) { if (*fd >= 0) close(*fd); }
-#define _cleanup_free_ __attribute__((cleanup(cleanup_freep)))
-#define _cleanup_close_ __attribute__((cleanup(cleanup_closep)))
 
 #endif

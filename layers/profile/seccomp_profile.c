@@ -19,13 +19,6 @@
 
 #define PROFILE_MAX_BYTES (16u << 20)
 
-static void cleanup_json(json_t **j)
-{
-    if (*j)
-        json_decref(*j);
-}
-#define _cleanup_json_ __attribute__((cleanup(cleanup_json)))
-
 /* ---- architectures ------------------------------------------------------ */
 
 static int arch_token(struct pctx *c, const char *name, const char *path, uint32_t *tok)
