@@ -497,7 +497,7 @@ static void summarize(const struct seccomp_profile *p, uint64_t caps, char *buf,
     size_t total = 0;
     for (size_t i = 0; i < p->nrules; i++)
         total += p->rules[i].nnames;
-    const char **names = calloc(total ? total : 1, sizeof *names);
+    _cleanup_free_ const char **names = calloc(total ? total : 1, sizeof *names);
     const char *base = strrchr(p->path, '/') ? strrchr(p->path, '/') + 1 : p->path;
     if (!names) {
         snprintf(buf, n, "%s", base);
@@ -542,7 +542,6 @@ static void summarize(const struct seccomp_profile *p, uint64_t caps, char *buf,
         if (o < nout)
             out[o].count++;
     }
-    free(names);
     int len = snprintf(buf, n, "%s (%d allowed", base, allowed);
     for (size_t o = 0; o < nout && len > 0 && (size_t)len < n; o++)
         len += snprintf(buf + len, n - len, ", %d %s", out[o].count, out[o].label);

@@ -139,7 +139,8 @@ static int landlock_prepare(const struct lab_config *cfg, struct lsm_state *st,
 static int allow_beneath_at(int ruleset, int dirfd, const char *path, bool follow,
                             struct isolab_err *err)
 {
-    _cleanup_close_ int fd = openat(dirfd, path, O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+    _cleanup_close_ int fd = openat(dirfd, path,
+                                    O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
     if (fd < 0)
         return 0;
     struct stat st;
