@@ -33,7 +33,7 @@ const char *isolab_cap_name(int cap)
     if (cap < 0 || cap > 63)
         return "CAP_?";
     if (!names[cap][0]) {
-        char *s = cap_to_name((cap_value_t)cap);
+        _cleanup_cap_ char *s = cap_to_name((cap_value_t)cap);
         if (s && strncmp(s, "cap_", 4) == 0) {
             snprintf(names[cap], sizeof names[cap], "%s", s);
             for (char *p = names[cap]; *p; p++)
@@ -41,16 +41,8 @@ const char *isolab_cap_name(int cap)
         } else {
             snprintf(names[cap], sizeof names[cap], "CAP_%d", cap);
         }
-        cap_free(s);
     }
     return names[cap];
-}
-
-static bool caps_available(char *why, size_t n)
-{
-    if (why && n)
-        why[0] = '\0';
-    return true;
 }
 
 static int caps_validate(const struct lab_config *cfg, struct isolab_err *err)
@@ -70,12 +62,6 @@ static int caps_validate(const struct lab_config *cfg, struct isolab_err *err)
         }
         return -1;
     }
-    return 0;
-}
-
-static int caps_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
-                        struct isolab_err *err)
-{
     return 0;
 }
 
@@ -125,7 +111,7 @@ static int caps_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
     if (cfg->set_user && change_user(cfg, ctx, err) < 0)
         return -1;
 
-    cap_t caps = cap_init();
+    _cleanup_cap_ cap_t caps = cap_init();
     if (!caps)
         return isolab_err_set(err, errno, "caps: cap_init: %s", strerror(errno));
     for (int c = 0; c <= last; c++) {
@@ -137,11 +123,8 @@ static int caps_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
         if (nonroot)
             cap_set_flag(caps, CAP_INHERITABLE, 1, &v, CAP_SET);
     }
-    int rc = cap_set_proc(caps);
-    int saved = errno;
-    cap_free(caps);
-    if (rc < 0)
-        return isolab_err_set(err, saved, "caps: capset: %s", strerror(saved));
+    if (cap_set_proc(caps) < 0)
+        return isolab_err_set(err, errno, "caps: capset: %s", strerror(errno));
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
         return isolab_err_set(err, errno, "caps: clearing the ambient set: %s", strerror(errno));
     if (nonroot) {
@@ -178,18 +161,10 @@ static void caps_describe(const struct lab_config *cfg, char *buf, size_t n)
         snprintf(buf + len, n - len, ", user %u:%u", cfg->uid, cfg->gid);
 }
 
-static void caps_cleanup(const struct lab_config *cfg, struct sandbox_ctx *ctx)
-{
-}
-
 const struct layer_ops caps_layer = {
     .name = "caps",
     .id = LAYER_CAPS,
-    .available = caps_available,
     .validate = caps_validate,
-    .prepare = caps_prepare,
-    .attach = NULL,
     .enter = caps_enter,
     .describe = caps_describe,
-    .cleanup = caps_cleanup,
 };

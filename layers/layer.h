@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "isolab.h"
 
 /* Child-side steps, in the order they are applied (DESIGN.md). The numbers
@@ -24,54 +25,36 @@ enum child_step {
 };
 const char *child_step_name(enum child_step s);
 
-/* What one sandbox needs between prepare() in the parent and enter() in the
- * child, and for cleanup() afterwards. Every layer owns its own part. */
+/* What the launcher and the layers share for one sandbox, from prepare() in
+ * the parent to enter() in the child and cleanup() afterwards. Only what
+ * more than one of them reads is here; the rest is each layer's own (priv).
+ * The child is cloned without CLONE_VM and runs no exec before the layers are
+ * applied, so what the parent prepared is there in the child's copy. */
 struct sandbox_ctx {
-    /* Capabilities that are in force in the sandbox (all known caps when the
-     * caps layer is off). Seccomp resolves includes/excludes.caps against
-     * seccomp_caps, which is this unless cfg->seccomp_caps_fixed. */
-    uint64_t caps_in_force;
-    uint64_t seccomp_caps;
-    bool rootless;                  /* invoked by a non-root user */
-    bool userns;                    /* a user namespace is created */
-
-    /* seccomp (prepared in the parent, loaded in the child) */
-    struct sock_fprog seccomp_prog; /* .filter malloc'ed; len 0 = none */
-    unsigned int seccomp_flags;     /* SECCOMP_FILTER_FLAG_* */
-    char seccomp_listener[ISOLAB_PATH_MAX];
-    int seccomp_warnings;           /* unknown syscall names skipped */
-    /* seccomp_listener holds "listenerPath\0metadata (JSON-escaped)" when
-     * the filter has NOTIFY rules, else "". With a listener only: a socket connected
-     * to it in the parent (the path may be out of reach after pivot_root),
-     * and a pipe that brings the child its host pid for the state message. */
-    int seccomp_notify_sock;
-    int seccomp_pid_pipe[2];
-
-    /* cgroups */
-    int cgroup_version;             /* 1 or 2, 0 = none */
-    char cgroup_path[ISOLAB_PATH_MAX];   /* v2 dir, or the v1 pids dir */
-    int cgroup_fd;                  /* v2 dir fd for CLONE_INTO_CGROUP, else -1 */
-    void *cgroup_priv;
-
-    /* LSM */
-    int lsm_mechanism;              /* 0 none, 1 AppArmor, 2 Landlock */
-    char lsm_apparmor_name[128];
-    int landlock_ruleset_fd;        /* -1 if none */
-
-    /* namespaces */
-    char staging[ISOLAB_PATH_MAX];  /* new root being built (in the child) */
-
-    pid_t child;                    /* host pid of the sandbox's first process */
+    bool userns;            /* a user namespace is created (namespaces, caps, id maps) */
+    /* A cgroup v2 directory for clone3(CLONE_INTO_CGROUP), else -1. Opened
+     * and closed by the cgroup layer; the launcher clones into it. */
+    int clone_cgroup_fd;
+    pid_t child;            /* host pid of the sandbox's first process */
+    /* Each layer's private state, indexed by enum layer_id: ops->priv_size
+     * zeroed bytes, allocated before its prepare() and freed after its
+     * cleanup() (layer_prepare/layer_cleanup); NULL for a layer without
+     * state. Its type is known only to that layer's file. */
+    void *priv[LAYER_COUNT];
 };
 
+/* A layer's vtable. A hook the layer does not need is NULL (crun's idea);
+ * the launcher skips it. A NULL available() means "always available". */
 struct layer_ops {
     const char *name;
     enum layer_id id;
+    size_t priv_size;       /* bytes of private state, 0 = none (tig's views) */
     /* Is this layer usable here? If not, why (one sentence to act on). */
     bool (*available)(char *why, size_t n);
     /* Every error in the config, before anything starts. */
     int (*validate)(const struct lab_config *cfg, struct isolab_err *err);
-    /* Parent side, before clone. */
+    /* Parent side, before clone; the private state is allocated and zeroed
+     * (fds in it are 0 until prepare() sets them). */
     int (*prepare)(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                    struct isolab_err *err);
     /* Parent side, after clone, before the child is released (may be NULL). */
@@ -82,7 +65,9 @@ struct layer_ops {
     int (*enter)(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                  enum child_step step, struct isolab_err *err);
     void (*describe)(const struct lab_config *cfg, char *buf, size_t n);
-    /* Parent side, always runs (also after failures). Idempotent. */
+    /* Parent side, always runs once prepare() was called (also after it
+     * failed, or when the private state could not be allocated: priv NULL).
+     * Releases what the private state holds; the launcher frees it. */
     void (*cleanup)(const struct lab_config *cfg, struct sandbox_ctx *ctx);
 };
 
@@ -95,15 +80,22 @@ extern const struct layer_ops ns_layer;
 /* Indexed by enum layer_id. */
 extern const struct layer_ops *const layer_table[LAYER_COUNT];
 
+/* The launcher's side of a layer's lifetime (sandbox.c): allocate its
+ * private state and call prepare(); call cleanup() and free the state.
+ * Tests that drive one layer alone use them too. */
+void sandbox_ctx_init(struct sandbox_ctx *ctx, const struct lab_config *cfg);
+int layer_prepare(const struct layer_ops *ops, const struct lab_config *cfg,
+                  struct sandbox_ctx *ctx, struct isolab_err *err);
+void layer_cleanup(const struct layer_ops *ops, const struct lab_config *cfg,
+                   struct sandbox_ctx *ctx);
+
+/* The filter the seccomp layer prepared: its length in BPF instructions
+ * (0 = none) and its SECCOMP_FILTER_FLAG_* flags (seccomp.c). */
+size_t seccomp_prepared_filter(const struct sandbox_ctx *ctx, unsigned int *flags);
+
 /* Confine the pid-namespace init itself, which never execs (lsm.c). */
 int lsm_confine_init(const struct lab_config *cfg, const struct sandbox_ctx *ctx,
                      struct isolab_err *err);
 
-
-/* ---- scoped cleanup (bubblewrap's utils.h idea) ---- */
-static inline void cleanup_freep(void *p) { free(*(void **)p); }
-static inline void cleanup_closep(int *fd) { if (*fd >= 0) close(*fd); }
-#define _cleanup_free_ __attribute__((cleanup(cleanup_freep)))
-#define _cleanup_close_ __attribute__((cleanup(cleanup_closep)))
 
 #endif

@@ -47,13 +47,10 @@ static bool ns_available(char *why, size_t n)
         return false;
     }
     if (geteuid() != 0) {
-        FILE *f = fopen("/proc/sys/kernel/unprivileged_userns_clone", "re");
+        _cleanup_fclose_ FILE *f = fopen("/proc/sys/kernel/unprivileged_userns_clone", "re");
         int v = 1;
-        if (f) {
-            if (fscanf(f, "%d", &v) != 1)
-                v = 1;
-            fclose(f);
-        }
+        if (f && fscanf(f, "%d", &v) != 1)
+            v = 1;
         if (!v) {
             snprintf(why, n, "unprivileged user namespaces are disabled "
                      "(sysctl kernel.unprivileged_userns_clone=1, or run as root)");
@@ -93,12 +90,6 @@ static int ns_validate(const struct lab_config *cfg, struct isolab_err *err)
             return -1;
         }
     }
-    return 0;
-}
-
-static int ns_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
-                      struct isolab_err *err)
-{
     return 0;
 }
 
@@ -227,8 +218,7 @@ static int build_overlay_root(struct isolab_err *err)
     return 0;
 }
 
-static int setup_root(const struct lab_config *cfg, struct sandbox_ctx *ctx,
-                      struct isolab_err *err)
+static int setup_root(const struct lab_config *cfg, struct isolab_err *err)
 {
     char p[ISOLAB_PATH_MAX];
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -253,7 +243,6 @@ static int setup_root(const struct lab_config *cfg, struct sandbox_ctx *ctx,
     } else if (build_overlay_root(err) < 0) {
         return -1;
     }
-    snprintf(ctx->staging, sizeof ctx->staging, "%s", NEWROOT);
 
     snprintf(p, sizeof p, NEWROOT "/proc");
     mkdir(p, 0555);
@@ -294,7 +283,7 @@ static int ns_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                     enum child_step step, struct isolab_err *err)
 {
     if (step == STEP_MOUNT && cfg->ns[NS_MNT])
-        return setup_root(cfg, ctx, err);
+        return setup_root(cfg, err);
     if (step == STEP_HOSTNAME && cfg->ns[NS_UTS]) {
         const char *h = cfg->hostname[0] ? cfg->hostname : "isolab";
         if (sethostname(h, strlen(h)) < 0)
@@ -320,18 +309,11 @@ static void ns_describe(const struct lab_config *cfg, char *buf, size_t n)
         snprintf(buf + len, n - len, ", shares the host's files");
 }
 
-static void ns_cleanup(const struct lab_config *cfg, struct sandbox_ctx *ctx)
-{
-}
-
 const struct layer_ops ns_layer = {
     .name = "namespaces",
     .id = LAYER_NS,
     .available = ns_available,
     .validate = ns_validate,
-    .prepare = ns_prepare,
-    .attach = NULL,
     .enter = ns_enter,
     .describe = ns_describe,
-    .cleanup = ns_cleanup,
 };

@@ -27,9 +27,6 @@
 #include "layer.h"
 #include "readfile.h"
 
-static void json_decref_p(json_t **j) { if (*j) json_decref(*j); }
-#define _cleanup_json_ __attribute__((cleanup(json_decref_p)))
-
 static int valid_name(const char *name)
 {
     if (!name || !*name || strlen(name) > 64)

@@ -49,9 +49,10 @@ struct child_report {
 struct sandbox {
     struct lab_config cfg;
     struct sandbox_ctx ctx;
+    int sync_fd;         /* write end of the release pipe, -1 once released */
     int err_fd;          /* read end of the report pipe, -1 once read */
     bool prepared[LAYER_COUNT];
-    bool waited;
+    bool waited;         /* the child was reaped (or is gone): never kill its pid */
 };
 
 const char *child_step_name(enum child_step s)
@@ -90,16 +91,35 @@ void layer_describe(const struct lab_config *cfg, enum layer_id id, char *buf, s
     layer_table[id]->describe(cfg, buf, n);
 }
 
-static void compute_ctx(const struct lab_config *cfg, struct sandbox_ctx *ctx)
+void sandbox_ctx_init(struct sandbox_ctx *ctx, const struct lab_config *cfg)
 {
     memset(ctx, 0, sizeof *ctx);
-    ctx->cgroup_fd = -1;
-    ctx->landlock_ruleset_fd = -1;
-    ctx->rootless = geteuid() != 0;
-    bool ns_on = layer_in_force(cfg, LAYER_NS);
-    ctx->userns = (ns_on && cfg->ns[NS_USER]) || (ctx->rootless && ns_on);
-    ctx->caps_in_force = lab_config_caps_in_force(cfg);
-    ctx->seccomp_caps = lab_config_seccomp_caps(cfg);
+    ctx->clone_cgroup_fd = -1;
+    ctx->child = -1;
+    /* An ordinary user gets a user namespace, whatever the config says:
+     * the other namespaces need one (DESIGN.md, "Privileges"). */
+    ctx->userns = layer_in_force(cfg, LAYER_NS) && (cfg->ns[NS_USER] || geteuid() != 0);
+}
+
+int layer_prepare(const struct layer_ops *ops, const struct lab_config *cfg,
+                  struct sandbox_ctx *ctx, struct isolab_err *err)
+{
+    if (ops->priv_size && !ctx->priv[ops->id]) {
+        ctx->priv[ops->id] = calloc(1, ops->priv_size);
+        if (!ctx->priv[ops->id])
+            return isolab_err_set(err, ENOMEM, "%s: out of memory for the layer's state "
+                                  "(%zu bytes)", ops->name, ops->priv_size);
+    }
+    return ops->prepare ? ops->prepare(cfg, ctx, err) : 0;
+}
+
+void layer_cleanup(const struct layer_ops *ops, const struct lab_config *cfg,
+                   struct sandbox_ctx *ctx)
+{
+    if (ops->cleanup)
+        ops->cleanup(cfg, ctx);
+    free(ctx->priv[ops->id]);
+    ctx->priv[ops->id] = NULL;
 }
 
 /* The config as it is applied: --privileged means every capability. */
@@ -127,7 +147,7 @@ int lab_config_validate(const struct lab_config *cfg, struct isolab_err *err)
         if (!layer_in_force(&eff, id))
             continue;
         char why[256] = "";
-        if (!layer_table[id]->available(why, sizeof why)) {
+        if (layer_table[id]->available && !layer_table[id]->available(why, sizeof why)) {
             isolab_err_set(err, ENOTSUP, "%s: not available here: %s", layer_name(id), why);
             isolab_err_hint(err, "switch the %s layer off to run without it", layer_name(id));
             return -1;
@@ -138,35 +158,44 @@ int lab_config_validate(const struct lab_config *cfg, struct isolab_err *err)
     return 0;
 }
 
-static void cleanup_layers(struct sandbox *sb)
-{
-    for (int i = LAYER_COUNT - 1; i >= 0; i--) {
-        enum layer_id id = prepare_order[i];
-        if (sb->prepared[id] && layer_table[id]->cleanup)
-            layer_table[id]->cleanup(&sb->cfg, &sb->ctx);
-        sb->prepared[id] = false;
-    }
-}
-
+/* The one unwind path, for every failure and for the end of a sandbox: a
+ * child still held at the start is let go (it reads EOF and exits) and
+ * killed, then every prepared layer is cleaned up in reverse order. */
 static void free_sandbox(struct sandbox *sb)
 {
     if (!sb)
         return;
-    cleanup_layers(sb);
+    if (sb->sync_fd >= 0)
+        close(sb->sync_fd);
+    if (sb->ctx.child > 0 && !sb->waited) {
+        kill(sb->ctx.child, SIGKILL);
+        waitpid(sb->ctx.child, NULL, 0);
+    }
+    for (int i = LAYER_COUNT - 1; i >= 0; i--) {
+        enum layer_id id = prepare_order[i];
+        if (sb->prepared[id])
+            layer_cleanup(layer_table[id], &sb->cfg, &sb->ctx);
+        sb->prepared[id] = false;
+    }
     if (sb->err_fd >= 0)
         close(sb->err_fd);
     free(sb);
 }
 
+static void free_sandboxp(struct sandbox **sb)
+{
+    int e = errno;
+    free_sandbox(*sb);
+    errno = e;
+}
+#define _cleanup_sandbox_ __attribute__((cleanup(free_sandboxp)))
+
 static int write_file(const char *path, const char *data)
 {
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
     ssize_t n = write(fd, data, strlen(data));
-    int e = errno;
-    close(fd);
-    errno = e;
     return n == (ssize_t)strlen(data) ? 0 : -1;
 }
 
@@ -212,9 +241,23 @@ static _Noreturn void child_fail(int fd, enum child_step step, const struct isol
 static int run_step(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                     enum layer_id id, enum child_step step, struct isolab_err *err)
 {
-    if (!layer_in_force(cfg, id))
+    if (!layer_in_force(cfg, id) || !layer_table[id]->enter)
         return 0;
     return layer_table[id]->enter(cfg, ctx, step, err);
+}
+
+/* Step 8. Returns only to report, at the step, why the command did not start. */
+static _Noreturn void exec_command(int err_fd, char *const *argv, char *const *envp)
+{
+    execvpe(argv[0], argv, envp);
+    int e = errno;
+    struct isolab_err r;
+    isolab_err_set(&r, e, "execve %s: %s", argv[0], strerror(e));
+    if (e == ENOENT)
+        isolab_err_hint(&r, "the command must exist inside the sandbox's root filesystem");
+    else if (e == EPERM)
+        isolab_err_hint(&r, "the seccomp profile or the LSM may deny execve");
+    child_fail(err_fd, STEP_EXEC, &r);
 }
 
 /* pid 1 of a pid namespace: start the command, reap every zombie, pass on
@@ -236,16 +279,8 @@ static _Noreturn void run_as_init(const struct lab_config *cfg, const struct san
                        strerror(errno));
         child_fail(err_fd, STEP_EXEC, &e);
     }
-    if (pid == 0) {
-        execvpe(argv[0], argv, envp);
-        struct isolab_err e;
-        isolab_err_set(&e, errno, "execve %s: %s", argv[0], strerror(errno));
-        if (errno == ENOENT)
-            isolab_err_hint(&e, "the command must exist inside the sandbox's root filesystem");
-        else if (errno == EPERM)
-            isolab_err_hint(&e, "the seccomp profile or the LSM may deny execve");
-        child_fail(err_fd, STEP_EXEC, &e);
-    }
+    if (pid == 0)
+        exec_command(err_fd, argv, envp);
     struct isolab_err e;
     isolab_err_clear(&e);
     if (lsm_confine_init(cfg, ctx, &e) < 0) {
@@ -330,13 +365,7 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
     char *const *envp = cfg->envp ? cfg->envp : environ;
     if (layer_in_force(cfg, LAYER_NS) && cfg->ns[NS_PID])
         run_as_init(cfg, ctx, err_fd, argv, envp);
-    execvpe(argv[0], argv, envp);
-    isolab_err_set(&e, errno, "execve %s: %s", argv[0], strerror(errno));
-    if (errno == ENOENT)
-        isolab_err_hint(&e, "the command must exist inside the sandbox's root filesystem");
-    else if (errno == EPERM)
-        isolab_err_hint(&e, "the seccomp profile or the LSM may deny execve");
-    child_fail(err_fd, STEP_EXEC, &e);
+    exec_command(err_fd, argv, envp);
 }
 
 static pid_t clone_child(const struct sandbox *sb, unsigned long flags)
@@ -345,14 +374,110 @@ static pid_t clone_child(const struct sandbox *sb, unsigned long flags)
     memset(&args, 0, sizeof args);
     args.flags = flags;
     args.exit_signal = SIGCHLD;
-    if (sb->ctx.cgroup_fd >= 0) {
+    if (sb->ctx.clone_cgroup_fd >= 0) {
         args.flags |= CLONE_INTO_CGROUP;
-        args.cgroup = (uint64_t)sb->ctx.cgroup_fd;
+        args.cgroup = (uint64_t)sb->ctx.clone_cgroup_fd;
     }
     long pid = syscall(SYS_clone3, &args, sizeof args);
-    if (pid < 0 && errno == ENOSYS && !(flags & CLONE_NEWTIME) && sb->ctx.cgroup_fd < 0)
+    if (pid < 0 && errno == ENOSYS && !(flags & CLONE_NEWTIME) && sb->ctx.clone_cgroup_fd < 0)
         pid = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
     return (pid_t)pid;
+}
+
+/* Prepare: the parent side of every layer in force, cgroup first (the
+ * child is cloned into it). A failed prepare() is still cleaned up. */
+static int sandbox_prepare(struct sandbox *sb, struct isolab_err *err)
+{
+    for (int i = 0; i < LAYER_COUNT; i++) {
+        enum layer_id id = prepare_order[i];
+        if (!layer_in_force(&sb->cfg, id))
+            continue;
+        sb->prepared[id] = true;
+        if (layer_prepare(layer_table[id], &sb->cfg, &sb->ctx, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static unsigned long clone_flags(const struct sandbox *sb)
+{
+    unsigned long flags = 0;
+    if (layer_in_force(&sb->cfg, LAYER_NS))
+        for (int k = 0; k < NS_COUNT; k++)
+            if (sb->cfg.ns[k])
+                flags |= (unsigned long)ns_clone_flag(k);
+    if (sb->ctx.userns)
+        flags |= CLONE_NEWUSER;
+    return flags;
+}
+
+/* Spawn: clone the child into its namespaces (and cgroup), where it waits
+ * on the release pipe. The parent keeps the pipes' other ends in sb. */
+static int sandbox_spawn(struct sandbox *sb, struct isolab_err *err)
+{
+    int syncp[2], errp[2];
+    if (pipe2(syncp, O_CLOEXEC) < 0)
+        return isolab_err_set(err, errno, "launcher: the release pipe: %s", strerror(errno));
+    _cleanup_close_ int sync_r = syncp[0];
+    sb->sync_fd = syncp[1];
+    if (pipe2(errp, O_CLOEXEC) < 0)
+        return isolab_err_set(err, errno, "launcher: the report pipe: %s", strerror(errno));
+    _cleanup_close_ int err_w = errp[1];
+    sb->err_fd = errp[0];
+    fflush(NULL);
+    pid_t pid = clone_child(sb, clone_flags(sb));
+    if (pid == 0) {
+        close(sb->sync_fd);
+        close(sb->err_fd);
+        child_main(sb, sync_r, err_w);
+    }
+    if (pid < 0) {
+        int e = errno;
+        isolab_err_set(err, e, "namespaces: clone: %s", strerror(e));
+        if (e == EPERM || e == EINVAL)
+            isolab_err_hint(err, "this kernel or user may not create some of these namespaces; "
+                            "try switching them off one by one with --no-ns");
+        return -1;
+    }
+    sb->ctx.child = pid;
+    return 0;
+}
+
+/* EOF on the report pipe: the command was exec'd (or the function started).
+ * A report: the child failed at its step, which the message names. */
+static int read_child_report(struct sandbox *sb, struct isolab_err *err)
+{
+    struct child_report r;
+    ssize_t n;
+    do
+        n = read(sb->err_fd, &r, sizeof r);
+    while (n < 0 && errno == EINTR);
+    close(steal_fd(&sb->err_fd));
+    if (n != (ssize_t)sizeof r)
+        return 0;
+    r.msg[sizeof r.msg - 1] = r.hint[sizeof r.hint - 1] = '\0';
+    isolab_err_set(err, r.errnum, "step %d (%s): %s", r.step, child_step_name(r.step), r.msg);
+    if (r.hint[0])
+        isolab_err_hint(err, "%s", r.hint);
+    return -1;
+}
+
+/* Release: the parent's steps after clone (cgroup v1 attach, the seccomp
+ * listener's pid, the id maps), then let the child go and hear how it went. */
+static int sandbox_release(struct sandbox *sb, struct isolab_err *err)
+{
+    for (int i = 0; i < LAYER_COUNT; i++) {
+        enum layer_id id = prepare_order[i];
+        if (sb->prepared[id] && layer_table[id]->attach &&
+            layer_table[id]->attach(&sb->cfg, &sb->ctx, sb->ctx.child, err) < 0)
+            return -1;
+    }
+    if (sb->ctx.userns && write_id_maps(&sb->cfg, sb->ctx.child, err) < 0)
+        return -1;
+    if (write(sb->sync_fd, "g", 1) != 1)
+        return isolab_err_set(err, errno, "launcher: releasing the sandbox: %s", strerror(errno));
+    close(steal_fd(&sb->sync_fd));
+    return read_child_report(sb, err);
 }
 
 int sandbox_start(const struct lab_config *cfg_in, struct sandbox **out,
@@ -361,112 +486,16 @@ int sandbox_start(const struct lab_config *cfg_in, struct sandbox **out,
     *out = NULL;
     if (lab_config_validate(cfg_in, err) < 0)
         return -1;
-    struct sandbox *sb = calloc(1, sizeof *sb);
+    _cleanup_sandbox_ struct sandbox *sb = calloc(1, sizeof *sb);
     if (!sb)
-        return isolab_err_set(err, ENOMEM, "out of memory");
+        return isolab_err_set(err, ENOMEM, "launcher: out of memory");
+    sb->sync_fd = sb->err_fd = -1;
     effective_config(cfg_in, &sb->cfg);
-    sb->err_fd = -1;
-    compute_ctx(&sb->cfg, &sb->ctx);
-    const struct lab_config *cfg = &sb->cfg;
-
-    for (int i = 0; i < LAYER_COUNT; i++) {
-        enum layer_id id = prepare_order[i];
-        if (!layer_in_force(cfg, id))
-            continue;
-        sb->prepared[id] = true;
-        if (layer_table[id]->prepare && layer_table[id]->prepare(cfg, &sb->ctx, err) < 0) {
-            free_sandbox(sb);
-            return -1;
-        }
-    }
-
-    unsigned long flags = 0;
-    if (layer_in_force(cfg, LAYER_NS))
-        for (int k = 0; k < NS_COUNT; k++)
-            if (cfg->ns[k])
-                flags |= (unsigned long)ns_clone_flag(k);
-    if (sb->ctx.userns)
-        flags |= CLONE_NEWUSER;
-
-    int syncp[2], errp[2];
-    if (pipe2(syncp, O_CLOEXEC) < 0) {
-        isolab_err_set(err, errno, "pipe: %s", strerror(errno));
-        free_sandbox(sb);
+    sandbox_ctx_init(&sb->ctx, &sb->cfg);
+    if (sandbox_prepare(sb, err) < 0 || sandbox_spawn(sb, err) < 0 ||
+        sandbox_release(sb, err) < 0)
         return -1;
-    }
-    if (pipe2(errp, O_CLOEXEC) < 0) {
-        isolab_err_set(err, errno, "pipe: %s", strerror(errno));
-        close(syncp[0]);
-        close(syncp[1]);
-        free_sandbox(sb);
-        return -1;
-    }
-    fflush(NULL);
-    pid_t pid = clone_child(sb, flags);
-    if (pid == 0) {
-        close(syncp[1]);
-        close(errp[0]);
-        child_main(sb, syncp[0], errp[1]);
-    }
-    int clone_errno = errno;
-    close(syncp[0]);
-    close(errp[1]);
-    sb->err_fd = errp[0];
-    if (pid < 0) {
-        isolab_err_set(err, clone_errno, "namespaces: clone: %s", strerror(clone_errno));
-        if (clone_errno == EPERM || clone_errno == EINVAL)
-            isolab_err_hint(err, "this kernel or user may not create some of these namespaces; "
-                            "try switching them off one by one with --no-ns");
-        close(syncp[1]);
-        free_sandbox(sb);
-        return -1;
-    }
-    sb->ctx.child = pid;
-
-    int rc = 0;
-    for (int i = 0; i < LAYER_COUNT && rc == 0; i++) {
-        enum layer_id id = prepare_order[i];
-        if (sb->prepared[id] && layer_table[id]->attach)
-            rc = layer_table[id]->attach(cfg, &sb->ctx, pid, err);
-    }
-    if (rc == 0 && sb->ctx.userns)
-        rc = write_id_maps(cfg, pid, err);
-    if (rc < 0) {
-        close(syncp[1]);          /* the child reads EOF and exits */
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-        free_sandbox(sb);
-        return -1;
-    }
-    if (write(syncp[1], "g", 1) != 1) {
-        isolab_err_set(err, errno, "releasing the sandbox: %s", strerror(errno));
-        close(syncp[1]);
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-        free_sandbox(sb);
-        return -1;
-    }
-    close(syncp[1]);
-
-    /* EOF: the command was exec'd (or the function started). A report: it
-     * failed at some step, and has exited. */
-    struct child_report r;
-    ssize_t n;
-    do
-        n = read(sb->err_fd, &r, sizeof r);
-    while (n < 0 && errno == EINTR);
-    close(sb->err_fd);
-    sb->err_fd = -1;
-    if (n == (ssize_t)sizeof r) {
-        isolab_err_set(err, r.errnum, "%s", r.msg);
-        if (r.hint[0])
-            isolab_err_hint(err, "%s", r.hint);
-        waitpid(pid, NULL, 0);
-        sb->waited = true;
-        free_sandbox(sb);
-        return -1;
-    }
-    *out = sb;
+    *out = steal_pointer(&sb);
     return 0;
 }
 
@@ -499,6 +528,8 @@ int sandbox_wait(struct sandbox *sb, int *status, struct isolab_err *err)
     do
         w = waitpid(sb->ctx.child, &st, 0);
     while (w < 0 && errno == EINTR);
+    /* Now: sigaction and tcsetpgrp below may overwrite errno. */
+    int wait_errno = errno;
     forward_to = -1;
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGHUP, &old_hup, NULL);
@@ -516,7 +547,8 @@ int sandbox_wait(struct sandbox *sb, int *status, struct isolab_err *err)
     }
     int rc = 0;
     if (w < 0) {
-        rc = isolab_err_set(err, errno, "waitpid: %s", strerror(errno));
+        rc = isolab_err_set(err, wait_errno, "launcher: waiting for the sandbox (pid %d): %s",
+                            (int)sb->ctx.child, strerror(wait_errno));
     } else if (status) {
         *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     }

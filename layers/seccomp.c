@@ -23,6 +23,20 @@
 #include "readfile.h"
 #include "seccomp_int.h"
 
+/* The layer's private state: compiled in the parent, loaded in the child. */
+struct seccomp_state {
+    struct sock_fprog prog;         /* .filter malloc'ed; len 0 = none */
+    unsigned int flags;             /* SECCOMP_FILTER_FLAG_* */
+    int warnings;                   /* unknown syscall names skipped */
+    /* "listenerPath\0metadata (JSON-escaped)" when the filter has NOTIFY
+     * rules, else "". With a listener only: a socket connected to it in the
+     * parent (the path may be out of reach after pivot_root), and a pipe
+     * that brings the child its host pid for the state message. */
+    char listener[ISOLAB_PATH_MAX];
+    int notify_sock;
+    int pid_pipe[2];
+};
+
 /* ---- a small cache: validate, prepare and describe share one parse and
  *      one compilation per capability set ----------------------------------- */
 
@@ -211,15 +225,12 @@ static int disk_fast_path(const char *path, uint64_t caps, struct sock_fprog *pr
                           unsigned int *flags, int *warnings)
 {
     /* the one rule for data files (a FIFO must not hang here either) */
-    char *text = NULL;
+    _cleanup_free_ char *text = NULL;
     size_t got;
     struct isolab_err quiet;
-    if (isolab_read_file(path, ISOLAB_FILE_MAX, "seccomp", &text, &got, &quiet) < 0 || !got) {
-        free(text);
+    if (isolab_read_file(path, ISOLAB_FILE_MAX, "seccomp", &text, &got, &quiet) < 0 || !got)
         return -1;   /* the full path reports the error */
-    }
     uint64_t key = sc_bpf_cache_key_text(sc_fnv1a(SC_FNV_INIT, text, (size_t)got), caps);
-    free(text);
     struct sock_fprog p = {0};
     unsigned int fl = 0;
     int w = 0;
@@ -304,80 +315,87 @@ static int connect_listener(const char *path, struct isolab_err *err)
         return isolab_err_set(err, ENAMETOOLONG, "seccomp: listenerPath %s is too long for a "
                               "unix socket", path);
     memcpy(sa.sun_path, path, strlen(path) + 1);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return isolab_err_set(err, errno, "seccomp: socket: %s", strerror(errno));
     if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-        int e = errno;
-        close(fd);
-        isolab_err_set(err, e, "seccomp: connecting to listenerPath %s: %s", path, strerror(e));
+        isolab_err_set(err, errno, "seccomp: connecting to listenerPath %s: %s", path,
+                       strerror(errno));
         isolab_err_hint(err, "start the supervisor that listens there first");
         return -1;
     }
-    return fd;
+    return steal_fd(&fd);
+}
+
+/* The compiled filter (from the disk cache, or parsed and compiled) and, for
+ * NOTIFY rules, where the listener is. Takes cache_lock. */
+static int compile_for(const struct lab_config *cfg, struct seccomp_state *st,
+                       struct isolab_err *err)
+{
+    char path[ISOLAB_PATH_MAX];
+    uint64_t caps = lab_config_seccomp_caps(cfg);
+    if (seccomp_profile_path(cfg, path, sizeof path, err) < 0)
+        return -1;
+    pthread_mutex_lock(&cache_lock);
+    if (!cache.p && disk_fast_path(path, caps, &st->prog, &st->flags, &st->warnings) == 0) {
+        pthread_mutex_unlock(&cache_lock);
+        return 0;
+    }
+    int rc = -1;
+    struct seccomp_profile *p = cached_profile(path, err);
+    if (p)
+        rc = cached_compile(p, caps, &st->prog, &st->flags, &st->warnings, err);
+    if (rc == 0 && (st->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)) {
+        /* "path\0escaped metadata": the child must not need the profile */
+        size_t pl = strlen(p->listener_path);
+        if (pl + 2 > sizeof st->listener) {
+            rc = isolab_err_set(err, ENAMETOOLONG, "seccomp: %s: listenerPath is too long "
+                                "(%zu bytes, at most %zu)", p->path, pl, sizeof st->listener - 2);
+        } else {
+            memcpy(st->listener, p->listener_path, pl + 1);
+            json_escape(st->listener + pl + 1, sizeof st->listener - pl - 1,
+                        p->listener_metadata);
+        }
+    }
+    pthread_mutex_unlock(&cache_lock);
+    return rc;
 }
 
 static int seccomp_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                            struct isolab_err *err)
 {
-    char path[ISOLAB_PATH_MAX];
-    ctx->seccomp_prog.len = 0;
-    ctx->seccomp_prog.filter = NULL;
-    ctx->seccomp_listener[0] = '\0';
-    if (!layer_in_force(cfg, LAYER_SECCOMP))
-        return 0;
-    if (seccomp_profile_path(cfg, path, sizeof path, err) < 0)
+    struct seccomp_state *st = ctx->priv[LAYER_SECCOMP];
+    st->notify_sock = st->pid_pipe[0] = st->pid_pipe[1] = -1;
+    if (compile_for(cfg, st, err) < 0)
         return -1;
-    pthread_mutex_lock(&cache_lock);
-    int rc = -1;
-    if (!cache.p && disk_fast_path(path, ctx->seccomp_caps, &ctx->seccomp_prog,
-                                   &ctx->seccomp_flags, &ctx->seccomp_warnings) == 0) {
-        pthread_mutex_unlock(&cache_lock);
+    if (!st->listener[0])
         return 0;
-    }
-    struct seccomp_profile *p = cached_profile(path, err);
-    if (p)
-        rc = cached_compile(p, ctx->seccomp_caps, &ctx->seccomp_prog, &ctx->seccomp_flags,
-                            &ctx->seccomp_warnings, err);
-    if (rc == 0 && (ctx->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)) {
-        /* "path\0escaped metadata": the child must not need the profile */
-        size_t pl = strlen(p->listener_path);
-        if (pl + 2 > sizeof ctx->seccomp_listener) {
-            pthread_mutex_unlock(&cache_lock);
-            return isolab_err_set(err, ENAMETOOLONG, "seccomp: listenerPath is too long");
-        }
-        memcpy(ctx->seccomp_listener, p->listener_path, pl + 1);
-        json_escape(ctx->seccomp_listener + pl + 1, sizeof ctx->seccomp_listener - pl - 1,
-                    p->listener_metadata);
-    }
-    pthread_mutex_unlock(&cache_lock);
-    if (rc < 0 || !ctx->seccomp_listener[0])
-        return rc;
-
-    ctx->seccomp_pid_pipe[0] = ctx->seccomp_pid_pipe[1] = -1;
-    ctx->seccomp_notify_sock = connect_listener(ctx->seccomp_listener, err);
-    if (ctx->seccomp_notify_sock < 0) {
-        ctx->seccomp_listener[0] = '\0';
+    st->notify_sock = connect_listener(st->listener, err);
+    if (st->notify_sock < 0)
         return -1;
-    }
-    if (pipe2(ctx->seccomp_pid_pipe, O_CLOEXEC) < 0) {
-        int e = errno;
-        close(ctx->seccomp_notify_sock);
-        ctx->seccomp_listener[0] = '\0';
-        return isolab_err_set(err, e, "seccomp: pipe: %s", strerror(e));
-    }
+    if (pipe2(st->pid_pipe, O_CLOEXEC) < 0)
+        return isolab_err_set(err, errno, "seccomp: the pid pipe for the listener: %s",
+                              strerror(errno));
     return 0;
+}
+
+size_t seccomp_prepared_filter(const struct sandbox_ctx *ctx, unsigned int *flags)
+{
+    const struct seccomp_state *st = ctx->priv[LAYER_SECCOMP];
+    if (flags)
+        *flags = st ? st->flags : 0;
+    return st ? st->prog.len : 0;
 }
 
 /* The child learns its pid on the host (for the supervisor) from here. */
 static int seccomp_attach(const struct lab_config *cfg, struct sandbox_ctx *ctx, pid_t child,
                           struct isolab_err *err)
 {
-    if (!ctx->seccomp_listener[0] || ctx->seccomp_pid_pipe[1] < 0)
+    struct seccomp_state *st = ctx->priv[LAYER_SECCOMP];
+    if (!st || !st->listener[0] || st->pid_pipe[1] < 0)
         return 0;
-    ssize_t w = write(ctx->seccomp_pid_pipe[1], &child, sizeof child);
-    close(ctx->seccomp_pid_pipe[1]);
-    ctx->seccomp_pid_pipe[1] = -1;
+    ssize_t w = write(st->pid_pipe[1], &child, sizeof child);
+    close(steal_fd(&st->pid_pipe[1]));
     if (w != (ssize_t)sizeof child)
         return isolab_err_set(err, errno ? errno : EIO, "seccomp: telling the child its pid "
                               "failed");
@@ -386,27 +404,23 @@ static int seccomp_attach(const struct lab_config *cfg, struct sandbox_ctx *ctx,
 
 /* runc's protocol: one message with the state (specs.ContainerProcessState)
  * and the notify fd as SCM_RIGHTS. */
-static pid_t read_host_pid(struct sandbox_ctx *ctx)
+static pid_t read_host_pid(struct seccomp_state *st)
 {
     pid_t pid = 0;
-    if (ctx->seccomp_pid_pipe[1] >= 0) {
-        /* the parent's copy is the one that writes */
-        close(ctx->seccomp_pid_pipe[1]);
-        ctx->seccomp_pid_pipe[1] = -1;
-    }
-    if (ctx->seccomp_pid_pipe[0] >= 0) {
-        if (read(ctx->seccomp_pid_pipe[0], &pid, sizeof pid) != (ssize_t)sizeof pid)
+    if (st->pid_pipe[1] >= 0)    /* the parent's copy is the one that writes */
+        close(steal_fd(&st->pid_pipe[1]));
+    if (st->pid_pipe[0] >= 0) {
+        if (read(st->pid_pipe[0], &pid, sizeof pid) != (ssize_t)sizeof pid)
             pid = 0;
-        close(ctx->seccomp_pid_pipe[0]);
-        ctx->seccomp_pid_pipe[0] = -1;
+        close(steal_fd(&st->pid_pipe[0]));
     }
     return pid;
 }
 
-static int send_listener_fd(struct sandbox_ctx *ctx, int nfd, pid_t pid,
+static int send_listener_fd(struct seccomp_state *st, int nfd, pid_t pid,
                             struct isolab_err *err)
 {
-    const char *meta = ctx->seccomp_listener + strlen(ctx->seccomp_listener) + 1;
+    const char *meta = st->listener + strlen(st->listener) + 1;
     char state[ISOLAB_PATH_MAX + 512];
     int len = snprintf(state, sizeof state,
                        "{\"ociVersion\":\"1.0.2\",\"fds\":[\"seccompFd\"],\"pid\":%d,"
@@ -426,13 +440,12 @@ static int send_listener_fd(struct sandbox_ctx *ctx, int nfd, pid_t pid,
     cm->cmsg_type = SCM_RIGHTS;
     cm->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(cm), &nfd, sizeof nfd);
-    ssize_t s = sendmsg(ctx->seccomp_notify_sock, &mh, MSG_NOSIGNAL);
+    ssize_t s = sendmsg(st->notify_sock, &mh, MSG_NOSIGNAL);
     int e = errno;
-    close(ctx->seccomp_notify_sock);
-    ctx->seccomp_notify_sock = -1;
+    close(steal_fd(&st->notify_sock));
     if (s < 0) {
         isolab_err_set(err, e, "seccomp: sending the notify fd to %s: %s",
-                       ctx->seccomp_listener, strerror(e));
+                       st->listener, strerror(e));
         isolab_err_hint(err, "the profile must allow sendmsg, and the supervisor must be "
                         "listening");
         return -1;
@@ -443,15 +456,15 @@ static int send_listener_fd(struct sandbox_ctx *ctx, int nfd, pid_t pid,
 static int seccomp_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                          enum child_step step, struct isolab_err *err)
 {
+    struct seccomp_state *st = ctx->priv[LAYER_SECCOMP];
     enum child_step mine = cfg->no_new_privs ? STEP_SECCOMP_LATE : STEP_SECCOMP_EARLY;
-    if (step != mine || ctx->seccomp_prog.len == 0)
+    if (step != mine || !st || st->prog.len == 0)
         return 0;
     /* before the filter, which might not allow read */
     pid_t host_pid = 0;
-    if (ctx->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)
-        host_pid = read_host_pid(ctx);
-    long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, ctx->seccomp_flags,
-                      &ctx->seccomp_prog);
+    if (st->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)
+        host_pid = read_host_pid(st);
+    long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, st->flags, &st->prog);
     if (fd < 0) {
         int e = errno;
         isolab_err_set(err, e, "seccomp: loading the filter: %s", strerror(e));
@@ -463,9 +476,9 @@ static int seccomp_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                             "remove them");
         return -1;
     }
-    if (!(ctx->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER))
+    if (!(st->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER))
         return 0;
-    int rc = send_listener_fd(ctx, (int)fd, host_pid, err);
+    int rc = send_listener_fd(st, (int)fd, host_pid, err);
     close((int)fd);
     return rc;
 }
@@ -483,7 +496,7 @@ static void summarize(const struct seccomp_profile *p, uint64_t caps, char *buf,
     size_t total = 0;
     for (size_t i = 0; i < p->nrules; i++)
         total += p->rules[i].nnames;
-    const char **names = calloc(total ? total : 1, sizeof *names);
+    _cleanup_free_ const char **names = calloc(total ? total : 1, sizeof *names);
     const char *base = strrchr(p->path, '/') ? strrchr(p->path, '/') + 1 : p->path;
     if (!names) {
         snprintf(buf, n, "%s", base);
@@ -528,7 +541,6 @@ static void summarize(const struct seccomp_profile *p, uint64_t caps, char *buf,
         if (o < nout)
             out[o].count++;
     }
-    free(names);
     int len = snprintf(buf, n, "%s (%d allowed", base, allowed);
     for (size_t o = 0; o < nout && len > 0 && (size_t)len < n; o++)
         len += snprintf(buf + len, n - len, ", %d %s", out[o].count, out[o].label);
@@ -569,23 +581,19 @@ static void seccomp_describe(const struct lab_config *cfg, char *buf, size_t n)
 
 static void seccomp_cleanup(const struct lab_config *cfg, struct sandbox_ctx *ctx)
 {
-    free(ctx->seccomp_prog.filter);
-    ctx->seccomp_prog.filter = NULL;
-    ctx->seccomp_prog.len = 0;
-    if (ctx->seccomp_listener[0]) {
-        if (ctx->seccomp_notify_sock >= 0)
-            close(ctx->seccomp_notify_sock);
-        for (int i = 0; i < 2; i++)
-            if (ctx->seccomp_pid_pipe[i] >= 0)
-                close(ctx->seccomp_pid_pipe[i]);
-        ctx->seccomp_notify_sock = ctx->seccomp_pid_pipe[0] = ctx->seccomp_pid_pipe[1] = -1;
-        ctx->seccomp_listener[0] = '\0';
-    }
+    struct seccomp_state *st = ctx->priv[LAYER_SECCOMP];
+    if (!st)
+        return;
+    free(st->prog.filter);
+    cleanup_closep(&st->notify_sock);
+    cleanup_closep(&st->pid_pipe[0]);
+    cleanup_closep(&st->pid_pipe[1]);
 }
 
 const struct layer_ops seccomp_layer = {
     .name = "seccomp",
     .id = LAYER_SECCOMP,
+    .priv_size = sizeof(struct seccomp_state),
     .available = seccomp_available,
     .validate = seccomp_validate,
     .prepare = seccomp_prepare,

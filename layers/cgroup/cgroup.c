@@ -29,7 +29,7 @@ int cg_read(const char *dir, const char *file, char *buf, size_t n)
 {
     char path[ISOLAB_PATH_MAX + 64];
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
     size_t off = 0;
@@ -42,7 +42,6 @@ int cg_read(const char *dir, const char *file, char *buf, size_t n)
         off += (size_t)r;
     }
     buf[off] = '\0';
-    close(fd);
     return (int)off;
 }
 
@@ -50,18 +49,14 @@ int cg_write(const char *dir, const char *file, const char *val, struct isolab_e
 {
     char path[ISOLAB_PATH_MAX + 64];
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0 || write(fd, val, strlen(val)) < 0) {
-        int e = errno;
-        if (fd >= 0)
-            close(fd);
-        if (err)
-            isolab_err_set(err, e, "cgroups: writing \"%s\" to %s: %s", val, path, strerror(e));
-        errno = e;
-        return -1;
-    }
-    close(fd);
-    return 0;
+    _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd >= 0 && write(fd, val, strlen(val)) >= 0)
+        return 0;
+    int e = errno;
+    if (err)
+        isolab_err_set(err, e, "cgroups: writing \"%s\" to %s: %s", val, path, strerror(e));
+    errno = e;      /* callers look at it (EBUSY) */
+    return -1;
 }
 
 bool cg_has_file(const char *dir, const char *file)
@@ -139,7 +134,7 @@ static bool has_token(const char *list, const char *tok, const char *seps)
 
 static void parse_mountinfo(struct cg_info *info)
 {
-    FILE *f = fopen("/proc/self/mountinfo", "re");
+    _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
     if (!f)
         return;
     char line[8192];
@@ -162,7 +157,6 @@ static void parse_mountinfo(struct cg_info *info)
                     snprintf(info->v1_mount[c], sizeof info->v1_mount[c], "%s", mnt);
         }
     }
-    fclose(f);
 }
 
 static bool cg_dir_writable(const char *dir)
@@ -266,16 +260,20 @@ const char *cgroup_mode_name(void)
     }
 }
 
-static bool ctrl_present(const struct cg_info *info, enum cg_ctrl c)
+const struct cg_backend *cg_backend(void)
 {
-    if (info->mode == CG_MODE_V2)
-        return info->v2_ctrl[c];
-    if (info->mode == CG_MODE_V1_HYBRID || info->mode == CG_MODE_V1_LEGACY)
-        return info->v1_mount[c][0] != '\0';
-    return false;
+    static const struct cg_backend *backend;
+    static bool chosen;
+    if (!chosen) {
+        enum cg_mode m = cg_detect()->mode;
+        backend = m == CG_MODE_V2 ? &cg_v2_backend
+                : m == CG_MODE_V1_HYBRID || m == CG_MODE_V1_LEGACY ? &cg_v1_backend : NULL;
+        chosen = true;
+    }
+    return backend;
 }
 
-static bool limit_wanted(const struct lab_config *cfg, enum cg_ctrl c)
+bool cg_limit_wanted(const struct lab_config *cfg, enum cg_ctrl c)
 {
     switch (c) {
     case CG_PIDS: return cfg->pids_limit > 0;
@@ -315,17 +313,13 @@ static int kill_and_remove_depth(const char *dir, int version, int depth)
         if (errno != EBUSY && errno != ENOTEMPTY)
             return -1;
         /* Nested cgroups the sandbox made itself go first. */
-        DIR *d = depth < 8 ? opendir(dir) : NULL;
-        if (d) {
-            struct dirent *de;
-            while ((de = readdir(d)))
-                if (de->d_type == DT_DIR && strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-                    char sub[ISOLAB_PATH_MAX + 256];
-                    snprintf(sub, sizeof sub, "%.3800s/%.255s", dir, de->d_name);
-                    kill_and_remove_depth(sub, version, depth + 1);
-                }
-            closedir(d);
-        }
+        _cleanup_closedir_ DIR *d = depth < 8 ? opendir(dir) : NULL;
+        for (struct dirent *de; d && (de = readdir(d)); )
+            if (de->d_type == DT_DIR && strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+                char sub[ISOLAB_PATH_MAX + 256];
+                snprintf(sub, sizeof sub, "%.3800s/%.255s", dir, de->d_name);
+                kill_and_remove_depth(sub, version, depth + 1);
+            }
         if (version != 2 || cg_write(dir, "cgroup.kill", "1", NULL) < 0)
             kill_listed(dir);
         nanosleep(&pause, NULL);
@@ -340,7 +334,7 @@ int cg_kill_and_remove(const char *dir, int version)
 
 void cg_remove_stale(const char *parent, int version)
 {
-    DIR *d = opendir(parent);
+    _cleanup_closedir_ DIR *d = opendir(parent);
     if (!d)
         return;
     struct dirent *de;
@@ -362,27 +356,6 @@ void cg_remove_stale(const char *parent, int version)
         snprintf(path, sizeof path, "%.3800s/%.255s", parent, de->d_name);
         cg_kill_and_remove(path, version);
     }
-    closedir(d);
-}
-
-static void remove_stale_once(const struct cg_info *info)
-{
-    static bool done;
-    if (done)
-        return;
-    done = true;
-    char parent[ISOLAB_PATH_MAX + 16];
-    if (info->mode == CG_MODE_V2) {
-        snprintf(parent, sizeof parent, "%s/isolab", info->v2_base);
-        cg_remove_stale(parent, 2);
-        return;
-    }
-    for (int c = 0; c < CG_NCTRL; c++) {
-        if (!info->v1_mount[c][0])
-            continue;
-        snprintf(parent, sizeof parent, "%s/isolab", info->v1_mount[c]);
-        cg_remove_stale(parent, 1);
-    }
 }
 
 void cg_cpu_quota(double cpus, long *quota_us, long *period_us)
@@ -398,22 +371,17 @@ void cg_cpu_quota(double cpus, long *quota_us, long *period_us)
 static bool cg_available(char *why, size_t n)
 {
     const struct cg_info *info = cg_detect();
-    if (info->unusable[0]) {
+    const struct cg_backend *be = cg_backend();
+    if (info->unusable[0] || !be) {
         snprintf(why, n, "%s", info->unusable);
         return false;
     }
     char list[64] = "";
     for (int c = 0; c < CG_NCTRL; c++)
-        if (ctrl_present(info, c))
+        if (be->has_ctrl(info, c))
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
                      list[0] ? ", " : "", cg_ctrl_name[c]);
-    const char *mode = info->mode == CG_MODE_V2 ? "cgroup v2"
-                     : info->mode == CG_MODE_V1_HYBRID ? "cgroup v1 (hybrid)" : "cgroup v1 (legacy)";
-    if (info->mode == CG_MODE_V2 && strcmp(info->v2_base, info->v2_mount) != 0)
-        snprintf(why, n, "%s: %s (delegated subtree %s)", mode, list[0] ? list : "no controllers",
-                 info->v2_base);
-    else
-        snprintf(why, n, "%s: %s", mode, list[0] ? list : "no controllers");
+    be->describe(info, list, why, n);
     return true;
 }
 
@@ -432,27 +400,17 @@ static int cg_validate(const struct lab_config *cfg, struct isolab_err *err)
         return -1;
     }
     const struct cg_info *info = cg_detect();
+    const struct cg_backend *be = cg_backend();
     for (int c = 0; c < CG_NCTRL; c++) {
-        if (!limit_wanted(cfg, c))
+        if (!cg_limit_wanted(cfg, c))
             continue;
-        if (info->unusable[0]) {
+        if (info->unusable[0] || !be) {
             isolab_err_set(err, ENOTSUP, "cgroups: %s needs a cgroup, but %s", cg_flag_name[c],
                            info->unusable);
             return -1;
         }
-        if (!ctrl_present(info, c)) {
-            isolab_err_set(err, ENOTSUP, "cgroups: %s needs the %s controller, which %s does not "
-                           "offer", cg_flag_name[c], cg_ctrl_name[c],
-                           info->mode == CG_MODE_V2 ? info->v2_base : "this machine's cgroup v1");
-            if (info->mode == CG_MODE_V2)
-                isolab_err_hint(err, "the parent of %s must enable it (echo +%s > "
-                                "PARENT/cgroup.subtree_control); for a user, start isolab with "
-                                "systemd-run --user --scope -p Delegate=yes",
-                                info->v2_base, cg_ctrl_name[c]);
-            else
-                isolab_err_hint(err, "mount the controller (mount -t cgroup -o %s cgroup "
-                                "/sys/fs/cgroup/%s) or drop %s", cg_ctrl_name[c],
-                                cg_ctrl_name[c], cg_flag_name[c]);
+        if (!be->has_ctrl(info, c)) {
+            be->ctrl_missing(info, c, cg_flag_name[c], err);
             return -1;
         }
     }
@@ -461,75 +419,42 @@ static int cg_validate(const struct lab_config *cfg, struct isolab_err *err)
 
 static void cg_cleanup(const struct lab_config *cfg, struct sandbox_ctx *ctx)
 {
-    struct cg_priv *priv = ctx->cgroup_priv;
-    if (ctx->cgroup_fd >= 0) {
-        close(ctx->cgroup_fd);
-        ctx->cgroup_fd = -1;
-    }
-    if (!priv)
+    struct cg_priv *priv = ctx->priv[LAYER_CGROUP];
+    cleanup_closep(&ctx->clone_cgroup_fd);
+    ctx->clone_cgroup_fd = -1;
+    if (!priv || !priv->backend)
         return;
     for (int c = 0; c < CG_NCTRL; c++)
         if (priv->created[c])
-            cg_kill_and_remove(priv->dir[c], priv->version);
-    free(priv);
-    ctx->cgroup_priv = NULL;
-    ctx->cgroup_version = 0;
-    ctx->cgroup_path[0] = '\0';
+            cg_kill_and_remove(priv->dir[c], priv->backend->version);
 }
 
 static int cg_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                       struct isolab_err *err)
 {
-    ctx->cgroup_fd = -1;
-    ctx->cgroup_version = 0;
+    static bool stale_removed;
+    struct cg_priv *priv = ctx->priv[LAYER_CGROUP];
     const struct cg_info *info = cg_detect();
-    if (info->unusable[0]) {
+    if (info->unusable[0] || !cg_backend()) {
         isolab_err_set(err, ENOTSUP, "cgroups: %s", info->unusable);
         return -1;
     }
-    remove_stale_once(info);
-    struct cg_priv *priv = calloc(1, sizeof *priv);
-    if (!priv)
-        return isolab_err_set(err, ENOMEM, "cgroups: out of memory");
-    ctx->cgroup_priv = priv;
-    int rc;
-    if (info->mode == CG_MODE_V2) {
-        priv->version = 2;
-        rc = cg_v2_prepare(cfg, info, priv, &ctx->cgroup_fd, err);
-    } else {
-        priv->version = 1;
-        rc = cg_v1_prepare(cfg, info, priv, err);
+    priv->backend = cg_backend();
+    /* Once a process: the cgroups of an isolab that was killed. */
+    if (!stale_removed) {
+        stale_removed = true;
+        priv->backend->remove_stale(info);
     }
-    if (rc < 0) {
-        cg_cleanup(cfg, ctx);
-        return -1;
-    }
-    ctx->cgroup_version = priv->version;
-    const char *main_dir = priv->version == 2 || priv->created[CG_PIDS] ? priv->dir[CG_PIDS] : "";
-    for (int c = 0; !main_dir[0] && c < CG_NCTRL; c++)
-        if (priv->created[c])
-            main_dir = priv->dir[c];
-    snprintf(ctx->cgroup_path, sizeof ctx->cgroup_path, "%s", main_dir);
-    return 0;
+    return priv->backend->prepare(cfg, info, priv, &ctx->clone_cgroup_fd, err);
 }
 
 static int cg_attach(const struct lab_config *cfg, struct sandbox_ctx *ctx, pid_t child,
                      struct isolab_err *err)
 {
-    struct cg_priv *priv = ctx->cgroup_priv;
-    if (!priv)
-        return 0;
-    if (priv->version == 2 && ctx->cgroup_fd >= 0)
-        return 0;   /* cloned straight into it (CLONE_INTO_CGROUP) */
-    char pid[24];
-    snprintf(pid, sizeof pid, "%d", (int)child);
-    for (int c = 0; c < CG_NCTRL; c++) {
-        if (!priv->created[c] || (priv->version == 2 && c != CG_PIDS))
-            continue;   /* v2: one directory, kept in dir[CG_PIDS] */
-        if (cg_write(priv->dir[c], "cgroup.procs", pid, err) < 0)
-            return -1;
-    }
-    return 0;
+    const struct cg_priv *priv = ctx->priv[LAYER_CGROUP];
+    if (!priv || !priv->backend || !priv->backend->attach)
+        return 0;   /* v2: cloned straight into it (CLONE_INTO_CGROUP) */
+    return priv->backend->attach(priv, child, err);
 }
 
 static void format_bytes(long long b, char *out, size_t n)
@@ -565,11 +490,11 @@ static void cg_describe(const struct lab_config *cfg, char *buf, size_t n)
 const struct layer_ops cgroup_layer = {
     .name = "cgroups",
     .id = LAYER_CGROUP,
+    .priv_size = sizeof(struct cg_priv),
     .available = cg_available,
     .validate = cg_validate,
     .prepare = cg_prepare,
     .attach = cg_attach,
-    .enter = NULL,
     .describe = cg_describe,
     .cleanup = cg_cleanup,
 };

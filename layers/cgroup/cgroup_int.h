@@ -21,12 +21,40 @@ struct cg_info {
     char unusable[512];                       /* why no cgroup can be made, or "" */
 };
 
-/* One sandbox's cgroup(s): v2 has one directory, v1 one per controller. */
+struct cg_backend;
+
+/* The layer's private state: one sandbox's cgroup(s), v2 one directory
+ * (kept in dir[CG_PIDS]), v1 one per controller. */
 struct cg_priv {
-    int version;
+    const struct cg_backend *backend;
     char dir[CG_NCTRL][ISOLAB_PATH_MAX];      /* "" = not created */
     bool created[CG_NCTRL];
 };
+
+/* A cgroup version, chosen once from what cg_detect() found (cg_backend()). */
+struct cg_backend {
+    int version;                              /* 1 or 2 */
+    /* available()'s sentence: the version, the controllers, where. */
+    void (*describe)(const struct cg_info *info, const char *ctrls, char *why, size_t n);
+    /* Is controller c offered to isolab's cgroups? */
+    bool (*has_ctrl)(const struct cg_info *info, enum cg_ctrl c);
+    /* err for a limit (flag) whose controller c is missing: where, and the fix. */
+    void (*ctrl_missing)(const struct cg_info *info, enum cg_ctrl c, const char *flag,
+                         struct isolab_err *err);
+    /* Remove what a killed isolab left under every isolab/ parent. */
+    void (*remove_stale)(const struct cg_info *info);
+    /* Make the sandbox's cgroup(s) and set the limits; *clone_fd gets a
+     * directory to clone into, or stays -1. */
+    int (*prepare)(const struct lab_config *cfg, const struct cg_info *info,
+                   struct cg_priv *priv, int *clone_fd, struct isolab_err *err);
+    /* Move the child in, before it is released; NULL when it was cloned in. */
+    int (*attach)(const struct cg_priv *priv, pid_t child, struct isolab_err *err);
+};
+
+extern const struct cg_backend cg_v1_backend;
+extern const struct cg_backend cg_v2_backend;
+/* The backend for this machine; NULL when no cgroup filesystem is mounted. */
+const struct cg_backend *cg_backend(void);
 
 extern const char *const cg_ctrl_name[CG_NCTRL];   /* "pids", "memory", "cpu" */
 
@@ -47,10 +75,8 @@ int cg_kill_and_remove(const char *dir, int version);
 /* Remove sandbox cgroups under parent whose owning isolab is dead. */
 void cg_remove_stale(const char *parent, int version);
 
-int cg_v1_prepare(const struct lab_config *cfg, const struct cg_info *info,
-                  struct cg_priv *priv, struct isolab_err *err);
-int cg_v2_prepare(const struct lab_config *cfg, const struct cg_info *info,
-                  struct cg_priv *priv, int *dirfd, struct isolab_err *err);
+/* Does the config ask for the limit that controller c enforces? */
+bool cg_limit_wanted(const struct lab_config *cfg, enum cg_ctrl c);
 /* "50000 100000" style quota for cfg->cpus. */
 void cg_cpu_quota(double cpus, long *quota_us, long *period_us);
 

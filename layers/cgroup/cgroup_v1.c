@@ -1,28 +1,47 @@
 /* cgroup v1 backend (hybrid or legacy mode): one directory per controller,
- * <mount>/isolab/<name>, for the pids, memory and cpu hierarchies. */
+ * <mount>/isolab/<name>, for the pids, memory and cpu hierarchies. The child
+ * is moved in (attach) before it is released. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cgroup_int.h"
 
-int cg_v1_prepare(const struct lab_config *cfg, const struct cg_info *info,
-                  struct cg_priv *priv, struct isolab_err *err)
+static void v1_describe(const struct cg_info *info, const char *ctrls, char *why, size_t n)
 {
-    char name[96], parent[ISOLAB_PATH_MAX + 16], val[64];
-    cg_sandbox_name(name, sizeof name);
+    snprintf(why, n, "cgroup v1 (%s): %s", info->mode == CG_MODE_V1_HYBRID ? "hybrid" : "legacy",
+             ctrls[0] ? ctrls : "no controllers");
+}
+
+static bool v1_has_ctrl(const struct cg_info *info, enum cg_ctrl c)
+{
+    return info->v1_mount[c][0] != '\0';
+}
+
+static void v1_ctrl_missing(const struct cg_info *info, enum cg_ctrl c, const char *flag,
+                            struct isolab_err *err)
+{
+    isolab_err_set(err, ENOTSUP, "cgroups: %s needs the %s controller, which this machine's "
+                   "cgroup v1 does not offer", flag, cg_ctrl_name[c]);
+    isolab_err_hint(err, "mount the controller (mount -t cgroup -o %s cgroup "
+                    "/sys/fs/cgroup/%s) or drop %s", cg_ctrl_name[c], cg_ctrl_name[c], flag);
+}
+
+static void v1_remove_stale(const struct cg_info *info)
+{
+    char parent[ISOLAB_PATH_MAX + 16];
     for (int c = 0; c < CG_NCTRL; c++) {
         if (!info->v1_mount[c][0])
             continue;
-        snprintf(parent, sizeof parent, "%.3900s/isolab", info->v1_mount[c]);
-        if (cg_mkdir(parent, err) < 0)
-            return -1;
-        snprintf(priv->dir[c], sizeof priv->dir[c], "%.3900s/%.90s", parent, name);
-        if (cg_mkdir(priv->dir[c], err) < 0)
-            return -1;
-        priv->created[c] = true;
+        snprintf(parent, sizeof parent, "%s/isolab", info->v1_mount[c]);
+        cg_remove_stale(parent, 1);
     }
+}
 
+static int v1_set_limits(const struct lab_config *cfg, const struct cg_priv *priv,
+                         struct isolab_err *err)
+{
+    char val[64];
     if (cfg->pids_limit > 0) {
         snprintf(val, sizeof val, "%ld", cfg->pids_limit);
         if (cg_write(priv->dir[CG_PIDS], "pids.max", val, err) < 0)
@@ -56,3 +75,42 @@ int cg_v1_prepare(const struct lab_config *cfg, const struct cg_info *info,
     }
     return 0;
 }
+
+static int v1_prepare(const struct lab_config *cfg, const struct cg_info *info,
+                      struct cg_priv *priv, int *clone_fd, struct isolab_err *err)
+{
+    char name[96], parent[ISOLAB_PATH_MAX + 16];
+    cg_sandbox_name(name, sizeof name);
+    for (int c = 0; c < CG_NCTRL; c++) {
+        if (!info->v1_mount[c][0])
+            continue;
+        snprintf(parent, sizeof parent, "%.3900s/isolab", info->v1_mount[c]);
+        if (cg_mkdir(parent, err) < 0)
+            return -1;
+        snprintf(priv->dir[c], sizeof priv->dir[c], "%.3900s/%.90s", parent, name);
+        if (cg_mkdir(priv->dir[c], err) < 0)
+            return -1;
+        priv->created[c] = true;
+    }
+    return v1_set_limits(cfg, priv, err);
+}
+
+static int v1_attach(const struct cg_priv *priv, pid_t child, struct isolab_err *err)
+{
+    char pid[24];
+    snprintf(pid, sizeof pid, "%d", (int)child);
+    for (int c = 0; c < CG_NCTRL; c++)
+        if (priv->created[c] && cg_write(priv->dir[c], "cgroup.procs", pid, err) < 0)
+            return -1;
+    return 0;
+}
+
+const struct cg_backend cg_v1_backend = {
+    .version = 1,
+    .describe = v1_describe,
+    .has_ctrl = v1_has_ctrl,
+    .ctrl_missing = v1_ctrl_missing,
+    .remove_stale = v1_remove_stale,
+    .prepare = v1_prepare,
+    .attach = v1_attach,
+};

@@ -37,14 +37,39 @@ static int enable_ctrl(const char *dir, enum cg_ctrl c, struct isolab_err *err)
     return -1;
 }
 
-static bool wanted(const struct lab_config *cfg, enum cg_ctrl c)
+static void v2_describe(const struct cg_info *info, const char *ctrls, char *why, size_t n)
 {
-    return c == CG_PIDS ? cfg->pids_limit > 0
-         : c == CG_MEMORY ? cfg->memory_bytes > 0 : cfg->cpus > 0;
+    const char *list = ctrls[0] ? ctrls : "no controllers";
+    if (strcmp(info->v2_base, info->v2_mount) != 0)
+        snprintf(why, n, "cgroup v2: %s (delegated subtree %s)", list, info->v2_base);
+    else
+        snprintf(why, n, "cgroup v2: %s", list);
 }
 
-int cg_v2_prepare(const struct lab_config *cfg, const struct cg_info *info,
-                  struct cg_priv *priv, int *dirfd, struct isolab_err *err)
+static bool v2_has_ctrl(const struct cg_info *info, enum cg_ctrl c)
+{
+    return info->v2_ctrl[c];
+}
+
+static void v2_ctrl_missing(const struct cg_info *info, enum cg_ctrl c, const char *flag,
+                            struct isolab_err *err)
+{
+    isolab_err_set(err, ENOTSUP, "cgroups: %s needs the %s controller, which %s does not "
+                   "offer", flag, cg_ctrl_name[c], info->v2_base);
+    isolab_err_hint(err, "the parent of %s must enable it (echo +%s > "
+                    "PARENT/cgroup.subtree_control); for a user, start isolab with "
+                    "systemd-run --user --scope -p Delegate=yes", info->v2_base, cg_ctrl_name[c]);
+}
+
+static void v2_remove_stale(const struct cg_info *info)
+{
+    char parent[ISOLAB_PATH_MAX + 16];
+    snprintf(parent, sizeof parent, "%s/isolab", info->v2_base);
+    cg_remove_stale(parent, 2);
+}
+
+static int v2_prepare(const struct lab_config *cfg, const struct cg_info *info,
+                      struct cg_priv *priv, int *clone_fd, struct isolab_err *err)
 {
     char name[96], parent[ISOLAB_PATH_MAX + 16], val[64];
     char *dir = priv->dir[CG_PIDS];     /* v2: the one directory */
@@ -54,12 +79,12 @@ int cg_v2_prepare(const struct lab_config *cfg, const struct cg_info *info,
     /* Controllers go base -> isolab -> sandbox. A controller that cannot be
      * enabled only matters when its limit is asked for. */
     for (int c = 0; c < CG_NCTRL; c++)
-        if (info->v2_ctrl[c] && enable_ctrl(info->v2_base, c, err) < 0 && wanted(cfg, c))
+        if (info->v2_ctrl[c] && enable_ctrl(info->v2_base, c, err) < 0 && cg_limit_wanted(cfg, c))
             return -1;
     if (cg_mkdir(parent, err) < 0)
         return -1;
     for (int c = 0; c < CG_NCTRL; c++)
-        if (info->v2_ctrl[c] && enable_ctrl(parent, c, err) < 0 && wanted(cfg, c))
+        if (info->v2_ctrl[c] && enable_ctrl(parent, c, err) < 0 && cg_limit_wanted(cfg, c))
             return -1;
     isolab_err_clear(err);
 
@@ -89,8 +114,19 @@ int cg_v2_prepare(const struct lab_config *cfg, const struct cg_info *info,
         if (cg_write(dir, "cpu.max", val, err) < 0)
             return -1;
     }
-    *dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (*dirfd < 0)
+    /* clone3(CLONE_INTO_CGROUP): no attach step, no instant outside. */
+    *clone_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (*clone_fd < 0)
         return isolab_err_set(err, errno, "cgroups: opening %s: %s", dir, strerror(errno));
     return 0;
 }
+
+const struct cg_backend cg_v2_backend = {
+    .version = 2,
+    .describe = v2_describe,
+    .has_ctrl = v2_has_ctrl,
+    .ctrl_missing = v2_ctrl_missing,
+    .remove_stale = v2_remove_stale,
+    .prepare = v2_prepare,
+    .attach = NULL,
+};

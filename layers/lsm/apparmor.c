@@ -30,11 +30,10 @@
 bool apparmor_kernel_enabled(void)
 {
     char buf[8] = "";
-    FILE *f = fopen("/sys/module/apparmor/parameters/enabled", "re");
+    _cleanup_fclose_ FILE *f = fopen("/sys/module/apparmor/parameters/enabled", "re");
     if (!f)
         return false;
     bool y = fgets(buf, sizeof buf, f) && buf[0] == 'Y';
-    fclose(f);
     struct stat st;
     return y && stat(AA_FS, &st) == 0 && S_ISDIR(st.st_mode);
 }
@@ -43,7 +42,7 @@ bool apparmor_kernel_enabled(void)
  * profiles list, it may be readable without CAP_MAC_ADMIN. */
 static int loaded_by_policy_dir(const char *name)
 {
-    DIR *d = opendir(AA_FS "/policy/profiles");
+    _cleanup_closedir_ DIR *d = opendir(AA_FS "/policy/profiles");
     if (!d)
         return -1;
     int found = 0;
@@ -54,23 +53,19 @@ static int loaded_by_policy_dir(const char *name)
             continue;
         char path[512], got[256] = "";
         snprintf(path, sizeof path, AA_FS "/policy/profiles/%.200s/name", de->d_name);
-        FILE *f = fopen(path, "re");
-        if (!f) {
-            found = -1;
-            break;
-        }
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        if (!f)
+            return -1;
         if (fgets(got, sizeof got, f))
             got[strcspn(got, "\n")] = '\0';
-        fclose(f);
         found = strcmp(got, name) == 0;
     }
-    closedir(d);
     return found;
 }
 
 int apparmor_profile_state(const char *name)
 {
-    FILE *f = fopen(AA_FS "/profiles", "re");
+    _cleanup_fclose_ FILE *f = fopen(AA_FS "/profiles", "re");
     if (!f)     /* reading the list needs CAP_MAC_ADMIN: try the policy tree */
         return loaded_by_policy_dir(name);
     char line[1024];
@@ -79,7 +74,6 @@ int apparmor_profile_state(const char *name)
     /* "isolab-default (enforce)" */
     while (!found && fgets(line, sizeof line, f))
         found = strncmp(line, name, len) == 0 && strncmp(line + len, " (", 2) == 0;
-    fclose(f);
     return found;
 }
 
@@ -92,7 +86,7 @@ bool apparmor_profile_loaded(const char *name)
  * AA_FS/policy/profiles/<name>.<n> is made anew on each replace. 0 = unknown. */
 static time_t loaded_at(const char *name)
 {
-    DIR *d = opendir(AA_FS "/policy/profiles");
+    _cleanup_closedir_ DIR *d = opendir(AA_FS "/policy/profiles");
     if (!d)
         return 0;
     time_t when = 0;
@@ -103,18 +97,16 @@ static time_t loaded_at(const char *name)
             continue;
         char path[512], got[256] = "";
         snprintf(path, sizeof path, AA_FS "/policy/profiles/%.200s/name", de->d_name);
-        FILE *f = fopen(path, "re");
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
         if (!f)
             continue;
         if (fgets(got, sizeof got, f))
             got[strcspn(got, "\n")] = '\0';
-        fclose(f);
         struct stat st;
         snprintf(path, sizeof path, AA_FS "/policy/profiles/%.200s", de->d_name);
         if (strcmp(got, name) == 0 && stat(path, &st) == 0 && st.st_mtime > when)
             when = st.st_mtime;
     }
-    closedir(d);
     return when;
 }
 
@@ -151,15 +143,14 @@ static int run_parser(const char *file, struct isolab_err *err)
     }
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
-        return isolab_err_set(err, errno, "lsm: pipe: %s", strerror(errno));
+        return isolab_err_set(err, errno, "lsm: pipe for apparmor_parser: %s", strerror(errno));
+    _cleanup_close_ int rd = p[0];
+    _cleanup_close_ int wr = p[1];
     pid_t pid = fork();
-    if (pid < 0) {
-        close(p[0]);
-        close(p[1]);
-        return isolab_err_set(err, errno, "lsm: fork: %s", strerror(errno));
-    }
+    if (pid < 0)
+        return isolab_err_set(err, errno, "lsm: fork for apparmor_parser: %s", strerror(errno));
     if (pid == 0) {
-        dup2(p[1], STDERR_FILENO);
+        dup2(wr, STDERR_FILENO);
         int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
         if (devnull >= 0) {
             dup2(devnull, STDIN_FILENO);
@@ -168,15 +159,14 @@ static int run_parser(const char *file, struct isolab_err *err)
         execl(parser, "apparmor_parser", "-r", file, (char *)NULL);
         _exit(127);
     }
-    close(p[1]);
+    close(steal_fd(&wr));
     char out[700];
     size_t len = 0;
     ssize_t r;
-    while ((r = read(p[0], out + len, sizeof out - 1 - len)) > 0 || (r < 0 && errno == EINTR))
+    while ((r = read(rd, out + len, sizeof out - 1 - len)) > 0 || (r < 0 && errno == EINTR))
         if (r > 0)
             len += (size_t)r;
     out[len] = '\0';
-    close(p[0]);
     int st;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
@@ -193,7 +183,7 @@ static int run_parser(const char *file, struct isolab_err *err)
     return -1;
 }
 
-int apparmor_validate(const struct lab_config *cfg, struct isolab_err *err)
+static int apparmor_validate(const struct lab_config *cfg, struct isolab_err *err)
 {
     const char *name = lsm_policy_name(cfg);
     char path[ISOLAB_PATH_MAX];
@@ -220,13 +210,13 @@ int apparmor_validate(const struct lab_config *cfg, struct isolab_err *err)
     return 0;
 }
 
-int apparmor_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
-                     struct isolab_err *err)
+static int apparmor_prepare(const struct lab_config *cfg, struct lsm_state *lst,
+                            struct isolab_err *err)
 {
     /* Per process: what we loaded, to skip the parser on the next sandbox. */
     static char last_name[128];
     static struct timespec last_mtime;
-    const char *name = ctx->lsm_apparmor_name;
+    const char *name = lst->profile;
     char path[ISOLAB_PATH_MAX];
     struct stat st;
     bool have_file = profile_path(name, path, sizeof path) == 0 && stat(path, &st) == 0;
@@ -307,10 +297,10 @@ static int aa_write_attr(const char *attr, const char *cmd, const char *name,
     return -1;
 }
 
-int apparmor_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
-                   struct isolab_err *err)
+static int apparmor_enter(const struct lab_config *cfg, struct lsm_state *st,
+                          struct isolab_err *err)
 {
-    const char *name = ctx->lsm_apparmor_name;
+    const char *name = st->profile;
     char where[128];
     bool opened;
     const char *cmd = cfg->fn ? "changeprofile" : "exec";
@@ -332,18 +322,40 @@ int apparmor_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
 /* The pid-namespace init runs no program, so an "exec" transition never
  * confines it: it moves itself into the profile at once instead, after the
  * command it started has inherited the pending exec transition. */
-int apparmor_confine_init(const struct sandbox_ctx *ctx, struct isolab_err *err)
+static int apparmor_confine_init(const struct lsm_state *st, struct isolab_err *err)
 {
     char where[128];
     bool opened;
-    if (aa_write_attr("current", "changeprofile", ctx->lsm_apparmor_name, where,
+    if (aa_write_attr("current", "changeprofile", st->profile, where,
                       sizeof where, &opened) < 0) {
         int e = errno;
         isolab_err_set(err, e, "lsm: AppArmor \"changeprofile %s\" for the sandbox's init, "
-                       "to %s: %s", ctx->lsm_apparmor_name, where, strerror(e));
+                       "to %s: %s", st->profile, where, strerror(e));
         isolab_err_hint(err, "run with --security-opt apparmor=unconfined, or without a pid "
                         "namespace (--no-ns pid)");
         return -1;
     }
     return 0;
 }
+
+static void apparmor_why(char *buf, size_t n)
+{
+    snprintf(buf, n, "AppArmor is enabled (LSMs: %s); the policies are AppArmor profiles "
+             "in profiles/apparmor/", lsm_active_list());
+}
+
+static void apparmor_describe(const struct lab_config *cfg, char *buf, size_t n)
+{
+    snprintf(buf, n, "lsm apparmor %s", lsm_policy_name(cfg));
+}
+
+const struct lsm_backend apparmor_backend = {
+    .name = "AppArmor",
+    .why = apparmor_why,
+    .validate = apparmor_validate,
+    .prepare = apparmor_prepare,
+    .enter = apparmor_enter,
+    .confine_init = apparmor_confine_init,
+    .cleanup = NULL,
+    .describe = apparmor_describe,
+};

@@ -93,7 +93,7 @@ static uint64_t handled_rights(int abi)
 static bool is_default(const char *name) { return strcmp(name, "isolab-default") == 0; }
 static bool is_readonly_root(const char *name) { return strcmp(name, "isolab-readonly-root") == 0; }
 
-int landlock_validate(const struct lab_config *cfg, struct isolab_err *err)
+static int landlock_validate(const struct lab_config *cfg, struct isolab_err *err)
 {
     const char *name = lsm_policy_name(cfg);
     if (is_default(name) || is_readonly_root(name))
@@ -111,8 +111,8 @@ int landlock_validate(const struct lab_config *cfg, struct isolab_err *err)
     return -1;
 }
 
-int landlock_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
-                     struct isolab_err *err)
+static int landlock_prepare(const struct lab_config *cfg, struct lsm_state *st,
+                            struct isolab_err *err)
 {
     int abi = landlock_abi_version();
     if (abi <= 0) {
@@ -126,7 +126,7 @@ int landlock_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
     long fd = syscall(__NR_landlock_create_ruleset, &attr, sizeof attr, 0);
     if (fd < 0)
         return isolab_err_set(err, errno, "lsm: landlock_create_ruleset: %s", strerror(errno));
-    ctx->landlock_ruleset_fd = (int)fd;
+    st->ruleset_fd = (int)fd;
     return 0;
 }
 
@@ -139,25 +139,19 @@ int landlock_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
 static int allow_beneath_at(int ruleset, int dirfd, const char *path, bool follow,
                             struct isolab_err *err)
 {
-    int fd = openat(dirfd, path, O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+    _cleanup_close_ int fd = openat(dirfd, path,
+                                    O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
     if (fd < 0)
         return 0;
     struct stat st;
-    if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode)) {
-        close(fd);
+    if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode))
         return 0;
-    }
     uint64_t rights = handled_rights(landlock_abi_version());
     if (!S_ISDIR(st.st_mode))
         rights &= LL_FILE_RIGHTS;
     struct ll_path_beneath_attr pb = {.allowed_access = rights, .parent_fd = fd};
-    long rc = syscall(__NR_landlock_add_rule, ruleset, LL_RULE_PATH_BENEATH, &pb, 0);
-    int e = errno;
-    close(fd);
-    if (rc < 0) {
-        isolab_err_set(err, e, "lsm: landlock_add_rule %s: %s", path, strerror(e));
-        return -1;
-    }
+    if (syscall(__NR_landlock_add_rule, ruleset, LL_RULE_PATH_BENEATH, &pb, 0) < 0)
+        return isolab_err_set(err, errno, "lsm: landlock_add_rule %s: %s", path, strerror(errno));
     return 0;
 }
 
@@ -165,19 +159,16 @@ static int allow_beneath_at(int ruleset, int dirfd, const char *path, bool follo
  * buffer: the child should not allocate. */
 static int allow_root_entries(int ruleset, struct isolab_err *err)
 {
-    int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    _cleanup_close_ int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (root < 0)
         return isolab_err_set(err, errno, "lsm: opening / for the Landlock rules: %s",
                               strerror(errno));
     char buf[8192];
     for (;;) {
         long n = syscall(SYS_getdents64, root, buf, sizeof buf);
-        if (n < 0) {
-            isolab_err_set(err, errno, "lsm: reading / for the Landlock rules: %s",
-                           strerror(errno));
-            close(root);
-            return -1;
-        }
+        if (n < 0)
+            return isolab_err_set(err, errno, "lsm: reading / for the Landlock rules: %s",
+                                  strerror(errno));
         if (n == 0)
             break;
         for (long off = 0; off < n; ) {
@@ -189,13 +180,10 @@ static int allow_root_entries(int ruleset, struct isolab_err *err)
             if (!strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, "proc") ||
                 !strcmp(name, "sys"))
                 continue;
-            if (allow_beneath_at(ruleset, root, name, false, err) < 0) {
-                close(root);
+            if (allow_beneath_at(ruleset, root, name, false, err) < 0)
                 return -1;
-            }
         }
     }
-    close(root);
     return 0;
 }
 
@@ -210,10 +198,10 @@ static const char *home_dir(const struct lab_config *cfg)
     return getenv("HOME");
 }
 
-int landlock_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
-                   struct isolab_err *err)
+static int landlock_enter(const struct lab_config *cfg, struct lsm_state *st,
+                          struct isolab_err *err)
 {
-    int ruleset = ctx->landlock_ruleset_fd;
+    int ruleset = st->ruleset_fd;
     if (ruleset < 0)
         return isolab_err_set(err, EBADF, "lsm: no Landlock ruleset was prepared");
     const char *name = lsm_policy_name(cfg);
@@ -248,7 +236,43 @@ int landlock_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                             "add --security-opt no-new-privileges");
         return -1;
     }
-    close(ruleset);
-    ctx->landlock_ruleset_fd = -1;
+    close(steal_fd(&st->ruleset_fd));
     return 0;
 }
+
+/* ---- parent side again ------------------------------------------------------ */
+
+static void landlock_cleanup(struct lsm_state *st)
+{
+    cleanup_closep(&st->ruleset_fd);
+    st->ruleset_fd = -1;
+}
+
+static void landlock_why(char *buf, size_t n)
+{
+    if (apparmor_kernel_enabled())
+        snprintf(buf, n, "Landlock chosen by ISOLAB_LSM_MECHANISM although AppArmor is "
+                 "enabled (LSMs: %s)", lsm_active_list());
+    else
+        snprintf(buf, n, "AppArmor is not enabled in this kernel (LSMs: %s); using Landlock "
+                 "for the file rules (ABI v%d)", lsm_active_list(), landlock_abi_version());
+}
+
+static void landlock_describe(const struct lab_config *cfg, char *buf, size_t n)
+{
+    snprintf(buf, n, "lsm landlock %s (%s)", lsm_policy_name(cfg),
+             apparmor_kernel_enabled() ? "chosen by ISOLAB_LSM_MECHANISM" : "AppArmor not in kernel");
+}
+
+const struct lsm_backend landlock_backend = {
+    .name = "Landlock",
+    .why = landlock_why,
+    .validate = landlock_validate,
+    .prepare = landlock_prepare,
+    .enter = landlock_enter,
+    /* A ruleset binds the thread that enforces it and everything it starts:
+     * the pid-namespace init is confined already. */
+    .confine_init = NULL,
+    .cleanup = landlock_cleanup,
+    .describe = landlock_describe,
+};

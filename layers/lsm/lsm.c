@@ -9,8 +9,9 @@
  * Two mechanisms enforce them: AppArmor where the kernel has it enabled
  * (apparmor.c: profiles/apparmor/NAME loaded with apparmor_parser, applied
  * at exec through /proc/thread-self/attr/apparmor/exec, as runc does), else
- * Landlock (landlock.c: the same policies as Landlock rulesets). The child applies the layer at step 3 (STEP_LSM), after
- * pivot_root and before capabilities are dropped. */
+ * Landlock (landlock.c: the same policies as Landlock rulesets). Each is a
+ * struct lsm_backend, chosen once. The child applies the layer at step 3
+ * (STEP_LSM), after pivot_root and before capabilities are dropped. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,12 +26,11 @@ const char *lsm_policy_name(const struct lab_config *cfg)
 
 static int read_small(const char *path, char *buf, size_t n)
 {
-    FILE *f = fopen(path, "re");
+    _cleanup_fclose_ FILE *f = fopen(path, "re");
     if (!f)
         return -1;
     size_t r = fread(buf, 1, n - 1, f);
     buf[r] = '\0';
-    fclose(f);
     while (r > 0 && (buf[r - 1] == '\n' || buf[r - 1] == ' '))
         buf[--r] = '\0';
     return (int)r;
@@ -85,52 +85,39 @@ const char *lsm_active_list(void)
     return list;
 }
 
-enum lsm_mech lsm_mechanism(void)
+const struct lsm_backend *lsm_backend(void)
 {
-    static int mech = -1;
-    if (mech >= 0)
-        return (enum lsm_mech)mech;
+    static const struct lsm_backend *backend;
+    static bool chosen;
+    if (chosen)
+        return backend;
     const char *force = getenv("ISOLAB_LSM_MECHANISM");
     bool aa = apparmor_kernel_enabled(), ll = landlock_abi_version() > 0;
     if (force && strcmp(force, "landlock") == 0 && ll)
-        mech = LSM_MECH_LANDLOCK;
+        backend = &landlock_backend;
     else if (force && strcmp(force, "apparmor") == 0 && aa)
-        mech = LSM_MECH_APPARMOR;
+        backend = &apparmor_backend;
     else
-        mech = aa ? LSM_MECH_APPARMOR : ll ? LSM_MECH_LANDLOCK : LSM_MECH_NONE;
-    return (enum lsm_mech)mech;
+        backend = aa ? &apparmor_backend : ll ? &landlock_backend : NULL;
+    chosen = true;
+    return backend;
 }
 
 const char *lsm_mechanism_name(void)
 {
-    switch (lsm_mechanism()) {
-    case LSM_MECH_APPARMOR: return "AppArmor";
-    case LSM_MECH_LANDLOCK: return "Landlock";
-    default: return "none";
-    }
+    return lsm_backend() ? lsm_backend()->name : "none";
 }
 
 static bool lsm_available(char *why, size_t n)
 {
-    switch (lsm_mechanism()) {
-    case LSM_MECH_APPARMOR:
-        snprintf(why, n, "AppArmor is enabled (LSMs: %s); the policies are AppArmor profiles "
-                 "in profiles/apparmor/", lsm_active_list());
+    if (lsm_backend()) {
+        lsm_backend()->why(why, n);
         return true;
-    case LSM_MECH_LANDLOCK:
-        if (apparmor_kernel_enabled())
-            snprintf(why, n, "Landlock chosen by ISOLAB_LSM_MECHANISM although AppArmor is "
-                     "enabled (LSMs: %s)", lsm_active_list());
-        else
-            snprintf(why, n, "AppArmor is not enabled in this kernel (LSMs: %s); using Landlock "
-                     "for the file rules (ABI v%d)", lsm_active_list(), landlock_abi_version());
-        return true;
-    default:
-        snprintf(why, n, "neither AppArmor nor Landlock is enabled in this kernel (LSMs: %s); "
-                 "boot with lsm=landlock,lockdown,yama,apparmor,bpf, or run with "
-                 "--security-opt apparmor=unconfined", lsm_active_list());
-        return false;
     }
+    snprintf(why, n, "neither AppArmor nor Landlock is enabled in this kernel (LSMs: %s); "
+             "boot with lsm=landlock,lockdown,yama,apparmor,bpf, or run with "
+             "--security-opt apparmor=unconfined", lsm_active_list());
+    return false;
 }
 
 static int lsm_validate(const struct lab_config *cfg, struct isolab_err *err)
@@ -145,75 +132,59 @@ static int lsm_validate(const struct lab_config *cfg, struct isolab_err *err)
                         "apparmor=isolab-default; apparmor=unconfined switches the layer off");
         return -1;
     }
-    switch (lsm_mechanism()) {
-    case LSM_MECH_APPARMOR: return apparmor_validate(cfg, err);
-    case LSM_MECH_LANDLOCK: return landlock_validate(cfg, err);
-    default:
+    if (!lsm_backend()) {
         isolab_err_set(err, ENOTSUP, "lsm: neither AppArmor nor Landlock is enabled in this "
                        "kernel (LSMs: %s)", lsm_active_list());
         isolab_err_hint(err, "run with --security-opt apparmor=unconfined");
         return -1;
     }
+    return lsm_backend()->validate(cfg, err);
 }
 
 static int lsm_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                        struct isolab_err *err)
 {
-    ctx->landlock_ruleset_fd = -1;
-    ctx->lsm_mechanism = lsm_mechanism();
-    snprintf(ctx->lsm_apparmor_name, sizeof ctx->lsm_apparmor_name, "%s", lsm_policy_name(cfg));
-    switch (ctx->lsm_mechanism) {
-    case LSM_MECH_APPARMOR: return apparmor_prepare(cfg, ctx, err);
-    case LSM_MECH_LANDLOCK: return landlock_prepare(cfg, ctx, err);
-    default:
-        return isolab_err_set(err, ENOTSUP, "lsm: no LSM mechanism in this kernel");
-    }
+    struct lsm_state *st = ctx->priv[LAYER_LSM];
+    st->ruleset_fd = -1;
+    st->backend = lsm_backend();
+    snprintf(st->profile, sizeof st->profile, "%s", lsm_policy_name(cfg));
+    if (!st->backend)
+        return isolab_err_set(err, ENOTSUP, "lsm: no LSM mechanism in this kernel (LSMs: %s)",
+                              lsm_active_list());
+    return st->backend->prepare(cfg, st, err);
 }
 
 static int lsm_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                      enum child_step step, struct isolab_err *err)
 {
-    if (step != STEP_LSM)
+    struct lsm_state *st = ctx->priv[LAYER_LSM];
+    if (step != STEP_LSM || !st || !st->backend)
         return 0;
-    switch (ctx->lsm_mechanism) {
-    case LSM_MECH_APPARMOR: return apparmor_enter(cfg, ctx, err);
-    case LSM_MECH_LANDLOCK: return landlock_enter(cfg, ctx, err);
-    default: return 0;
-    }
+    return st->backend->enter(cfg, st, err);
 }
 
 static void lsm_describe(const struct lab_config *cfg, char *buf, size_t n)
 {
-    const char *name = lsm_policy_name(cfg);
-    switch (lsm_mechanism()) {
-    case LSM_MECH_APPARMOR:
-        snprintf(buf, n, "lsm apparmor %s", name);
-        break;
-    case LSM_MECH_LANDLOCK:
-        snprintf(buf, n, "lsm landlock %s (%s)", name,
-                 apparmor_kernel_enabled() ? "chosen by ISOLAB_LSM_MECHANISM"
-                                           : "AppArmor not in kernel");
-        break;
-    default:
+    if (lsm_backend())
+        lsm_backend()->describe(cfg, buf, n);
+    else
         snprintf(buf, n, "lsm unavailable (no AppArmor, no Landlock)");
-    }
 }
 
 static void lsm_cleanup(const struct lab_config *cfg, struct sandbox_ctx *ctx)
 {
-    if (ctx->landlock_ruleset_fd >= 0) {
-        close(ctx->landlock_ruleset_fd);
-        ctx->landlock_ruleset_fd = -1;
-    }
+    struct lsm_state *st = ctx->priv[LAYER_LSM];
+    if (st && st->backend && st->backend->cleanup)
+        st->backend->cleanup(st);
 }
 
 const struct layer_ops lsm_layer = {
     .name = "lsm",
     .id = LAYER_LSM,
+    .priv_size = sizeof(struct lsm_state),
     .available = lsm_available,
     .validate = lsm_validate,
     .prepare = lsm_prepare,
-    .attach = NULL,
     .enter = lsm_enter,
     .describe = lsm_describe,
     .cleanup = lsm_cleanup,
@@ -222,9 +193,8 @@ const struct layer_ops lsm_layer = {
 int lsm_confine_init(const struct lab_config *cfg, const struct sandbox_ctx *ctx,
                      struct isolab_err *err)
 {
-    /* Landlock already binds the init (a ruleset is inherited and enforced
-     * on the calling thread itself); only AppArmor's exec transition skips it. */
-    if (!layer_in_force(cfg, LAYER_LSM) || ctx->lsm_mechanism != LSM_MECH_APPARMOR)
+    const struct lsm_state *st = ctx->priv[LAYER_LSM];
+    if (!layer_in_force(cfg, LAYER_LSM) || !st || !st->backend || !st->backend->confine_init)
         return 0;
-    return apparmor_confine_init(ctx, err);
+    return st->backend->confine_init(st, err);
 }

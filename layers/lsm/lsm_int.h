@@ -6,11 +6,37 @@
 
 #include "layer.h"
 
-enum lsm_mech { LSM_MECH_NONE = 0, LSM_MECH_APPARMOR = 1, LSM_MECH_LANDLOCK = 2 };
+struct lsm_backend;
 
-/* Which mechanism enforces the policies here (cached). ISOLAB_LSM_MECHANISM
- * =apparmor|landlock forces one (tests use it to run both where both exist). */
-enum lsm_mech lsm_mechanism(void);
+/* The layer's private state for one sandbox. */
+struct lsm_state {
+    const struct lsm_backend *backend;
+    char profile[128];          /* the policy name (lsm_policy_name) */
+    int ruleset_fd;             /* Landlock: made in the parent, -1 if none */
+};
+
+/* A mechanism that enforces isolab's policies, chosen once (lsm_backend()). */
+struct lsm_backend {
+    const char *name;           /* "AppArmor", "Landlock" */
+    /* available()'s sentence: why this mechanism, here. */
+    void (*why)(char *buf, size_t n);
+    int (*validate)(const struct lab_config *cfg, struct isolab_err *err);
+    int (*prepare)(const struct lab_config *cfg, struct lsm_state *st, struct isolab_err *err);
+    /* Child side, at STEP_LSM. */
+    int (*enter)(const struct lab_config *cfg, struct lsm_state *st, struct isolab_err *err);
+    /* The pid-namespace init, which never execs; NULL = already confined. */
+    int (*confine_init)(const struct lsm_state *st, struct isolab_err *err);
+    void (*cleanup)(struct lsm_state *st);          /* parent side; may be NULL */
+    void (*describe)(const struct lab_config *cfg, char *buf, size_t n);
+};
+
+extern const struct lsm_backend apparmor_backend;
+extern const struct lsm_backend landlock_backend;
+
+/* Which mechanism enforces the policies here (chosen once; NULL = none).
+ * ISOLAB_LSM_MECHANISM=apparmor|landlock forces one (tests use it to run
+ * both where both exist). */
+const struct lsm_backend *lsm_backend(void);
 /* The active LSMs, "lockdown,capability,landlock,bpf", or "unknown". */
 const char *lsm_active_list(void);
 /* cfg->lsm_profile, or "isolab-default" when empty. */
@@ -21,19 +47,8 @@ bool apparmor_kernel_enabled(void);
 bool apparmor_profile_loaded(const char *name);
 /* 1 loaded, 0 not loaded, -1 cannot tell (no privilege to read the list) */
 int apparmor_profile_state(const char *name);
-int apparmor_validate(const struct lab_config *cfg, struct isolab_err *err);
-int apparmor_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
-                     struct isolab_err *err);
-int apparmor_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
-                   struct isolab_err *err);
-int apparmor_confine_init(const struct sandbox_ctx *ctx, struct isolab_err *err);
 
 /* landlock.c */
 int landlock_abi_version(void);     /* 0 = Landlock unavailable */
-int landlock_validate(const struct lab_config *cfg, struct isolab_err *err);
-int landlock_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
-                     struct isolab_err *err);
-int landlock_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
-                   struct isolab_err *err);
 
 #endif

@@ -19,13 +19,6 @@
 #include "seccomp_parse.h"
 
 
-static void cleanup_json(json_t **j)
-{
-    if (*j)
-        json_decref(*j);
-}
-#define _cleanup_json_ __attribute__((cleanup(cleanup_json)))
-
 /* ---- architectures ------------------------------------------------------ */
 
 static int arch_token(struct pctx *c, const char *name, const char *path, uint32_t *tok)

@@ -65,8 +65,22 @@ R -- sh -c 'kill -TERM $$' >/dev/null; rc=$?
 check "exit status: death by SIGTERM is 143" [ "$rc" = 143 ]
 
 out=$(R -- /no/such/command); rc=$?
-expect_contains "child error: a missing command is reported with the step" "$out" "execve /no/such/command: No such file or directory"
+expect_contains "child error: a missing command is reported" "$out" "execve /no/such/command: No such file or directory"
+expect_contains "child error: the report names the child's step (8, execve)" "$out" "step 8 (execve): "
 check "child error: exit status 125" [ "$rc" = 125 ]
+empty=$(mktemp -d)
+out=$(R --rootfs "$empty" -- /bin/true); rc=$?
+expect_contains "child error: --rootfs to an empty directory fails at step 8 (execve), named" \
+    "$out" "step 8 (execve): execve /bin/true: No such file or directory"
+check "child error: --rootfs to an empty directory exits 125" [ "$rc" = 125 ]
+rm -rf "$empty"
+# A file where /proc goes: mounting /proc fails at step 1, in the child.
+empty=$(mktemp -d)
+touch "$empty/proc"
+out=$(R --rootfs "$empty" -- /bin/true); rc=$?
+expect_contains "child error: a failed /proc mount is reported at step 1 (mount namespace)" \
+    "$out" "step 1 (mount namespace): namespaces: mount /proc on"
+rm -rf "$empty"
 out=$(R --rootfs /no/such/dir -- true); rc=$?
 expect_contains "validate: --rootfs names the bad directory" "$out" "--rootfs /no/such/dir: not a directory"
 check "validate: nothing ran (125)" [ "$rc" = 125 ]

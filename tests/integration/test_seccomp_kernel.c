@@ -386,11 +386,10 @@ static void test_layer_prepare_enter(void **state)
     if (seccomp_layer.validate(&cfg, &err) < 0)
         fail_msg("validate: %s", err.msg);
     struct sandbox_ctx ctx;
-    memset(&ctx, 0, sizeof ctx);
-    ctx.seccomp_caps = caps_docker_default();
-    if (seccomp_layer.prepare(&cfg, &ctx, &err) < 0)
+    sandbox_ctx_init(&ctx, &cfg);
+    if (layer_prepare(&seccomp_layer, &cfg, &ctx, &err) < 0)
         fail_msg("prepare: %s", err.msg);
-    assert_true(ctx.seccomp_prog.len > 0);
+    assert_true(seccomp_prepared_filter(&ctx, NULL) > 0);
     char desc[256];
     seccomp_layer.describe(&cfg, desc, sizeof desc);
     printf("# describe: %s\n", desc);
@@ -398,8 +397,8 @@ static void test_layer_prepare_enter(void **state)
 
     struct layer_child lc = { &cfg, &ctx, target };
     struct results r = run_filtered(NULL, 0, try_layer, &lc);
-    seccomp_layer.cleanup(&cfg, &ctx);
-    assert_null(ctx.seccomp_prog.filter);
+    layer_cleanup(&seccomp_layer, &cfg, &ctx);
+    assert_null(ctx.priv[LAYER_SECCOMP]);
     unlink(target);
     unlink(prof);
     rmdir(dir);
@@ -464,10 +463,12 @@ static void test_notify_listener(void **state)
     if (seccomp_layer.validate(&cfg, &err) < 0)
         fail_msg("validate: %s", err.msg);
     struct sandbox_ctx ctx;
-    memset(&ctx, 0, sizeof ctx);
-    if (seccomp_layer.prepare(&cfg, &ctx, &err) < 0)
+    sandbox_ctx_init(&ctx, &cfg);
+    if (layer_prepare(&seccomp_layer, &cfg, &ctx, &err) < 0)
         fail_msg("prepare: %s", err.msg);
-    assert_true(ctx.seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER);
+    unsigned int flags = 0;
+    seccomp_prepared_filter(&ctx, &flags);
+    assert_true(flags & SECCOMP_FILTER_FLAG_NEW_LISTENER);
 
     int p[2];
     assert_int_equal(pipe(p), 0);
@@ -544,7 +545,7 @@ static void test_notify_listener(void **state)
     if (cfd >= 0)
         close(cfd);
     close(lfd);
-    seccomp_layer.cleanup(&cfg, &ctx);
+    layer_cleanup(&seccomp_layer, &cfg, &ctx);
     struct stat st;
     bool made = stat(target, &st) == 0;
     rmdir(target);
