@@ -344,6 +344,34 @@ int lab_get_int(struct lctx *c, json_t *v, const char *path, long lo, long hi, l
 }
 
 
+/* "needs": machine features the step depends on (skipped where absent). */
+static int parse_needs(struct lctx *c, json_t *x, const char *path, struct lab_step *st)
+{
+    char sub[96];
+    snprintf(sub, sizeof sub, "%s.needs", path);
+    static const char *const known[] = {"lsm", "apparmor", "landlock", "cgroups", "cgroup-v2"};
+    static const char hint[] = "needs lists machine features: \"lsm\", \"apparmor\", \"landlock\", "
+                               "\"cgroups\", \"cgroup-v2\", \"syscall:NAME\" (" LAB_NEED_SYSCALLS ")";
+    if (lab_get_strs(c, x, sub, hint, &st->needs, &st->nneeds) < 0)
+        return -1;
+    for (size_t i = 0; i < st->nneeds; i++) {
+        size_t j;
+        for (j = 0; j < 5 && strcmp(st->needs[i], known[j]); j++)
+            ;
+        const char *sc = strncmp(st->needs[i], "syscall:", 8) ? NULL : st->needs[i] + 8;
+        if (sc && lab_need_syscall_known(sc))
+            continue;
+        if (j == 5) {
+            snprintf(sub, sizeof sub, "%s.needs[%zu]", path, i);
+            if (sc)
+                return lab_lerr(c, sub, false, hint, "isolab cannot tell whether the kernel has "
+                                "\"%s\" (it can for: " LAB_NEED_SYSCALLS ")", sc);
+            return lab_lerr(c, sub, false, hint, "unknown feature \"%s\"", st->needs[i]);
+        }
+    }
+    return 0;
+}
+
 static int parse_step(struct lctx *c, json_t *v, size_t idx, struct lab_step *st)
 {
     static const char *const keys[] = {"kind", "title", "text", "explain", "notes", "config",
@@ -402,29 +430,8 @@ static int parse_step(struct lctx *c, json_t *v, size_t idx, struct lab_step *st
                      &st->hints, &st->nhints) < 0)
             return -1;
     }
-    if ((x = json_object_get(v, "needs"))) {
-        snprintf(sub, sizeof sub, "%s.needs", path);
-        static const char *const known[] = {"lsm", "apparmor", "landlock", "cgroups", "cgroup-v2"};
-        static const char hint[] = "needs lists machine features: \"lsm\", \"apparmor\", \"landlock\", "
-                                   "\"cgroups\", \"cgroup-v2\", \"syscall:NAME\" (" LAB_NEED_SYSCALLS ")";
-        if (lab_get_strs(c, x, sub, hint, &st->needs, &st->nneeds) < 0)
-            return -1;
-        for (size_t i = 0; i < st->nneeds; i++) {
-            size_t j;
-            for (j = 0; j < 5 && strcmp(st->needs[i], known[j]); j++)
-                ;
-            const char *sc = strncmp(st->needs[i], "syscall:", 8) ? NULL : st->needs[i] + 8;
-            if (sc && lab_need_syscall_known(sc))
-                continue;
-            if (j == 5) {
-                snprintf(sub, sizeof sub, "%s.needs[%zu]", path, i);
-                if (sc)
-                    return lab_lerr(c, sub, false, hint, "isolab cannot tell whether the kernel has "
-                                    "\"%s\" (it can for: " LAB_NEED_SYSCALLS ")", sc);
-                return lab_lerr(c, sub, false, hint, "unknown feature \"%s\"", st->needs[i]);
-            }
-        }
-    }
+    if ((x = json_object_get(v, "needs")) && parse_needs(c, x, path, st) < 0)
+        return -1;
     if (st->kind == LAB_QUIZ)
         return lab_parse_quiz(c, v, path, st);
     static const char *const quiz_only[] = {"choices", "answer", "why_wrong"};
