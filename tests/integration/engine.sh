@@ -4,8 +4,7 @@
 # check reads what the kernel shows inside a real sandbox.
 source "$(dirname "$0")/../lib.sh"
 if ! need_root; then
-    skip engine "these tests create namespaces and mounts as root"
-    exit 0
+    skip_all engine "these tests create namespaces and mounts as root"
 fi
 R() { "$ISOLAB" run "$@" 2>&1; }
 
