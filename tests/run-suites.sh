@@ -38,7 +38,7 @@ asan_check() {
 
 run_suite() {   # name, command...  (SUITE_KIND=sh: check the plan; asan: the sanitizers)
     local name=$1; shift
-    local out rc
+    local out rc t0=$SECONDS
     echo "== $name" | tee -a "$log"
     out=$("$@" 2>&1); rc=$?
     printf '%s\n' "$out" >> "$log"
@@ -60,7 +60,7 @@ run_suite() {   # name, command...  (SUITE_KIND=sh: check the plan; asan: the sa
     if [[ ${SUITE_KIND:-} == *asan* ]]; then
         asan_check "$name" "$out" || f=$((f + 1))
     fi
-    echo "   $name: $p passed, $f failed, $s skipped"
+    echo "   $name: $p passed, $f failed, $s skipped ($((SECONDS - t0)) s)"
     pass=$((pass + p)); failn=$((failn + f)); skipn=$((skipn + s))
 }
 
@@ -107,5 +107,6 @@ else
     echo "not ok - asan: $ASAN_BIN is not built (make check builds it)"; failn=$((failn + 1))
 fi
 
+echo "# run-suites: $SECONDS s"
 echo "$pass passed, $failn failed, $skipn skipped"
 [ "$failn" -eq 0 ]
