@@ -53,7 +53,7 @@ if [ "$ncat" -gt 0 ] && [ "$catalogue" = "$reported" ]; then
     pass "every probe of the catalogue ran, once each ($nrep of $ncat)"
 else
     fail "every probe of the catalogue ran, once each ($nrep reported, $ncat in the catalogue)"
-    [ "$ncat" -eq 0 ] && echo "#   no {\"id\", ...} entry found in layers/probes/probe_catalogue.c"
+    [ "$ncat" -eq 0 ] && echo "#   no {\"id\", ...} entry read from $ROOT/layers/probes/probe_catalogue.c (is it there?)"
     diff <(printf '%s\n' "$catalogue") <(printf '%s\n' "$reported") | grep '^[<>]' |
         sed 's/^</#   in the catalogue, not reported:/; s/^>/#   reported, not in the catalogue (or twice):/'
 fi
