@@ -67,7 +67,8 @@ run: isolab
 	./isolab
 
 # Every suite, then one summary line: "N passed, N failed, N skipped".
-# The unit tests are built and run a second time with ASan/UBSan.
+# Built a second time with ASan/UBSan: the unit and integration test binaries,
+# and isolab, which engine.sh, profiles.sh and labs.sh run against again.
 check: tests
 	@$(MAKE) -s BUILD=build/asan BIN=build/asan/isolab \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" tests >/dev/null

@@ -5,14 +5,13 @@
 source "$(dirname "$0")/../lib.sh"
 cd "$ROOT"
 RUNS=${FUZZ_RUNS:-20000}
+plan "$(ls tests/fuzz/fuzz_*.c | wc -l)"    # one test per fuzz target
 if ! command -v clang >/dev/null; then
-    skip fuzz "clang is not installed (make deps installs it)"
-    exit 0
+    skip_all fuzz "clang is not installed (make deps installs it)"
 fi
 rt="$(clang -print-runtime-dir 2>/dev/null)/libclang_rt.fuzzer-$(uname -m).a"
 if [ ! -f "$rt" ]; then
-    skip fuzz "clang's libFuzzer runtime is not installed ($rt; Debian: libclang-rt-14-dev)"
-    exit 0
+    skip_all fuzz "clang's libFuzzer runtime is not installed ($rt; Debian: libclang-rt-14-dev)"
 fi
 out=build/fuzz; mkdir -p "$out"
 PKG="$(pkg-config --cflags --libs libseccomp jansson libcap) $(pkg-config --libs libapparmor 2>/dev/null)"

@@ -3,11 +3,11 @@
 # --memory, --cpus): the limits as the probes inside the sandbox meet them,
 # the sandbox's own cgroup under isolab/, and the mode this machine has.
 source "$(dirname "$0")/../lib.sh"
+plan 8
 if ! need_root; then
-    skip cgroup "these tests create cgroups as root"
-    exit 0
+    skip_all cgroup "these tests create cgroups as root"
 fi
-command -v jq >/dev/null || { skip cgroup "jq is not installed"; exit 0; }
+command -v jq >/dev/null || skip_all cgroup "jq is not installed"
 probe() {
     local id=$1; shift
     "$ISOLAB" probe --json "$@" --only "$id" 2>&1 | jq -c ".probes[] | select(.id == \"$id\")" 2>/dev/null
@@ -17,7 +17,7 @@ field() { printf '%s' "$1" | jq -r "$2" 2>/dev/null; }
 if [ -f /sys/fs/cgroup/cgroup.controllers ]; then mode="v2"
 elif [ -d /sys/fs/cgroup/unified ] && [ -f /sys/fs/cgroup/pids/cgroup.procs ]; then mode="v1 hybrid"
 elif [ -f /sys/fs/cgroup/pids/cgroup.procs ]; then mode="v1 legacy"
-else skip cgroup "no cgroup hierarchy with a pids controller is mounted"; exit 0; fi
+else skip_all cgroup "no cgroup hierarchy with a pids controller is mounted"; fi
 
 desc=$("$ISOLAB" probe --json --pids-limit 64 --memory 256m --cpus 0.5 --only chmod 2>/dev/null |
        jq -r '.layers.cgroups.describe')

@@ -4,8 +4,7 @@
 # check reads what the kernel shows inside a real sandbox.
 source "$(dirname "$0")/../lib.sh"
 if ! need_root; then
-    skip engine "these tests create namespaces and mounts as root"
-    exit 0
+    skip_all engine "these tests create namespaces and mounts as root"
 fi
 R() { "$ISOLAB" run "$@" 2>&1; }
 
@@ -43,8 +42,19 @@ expect_contains "user: the kept capability survives exec in the ambient set" "$o
 out=$(R -- sh -c 'touch /etc/isolab-engine-test && echo written')
 expect_contains "rootfs: the sandbox can write /etc (throwaway layer)" "$out" "written"
 check "rootfs: the write did not reach the host" [ ! -e /etc/isolab-engine-test ]
-out=$(R -- sh -c 'echo hi > /tmp/x && cat /tmp/x; ls /tmp | wc -l')
-expect_contains "rootfs: a private, empty /tmp" "$out" "hi"
+# A file on the host's /tmp, so that a /tmp shared with the host cannot look
+# empty; the sandbox's /tmp must list nothing, and what it writes there must
+# not reach the host.
+host_mark=$(mktemp /tmp/isolab-engine-host-XXXXXX)
+sbx_file=/tmp/isolab-engine-sandbox-$$
+out=$("$ISOLAB" run -- ls -A /tmp 2>/dev/null); rc=$?
+if [ "$rc" -eq 0 ] && [ -z "$out" ]; then pass "rootfs: /tmp is empty at start (ls -A prints nothing)"; else
+    fail "rootfs: /tmp is empty at start (ls -A prints nothing; status $rc)"
+    printf '%s\n' "$out" | head -10 | sed 's/^/#   /'; fi
+out=$(R -- sh -c "echo hi > $sbx_file && cat $sbx_file")
+check "rootfs: the sandbox can write its /tmp (got: $out)" [ "$out" = hi ]
+check "rootfs: the write to /tmp did not reach the host's /tmp" [ ! -e "$sbx_file" ]
+rm -f "$host_mark" "$sbx_file"
 if [ -e /proc/kcore ]; then
     out=$(R --security-opt apparmor=unconfined -- sh -c 'wc -c < /proc/kcore')
     check "masked: /proc/kcore reads as empty ($out)" [ "$out" = 0 ]

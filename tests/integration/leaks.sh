@@ -7,9 +7,9 @@
 #     removes them: their owner's pid is in their name);
 #   - sandbox mounts visible in /proc/self/mountinfo.
 source "$(dirname "$0")/../lib.sh"
+plan 5
 if ! need_root; then
-    skip leaks "these tests start sandboxes (namespaces, cgroups) as root"
-    exit 0
+    skip_all leaks "these tests start sandboxes (namespaces, cgroups) as root"
 fi
 [ -x "$ISOLAB" ] || { fail "leaks: $ISOLAB is not built"; exit 1; }
 

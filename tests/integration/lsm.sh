@@ -3,11 +3,11 @@
 # has: AppArmor (the test VM) or Landlock (this machine). Docker's flags:
 # --security-opt apparmor=NAME|unconfined, --cap-add, --security-opt seccomp=.
 source "$(dirname "$0")/../lib.sh"
+plan 13
 if ! need_root; then
-    skip lsm "these tests start sandboxes as root"
-    exit 0
+    skip_all lsm "these tests start sandboxes as root"
 fi
-command -v jq >/dev/null || { skip lsm "jq is not installed"; exit 0; }
+command -v jq >/dev/null || skip_all lsm "jq is not installed"
 # probe ID FLAGS...: the probe's JSON object from `isolab probe --json --blame`
 probe() {
     local id=$1; shift

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Layer details at 120x40: adding CAP_SYS_TIME in the capabilities panel
 # flips clock-settime to allowed; the other panels list what they edit.
-. "$(dirname "$0")/_tmux.sh"
+. "$(dirname "$0")/lib/tmux.sh"
+plan 18
 tm_need tui_caps
 
 tm_start 120 40

@@ -3,9 +3,10 @@
 # offers a re-edit, keeping the learner's text and the last valid profile in
 # force), shipped profiles edited as a copy, and the in-TUI syscall list
 # (search, change the action, an errno, save atomically with a .bak).
-. "$(dirname "$0")/_tmux.sh"
+. "$(dirname "$0")/lib/tmux.sh"
+plan 26
 tm_need tui_edit
-command -v jq >/dev/null || { skip "tui_edit" "jq is not installed"; exit 0; }
+command -v jq >/dev/null || skip_all tui_edit "jq is not installed"
 
 shipped="$ROOT/profiles/seccomp/docker-default.json"
 jq '.syscalls |= map(if .names then .names -= ["chmod","fchmod","fchmodat","fchmodat2"] else . end)

@@ -6,11 +6,11 @@
 # command line sees the same configuration (current.json) both ways. A
 # wrong quiz answer explains; progress survives a restart; without UTF-8
 # the marker is [OK]. State lives in the test's own XDG_STATE_HOME.
-. "$(dirname "$0")/_tmux.sh"
+. "$(dirname "$0")/lib/tmux.sh"
 tm_need tui_lab
 
 LAB="$ROOT/labs/01-seccomp.json"
-if ! command -v jq >/dev/null; then skip "tui_lab" "jq is not installed"; exit 0; fi
+command -v jq >/dev/null || skip_all tui_lab "jq is not installed"
 # The first task step of lab 1 (0-based) and what the learner must do there.
 TASK=$(jq '[.steps[].kind] | index("task")' "$LAB")
 NSTEPS=$(jq '.steps | length' "$LAB")

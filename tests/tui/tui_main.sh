@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main screen at 80x24: five layers, the probe matrix, Space on seccomp
 # flips unshare-user (and back), the help screen, and q leaves a sane terminal.
-. "$(dirname "$0")/_tmux.sh"
+. "$(dirname "$0")/lib/tmux.sh"
+plan 25
 tm_need tui_main
 
 tm_start 80 24

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Resizing: 120x40 uses the space (layers left, probes right), a terminal too
 # small says so and waits, and going back to 80x24 redraws without leftovers.
-. "$(dirname "$0")/_tmux.sh"
+. "$(dirname "$0")/lib/tmux.sh"
+plan 16
 tm_need tui_resize
 
 tm_start 120 40

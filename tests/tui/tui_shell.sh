@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `s` drops into a shell inside the sandbox with the current layers, and
 # leaving it returns to the screen. Ctrl-C in the shell does not kill isolab.
-. "$(dirname "$0")/_tmux.sh"
+. "$(dirname "$0")/lib/tmux.sh"
+plan 14
 tm_need tui_shell
 
 tm_start 80 24

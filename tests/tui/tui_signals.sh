@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every way out restores the terminal: SIGTERM, SIGHUP, Ctrl-C (SIGINT), and
 # a child that crashes (the shell killed by SIGSEGV) returns to the screen.
-. "$(dirname "$0")/_tmux.sh"
+. "$(dirname "$0")/lib/tmux.sh"
+plan 18
 tm_need tui_signals
 
 tm_start 80 24

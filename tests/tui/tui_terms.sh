@@ -2,7 +2,7 @@
 # The screen works on the terminals a workshop meets: xterm-256color, screen,
 # tmux, linux, vt100, one without line-drawing characters (ASCII lines), and
 # with NO_COLOR set (markers carry the meaning).
-. "$(dirname "$0")/_tmux.sh"
+. "$(dirname "$0")/lib/tmux.sh"
 tm_need tui_terms
 
 tm_start 80 24

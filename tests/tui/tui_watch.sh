@@ -3,9 +3,10 @@
 # The test writes the file from outside (it never presses a key for this):
 # a profile that denies chmod flips the chmod row; an invalid one shows the
 # error with its line and keeps the previous verdicts.
-. "$(dirname "$0")/_tmux.sh"
+. "$(dirname "$0")/lib/tmux.sh"
+plan 8
 tm_need tui_watch
-command -v jq >/dev/null || { skip "tui_watch" "jq is not installed"; exit 0; }
+command -v jq >/dev/null || skip_all tui_watch "jq is not installed"
 
 prof="$TM_DIR/lab.json"
 cp "$ROOT/profiles/seccomp/docker-default.json" "$prof"

@@ -4,8 +4,9 @@
 # apparmor_parser (with /etc/apparmor.d's abi, abstractions, tunables and
 # Debian's pinned feature set), ./isolab,
 # the integration test binaries, each with the shared libraries ldd names,
-# the repo's profiles/, labs/ and tests/, the kernel modules the tests need
-# (overlay) and tests/vm/init.sh as /init.
+# the repo's profiles/, labs/ and tests/ (and the probe catalogue's source,
+# which probe_safety.sh reads), the kernel modules the tests need (overlay)
+# and tests/vm/init.sh as /init.
 #
 # The image is named after a hash of everything that goes into it, so a re-run
 # with nothing changed only re-hashes the inputs (well under a second).
@@ -76,7 +77,7 @@ for t in build/tests/integration/test_*; do
 done
 while IFS= read -r -d '' f; do
     add "$ROOT/$f" "repo/$f"
-done < <(find profiles labs tests -type f ! -name '*.o' -print0 2>/dev/null | sort -z)
+done < <(find profiles labs tests layers/probes/probe_catalogue.c -type f ! -name '*.o' -print0 2>/dev/null | sort -z)
 # Docker's profiles beside the repo (../shared/peers), for the tests that compare
 if [ -d "$ROOT/../shared/peers/moby-profiles" ]; then
     while IFS= read -r -d '' f; do

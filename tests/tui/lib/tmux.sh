@@ -1,10 +1,11 @@
 # Helpers for the TUI suites: drive the real ./isolab in a private tmux
-# server and read the screen. Source it (running it does nothing).
+# server and read the screen. Source it (running it does nothing); it lives
+# in lib/ so that tests/run-suites.sh, which runs tests/tui/*.sh, skips it.
 # Waits are polling loops with a bounded number of tries, never a fixed sleep
 # followed by an assertion.
 [ "${BASH_SOURCE[0]}" = "$0" ] && exit 0
 
-. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../../lib.sh"
 
 TM_SOCK="isolab-tui-$$-$(basename "$0" .sh)"
 TM_DIR=$(mktemp -d /tmp/isolab-tuitest.XXXXXX)
@@ -19,11 +20,12 @@ tm_cleanup() {
 }
 trap tm_cleanup EXIT
 
-# tm_need: skip the whole suite (one SKIP line) if tmux or the binary is missing.
+# tm_need NAME: skip the whole suite (skip_all: one SKIP per test of its
+# plan) if tmux or root is missing; fail if the binary is.
 tm_need() {
-    if ! command -v tmux >/dev/null; then skip "${1:-tui}" "tmux is not installed"; exit 0; fi
+    command -v tmux >/dev/null || skip_all "${1:-tui}" "tmux is not installed"
     if [ ! -x "$ISOLAB" ]; then fail "${1:-tui}: $ISOLAB is not built (run make)"; exit 0; fi
-    if ! need_root; then skip "${1:-tui}" "the sandbox tests run as root"; exit 0; fi
+    need_root || skip_all "${1:-tui}" "the sandbox tests run as root"
 }
 
 # tm_start COLS ROWS : a session with a plain shell in its pane.
