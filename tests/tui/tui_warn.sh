@@ -2,7 +2,7 @@
 # A profile with a syscall name libseccomp does not know: the TUI says so on
 # the status line when it loads it, as `isolab run` does on stderr; a
 # profile whose names are all known gives no warning.
-. "$(dirname "$0")/_tmux.sh"
+. "$(dirname "$0")/lib/tmux.sh"
 tm_need tui_warn
 
 printf '%s\n' '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [' \
