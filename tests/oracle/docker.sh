@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The oracle: real Docker (Debian's docker.io 20.10) as the judge of the
+# docker preset. The same probe catalogue runs
+#   inside  docker run --network none FLAGS IMAGE /isolab probe --json --preset unconfined
+#           (every isolab layer off, so only Docker confines it), and
+#   on the host as  isolab probe --json FLAGS
+# and the results (allowed, or the errno / signal) must be equal, probe by
+# probe, for every configuration below.
+#
+# Both sides take the same seccomp profile file, Docker's own default.json
+# from ../shared/peers, so that Docker 20.10's built-in profile (which still
+# allows io_uring) and isolab's newer copy cannot differ.
+#
+# This machine has no AppArmor, so Docker runs its containers without an LSM
+# profile: the host side gets --security-opt apparmor=unconfined too
+# (isolab would otherwise stand Landlock in for docker-default).
+# Docker's --bridge=none means no bridge network: containers run with
+# --network none, a network namespace with only lo, as isolab's is.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/docker_lib.sh"
+
+PROFILE="$ROOT/../shared/peers/moby-profiles/seccomp/default.json"
+
+# Probes whose result depends on nesting or on the root filesystem rather
+# than on the layers; they are left out, each for its reason.
+declare -A EXCLUDED=(
+    [host-processes]="isolab is pid 1 of Docker's pid namespace, so it always sees 'the host's' process"
+    [host-interfaces]="compares with the host's interfaces; inside Docker the 'host' is the container"
+    [host-hostname]="compares with the host's hostname; inside Docker that is the container id"
+    [cpu-share]="measures CPU time on a shared machine (\"cannot tell\" when busy); no layer decides it"
+)
+
+if ! need_root; then skip "docker oracle" "needs root (dockerd)"; exit 0; fi
+if [ ! -f "$PROFILE" ]; then skip "docker oracle" "no $PROFILE (../shared/peers)"; exit 0; fi
+if ! command -v jq >/dev/null; then skip "docker oracle" "needs jq (make deps)"; exit 0; fi
+ORACLE_WHY=""
+if ! oracle_have_docker; then skip "docker oracle" "$ORACLE_WHY"; exit 0; fi
+trap oracle_docker_down EXIT
+trap 'exit 1' INT TERM HUP
+if ! oracle_docker_up; then skip "docker oracle" "$ORACLE_WHY"; exit 0; fi
+if ! oracle_make_image; then fail "docker import of the oracle image"; exit 1; fi
+for p in "${!EXCLUDED[@]}"; do echo "# left out: $p: ${EXCLUDED[$p]}"; done
+echo "# docker: $(docker_ version --format '{{.Server.Version}}'), cgroup v$(docker_ info --format '{{.CgroupVersion}}'), no AppArmor on this machine"
+
+# A custom profile: Docker's, less the syscalls newer than futex_waitv
+# (449), so that its highest named syscall is below fchmodat2 (452): runc
+# answers ENOSYS past it, and so must isolab.
+CUSTOM="$ORACLE_DIR/custom.json"
+jq '.syscalls |= map(.names |= map(select(IN("fchmodat2", "map_shadow_stack",
+      "futex_wake", "futex_wait", "futex_requeue", "statmount", "listmount",
+      "lsm_get_self_attr", "lsm_set_self_attr", "lsm_list_modules", "mseal",
+      "setxattrat", "getxattrat", "listxattrat", "removexattrat",
+      "open_tree_attr", "cachestat", "uretprobe") | not)))' "$PROFILE" > "$CUSTOM"
+
+# compare NAME DOCKER_FLAGS... -- HOST_FLAGS...
+compare() {
+    local name=$1; shift
+    local dflags=() hflags=()
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do dflags+=("$1"); shift; done
+    [ $# -gt 0 ] && shift
+    hflags=("$@")
+    local d h
+    d=$(docker_ run --rm --network none "${dflags[@]}" "$ORACLE_IMAGE" \
+        /isolab probe --json --preset unconfined 2>"$ORACLE_DIR/err") || true
+    if ! printf '%s' "$d" | jq -e .probes >/dev/null 2>&1; then
+        fail "$name: docker run gave no probe results"
+        sed 's/^/#   /' "$ORACLE_DIR/err" | head -5
+        return
+    fi
+    h=$(ISOLAB_QUIET=1 "$ISOLAB" probe --json --security-opt apparmor=unconfined "${hflags[@]}" 2>&1)
+    if ! printf '%s' "$h" | jq -e .probes >/dev/null 2>&1; then
+        fail "$name: isolab probe gave no results"
+        printf '%s\n' "$h" | head -5 | sed 's/^/#   /'
+        return
+    fi
+    local dr hr diffs="" id
+    dr=$(printf '%s' "$d" | oracle_results)
+    hr=$(printf '%s' "$h" | oracle_results)
+    for id in "${!EXCLUDED[@]}"; do
+        dr=$(printf '%s\n' "$dr" | grep -v "^$id ")
+        hr=$(printf '%s\n' "$hr" | grep -v "^$id ")
+    done
+    diffs=$(diff <(printf '%s\n' "$dr") <(printf '%s\n' "$hr") | grep '^[<>]')
+    if [ -z "$diffs" ]; then
+        pass "$name: docker and isolab agree on $(printf '%s\n' "$dr" | wc -l) probes"
+    else
+        fail "$name: docker (<) and isolab (>) differ"
+        printf '%s\n' "$diffs" | sed 's/^/#   /'
+    fi
+}
+
+S=(--security-opt "seccomp=$PROFILE")
+compare "defaults" "${S[@]}" -- "${S[@]}"
+compare "--cap-add SYS_ADMIN" "${S[@]}" --cap-add SYS_ADMIN -- "${S[@]}" --cap-add SYS_ADMIN
+compare "--cap-add SYS_TIME" "${S[@]}" --cap-add SYS_TIME -- "${S[@]}" --cap-add SYS_TIME
+compare "seccomp=unconfined" --security-opt seccomp=unconfined -- --security-opt seccomp=unconfined
+compare "--cap-drop ALL" "${S[@]}" --cap-drop ALL -- "${S[@]}" --cap-drop ALL
+compare "no-new-privileges" "${S[@]}" --security-opt no-new-privileges -- "${S[@]}" --security-opt no-new-privileges
+compare "--pids-limit 10" "${S[@]}" --pids-limit 10 -- "${S[@]}" --pids-limit 10
+compare "--memory 64m" "${S[@]}" --memory 64m -- "${S[@]}" --memory 64m
+compare "custom profile" --security-opt "seccomp=$CUSTOM" -- --security-opt "seccomp=$CUSTOM"
