@@ -18,7 +18,8 @@ BUILD ?= build
 DEPS_PKGS := build-essential pkg-config libseccomp-dev libjansson-dev libncurses-dev \
 	libcap-dev libapparmor-dev apparmor libcmocka-dev tmux busybox-static \
 	qemu-system-x86 linux-image-amd64 bubblewrap runc clang libclang-rt-14-dev cpio kmod \
-	iproute2 util-linux procps jq hyperfine golang-github-containers-common
+	iproute2 util-linux procps jq hyperfine golang-github-containers-common \
+	docker.io libyaml-dev
 
 LIB_SRCS := $(wildcard $(ENGINE_DIRS:%=%/*.c))
 TUI_SRCS := $(wildcard tui/*/*.c)

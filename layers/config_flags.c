@@ -152,6 +152,22 @@ static int layer_from_name(const char *s)
     return -1;
 }
 
+/* --sysctl: only the one Docker sets by default is modelled. */
+static int parse_sysctl(struct lab_config *cfg, const char *val, struct isolab_err *err)
+{
+    static const char key[] = "net.ipv4.ip_unprivileged_port_start=";
+    if (strncmp(val, key, sizeof key - 1) != 0)
+        return bad(err, "--sysctl", val, "isolab models only net.ipv4.ip_unprivileged_port_start",
+                   "e.g. --sysctl net.ipv4.ip_unprivileged_port_start=0 (Docker's default) "
+                   "or =1024 (the kernel's)");
+    const char *v = val + sizeof key - 1;
+    if (strcmp(v, "0") && strcmp(v, "1024"))
+        return bad(err, "--sysctl", val, "isolab models the values 0 and 1024 only",
+                   "use 0 (every port is unprivileged, as Docker) or 1024 (the kernel's default)");
+    cfg->unpriv_ports = !strcmp(v, "0");
+    return 0;
+}
+
 int lab_config_parse_flag(struct lab_config *cfg, int argc, char **argv, int *i,
                           struct isolab_err *err)
 {
@@ -170,7 +186,7 @@ int lab_config_parse_flag(struct lab_config *cfg, int argc, char **argv, int *i,
 
     static const char *const with_value[] = {
         "--security-opt", "--cap-add", "--cap-drop", "--user", "--ns", "--no-ns",
-        "--rootfs", "--pids-limit", "--memory", "--cpus", "--preset", "--hostname", "-u",
+        "--rootfs", "--pids-limit", "--memory", "--cpus", "--preset", "--hostname", "-u", "--sysctl",
     };
     bool takes_value = false;
     for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
@@ -238,6 +254,8 @@ int lab_config_parse_flag(struct lab_config *cfg, int argc, char **argv, int *i,
         cfg->layer_on[LAYER_CGROUP] = true;
     } else if (!strcmp(name, "--preset")) {
         rc = preset_apply(cfg, val, err);
+    } else if (!strcmp(name, "--sysctl")) {
+        rc = parse_sysctl(cfg, val, err);
     } else if (!strncmp(name, "--no-", 5) && layer_from_name(name + 5) >= 0) {
         cfg->layer_on[layer_from_name(name + 5)] = false;
     } else if (layer_from_name(name + 2) >= 0) {
@@ -264,6 +282,7 @@ const char *lab_config_flags_help(void)
            "  --user UID[:GID]\n"
            "  --ns LIST  --no-ns LIST        user,pid,mnt,uts,ipc,net,cgroup,time\n"
            "  --rootfs DIR  --hostname NAME\n"
+           "  --sysctl net.ipv4.ip_unprivileged_port_start=0|1024   (Docker sets 0)\n"
            "  --pids-limit N  --memory BYTES[k|m|g]  --cpus FRACTION\n"
            "  --no-LAYER / --LAYER           switch seccomp, lsm, cgroups, caps, namespaces off/on\n";
 }

@@ -41,6 +41,7 @@ done
 for t in tests/integration/*.sh tests/tui/*.sh; do
     [ -f "$t" ] && run_suite "${t#tests/}" bash "$t"
 done
+for t in tests/oracle/*.sh; do case $t in *_lib.sh) ;; *) run_suite "${t#tests/}" bash "$t" ;; esac; done
 [ -f tests/fuzz/run.sh ] && run_suite "fuzz" bash tests/fuzz/run.sh
 [ -f tests/vm/run.sh ] && run_suite "vm" bash tests/vm/run.sh
 

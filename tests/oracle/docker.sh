@@ -33,24 +33,42 @@ declare -A EXCLUDED=(
 if ! need_root; then skip "docker oracle" "needs root (dockerd)"; exit 0; fi
 if [ ! -f "$PROFILE" ]; then skip "docker oracle" "no $PROFILE (../shared/peers)"; exit 0; fi
 if ! command -v jq >/dev/null; then skip "docker oracle" "needs jq (make deps)"; exit 0; fi
-ORACLE_WHY=""
-if ! oracle_have_docker; then skip "docker oracle" "$ORACLE_WHY"; exit 0; fi
-trap oracle_docker_down EXIT
-trap 'exit 1' INT TERM HUP
-if ! oracle_docker_up; then skip "docker oracle" "$ORACLE_WHY"; exit 0; fi
-if ! oracle_make_image; then fail "docker import of the oracle image"; exit 1; fi
-for p in "${!EXCLUDED[@]}"; do echo "# left out: $p: ${EXCLUDED[$p]}"; done
-echo "# docker: $(docker_ version --format '{{.Server.Version}}'), cgroup v$(docker_ info --format '{{.CgroupVersion}}'), no AppArmor on this machine"
 
 # A custom profile: Docker's, less the syscalls newer than futex_waitv
 # (449), so that its highest named syscall is below fchmodat2 (452): runc
 # answers ENOSYS past it, and so must isolab.
-CUSTOM="$ORACLE_DIR/custom.json"
+CUSTOM=$(mktemp /tmp/isolab-oracle-profile.XXXXXX.json)
+trap 'rm -f "$CUSTOM"; oracle_docker_down' EXIT
+trap 'exit 1' INT TERM HUP
 jq '.syscalls |= map(.names |= map(select(IN("fchmodat2", "map_shadow_stack",
       "futex_wake", "futex_wait", "futex_requeue", "statmount", "listmount",
       "lsm_get_self_attr", "lsm_set_self_attr", "lsm_list_modules", "mseal",
       "setxattrat", "getxattrat", "listxattrat", "removexattrat",
       "open_tree_attr", "cachestat", "uretprobe") | not)))' "$PROFILE" > "$CUSTOM"
+
+# The two differences this suite found, checked on the host alone as well
+# (they need no dockerd): port 80 without the capability, and ENOSYS past
+# the profile's newest syscall, in the kernel and in the model.
+host_start=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
+out=$(ISOLAB_QUIET=1 "$ISOLAB" probe --cap-drop ALL --only bind-80 2>&1)
+expect_contains "docker preset, --cap-drop ALL: bind-80 allowed (ip_unprivileged_port_start=0)" "$out" "allowed"
+expect_contains "the bind-80 probe says why" "$out" "ip_unprivileged_port_start=0"
+out=$(ISOLAB_QUIET=1 "$ISOLAB" probe --preset podman --cap-drop ALL --only bind-80 2>&1)
+expect_contains "podman preset, --cap-drop ALL: bind-80 EACCES (Podman leaves 1024)" "$out" "EACCES"
+check "the host's own ip_unprivileged_port_start is untouched ($host_start)" \
+    test "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)" = "$host_start"
+out=$(ISOLAB_QUIET=1 "$ISOLAB" probe --security-opt "seccomp=$CUSTOM" --only fchmodat2 2>&1)
+expect_contains "custom profile: fchmodat2 gets ENOSYS from the kernel" "$out" "ENOSYS"
+out=$(ISOLAB_QUIET=1 "$ISOLAB" syscalls --security-opt "seccomp=$CUSTOM" 2>&1 | grep '^fchmodat2 ')
+expect_contains "isolab syscalls: fchmodat2 ENOSYS with the reason" "$out" "newer than any syscall the profile names (highest: 449)"
+out=$(ISOLAB_QUIET=1 "$ISOLAB" syscalls --security-opt "seccomp=$PROFILE" 2>&1 | grep '^fchmodat2 ')
+expect_contains "isolab syscalls: fchmodat2 allowed where the profile names it" "$out" "ALLOW"
+ORACLE_WHY=""
+if ! oracle_have_docker; then skip "docker oracle" "$ORACLE_WHY"; exit 0; fi
+if ! oracle_docker_up; then skip "docker oracle" "$ORACLE_WHY"; exit 0; fi
+if ! oracle_make_image; then fail "docker import of the oracle image"; exit 1; fi
+for p in "${!EXCLUDED[@]}"; do echo "# left out: $p: ${EXCLUDED[$p]}"; done
+echo "# docker: $(docker_ version --format '{{.Server.Version}}'), cgroup v$(docker_ info --format '{{.CgroupVersion}}'), no AppArmor on this machine"
 
 # compare NAME DOCKER_FLAGS... -- HOST_FLAGS...
 compare() {
