@@ -9,7 +9,7 @@ CFLAGS ?= -O2 -g
 ISOLAB_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
 	-DISOLAB_DATADIR='"$(PREFIX)/share/isolab"' -Ilayers/include $(PKG_CFLAGS)
 # The engine's own folders; tui/ sees only layers/include (the public headers).
-ENGINE_DIRS := layers layers/cgroup layers/lsm layers/profile layers/probes layers/lab layers/live
+ENGINE_DIRS := layers layers/cgroup layers/lsm layers/profile layers/probes layers/lab layers/live layers/export
 ENGINE_INC := $(ENGINE_DIRS:%=-I%)
 LDLIBS += $(PKG_LIBS)
 BUILD ?= build

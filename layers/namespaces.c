@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "export.h"
 #include "layer.h"
 
 /* Where the new root is assembled inside the child's private mount ns. The
@@ -29,6 +30,18 @@ static const char *const masked_paths[] = {
 static const char *const readonly_paths[] = {
     "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
+const char *const *ns_docker_masked_paths(size_t *n)
+{
+    *n = sizeof masked_paths / sizeof masked_paths[0];
+    return masked_paths;
+}
+
+const char *const *ns_docker_readonly_paths(size_t *n)
+{
+    *n = sizeof readonly_paths / sizeof readonly_paths[0];
+    return readonly_paths;
+}
+
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 
 static int fail(struct isolab_err *err, const char *what, const char *path)

@@ -117,3 +117,34 @@ compare "no-new-privileges" "${S[@]}" --security-opt no-new-privileges -- "${S[@
 compare "--pids-limit 10" "${S[@]}" --pids-limit 10 -- "${S[@]}" --pids-limit 10
 compare "--memory 64m" "${S[@]}" --memory 64m -- "${S[@]}" --memory 64m
 compare "custom profile" --security-opt "seccomp=$CUSTOM" -- --security-opt "seccomp=$CUSTOM"
+
+# Round trip: the docker run line isolab exports, run against this dockerd.
+export_roundtrip() {   # NAME FLAGS...
+    local name=$1; shift
+    local line d h
+    line=$("$ISOLAB" export --format docker --image "$ORACLE_IMAGE" "$@" -- \
+        /isolab probe --json --preset unconfined 2>"$ORACLE_DIR/fidelity")
+    case $line in "docker run "*) ;; *) fail "$name: export --format docker gave: $line"; return ;; esac
+    d=$(eval "docker_ ${line#docker }" 2>"$ORACLE_DIR/err") || true
+    if ! printf '%s' "$d" | jq -e .probes >/dev/null 2>&1; then
+        fail "$name: the exported line gave no probe results"; echo "#   $line"
+        sed 's/^/#   /' "$ORACLE_DIR/err" | head -5; return
+    fi
+    h=$(ISOLAB_QUIET=1 "$ISOLAB" probe --json --security-opt apparmor=unconfined --no-ns time "$@" 2>&1)
+    local dr hr id diffs
+    dr=$(printf '%s' "$d" | oracle_results); hr=$(printf '%s' "$h" | oracle_results)
+    for id in "${!EXCLUDED[@]}"; do
+        dr=$(printf '%s\n' "$dr" | grep -v "^$id "); hr=$(printf '%s\n' "$hr" | grep -v "^$id ")
+    done
+    diffs=$(diff <(printf '%s\n' "$dr") <(printf '%s\n' "$hr") | grep '^[<>]')
+    if [ -z "$diffs" ]; then pass "$name: the exported docker line and isolab agree"
+    else fail "$name: exported docker line (<) and isolab (>) differ"; echo "#   $line"
+        printf '%s\n' "$diffs" | sed 's/^/#   /'; fi
+}
+# Docker has no time namespace: the host side runs without one (the
+# fidelity report says so).
+export_roundtrip "export docker: --cap-drop ALL, --pids-limit 10" "${S[@]}" --cap-drop ALL --pids-limit 10
+export_roundtrip "export docker: --cap-add SYS_ADMIN, no-new-privileges" "${S[@]}" --cap-add SYS_ADMIN --security-opt no-new-privileges
+export_roundtrip "export docker: podman preset (ports stay privileged)" --preset podman --security-opt "seccomp=$PROFILE"
+out=$("$ISOLAB" export --format docker 2>&1 >/dev/null)
+expect_contains "export docker: the fidelity report names the time namespace" "$out" "no time namespace"
