@@ -9,7 +9,7 @@ CFLAGS ?= -O2 -g
 ISOLAB_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
 	-DISOLAB_DATADIR='"$(PREFIX)/share/isolab"' -Ilayers/include $(PKG_CFLAGS)
 # The engine's own folders; tui/ sees only layers/include (the public headers).
-ENGINE_DIRS := layers layers/util layers/cgroup layers/lsm layers/profile layers/probes layers/lab layers/live
+ENGINE_DIRS := layers layers/util layers/cgroup layers/lsm layers/profile layers/probes layers/lab layers/live layers/export
 ENGINE_INC := $(ENGINE_DIRS:%=-I%)
 LDLIBS += $(PKG_LIBS)
 BUILD ?= build
@@ -18,7 +18,8 @@ BUILD ?= build
 DEPS_PKGS := build-essential pkg-config libseccomp-dev libjansson-dev libncurses-dev \
 	libcap-dev libapparmor-dev apparmor libcmocka-dev tmux busybox-static \
 	qemu-system-x86 linux-image-amd64 bubblewrap runc clang libclang-rt-14-dev cpio kmod \
-	iproute2 util-linux procps jq hyperfine golang-github-containers-common
+	iproute2 util-linux procps jq hyperfine golang-github-containers-common \
+	docker.io libyaml-dev
 
 LIB_SRCS := $(wildcard $(ENGINE_DIRS:%=%/*.c))
 TUI_SRCS := $(wildcard tui/*/*.c)

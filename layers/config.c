@@ -174,6 +174,8 @@ void lab_config_init_docker(struct lab_config *cfg)
     cfg->ns[NS_TIME] = kernel_has_timens();
     cfg->ns[NS_CGROUP] = access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
     snprintf(cfg->hostname, sizeof cfg->hostname, "isolab");
+    /* moby daemon/oci_linux.go (WithSysctls), unless --network host */
+    cfg->unpriv_ports = true;
     cfg->caps = caps_docker_default();
     snprintf(cfg->lsm_profile, sizeof cfg->lsm_profile, "isolab-default");
     cfg->tty = isatty(STDIN_FILENO);
@@ -185,6 +187,7 @@ void lab_config_init_unconfined(struct lab_config *cfg)
     for (int i = 0; i < LAYER_COUNT; i++)
         cfg->layer_on[i] = false;
     memset(cfg->ns, 0, sizeof cfg->ns);
+    cfg->unpriv_ports = false;
     cfg->caps = caps_all_known();
 }
 

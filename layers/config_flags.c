@@ -344,6 +344,22 @@ static int bool_flag(struct lab_config *cfg, const char *name, const char *val,
     return 1;
 }
 
+/* --sysctl: only the one Docker sets by default is modelled. */
+static int parse_sysctl(struct lab_config *cfg, const char *val, struct isolab_err *err)
+{
+    static const char key[] = "net.ipv4.ip_unprivileged_port_start=";
+    if (strncmp(val, key, sizeof key - 1) != 0)
+        return bad(err, "--sysctl", val, "isolab models only net.ipv4.ip_unprivileged_port_start",
+                   "e.g. --sysctl net.ipv4.ip_unprivileged_port_start=0 (Docker's default) "
+                   "or =1024 (the kernel's)");
+    const char *v = val + sizeof key - 1;
+    if (strcmp(v, "0") && strcmp(v, "1024"))
+        return bad(err, "--sysctl", val, "isolab models the values 0 and 1024 only",
+                   "use 0 (every port is unprivileged, as Docker) or 1024 (the kernel's default)");
+    cfg->unpriv_ports = !strcmp(v, "0");
+    return 0;
+}
+
 static int value_flag(struct lab_config *cfg, const char *name, const char *val,
                       struct isolab_err *err)
 {
@@ -369,8 +385,11 @@ static int value_flag(struct lab_config *cfg, const char *name, const char *val,
         return parse_memory(cfg, name, val, err);
     if (!strcmp(name, "--cpus"))
         return parse_cpus(cfg, name, val, err);
+    if (!strcmp(name, "--sysctl"))
+        return parse_sysctl(cfg, val, err);
     return preset_apply(cfg, val, err);
 }
+
 
 int lab_config_parse_flag(struct lab_config *cfg, int argc, char **argv, int *i,
                           struct isolab_err *err)
@@ -403,7 +422,7 @@ int lab_config_parse_flag(struct lab_config *cfg, int argc, char **argv, int *i,
 
     static const char *const with_value[] = {
         "--security-opt", "--cap-add", "--cap-drop", "--user", "--ns", "--no-ns",
-        "--rootfs", "--pids-limit", "--memory", "--cpus", "--preset", "--hostname",
+        "--rootfs", "--pids-limit", "--memory", "--cpus", "--preset", "--hostname", "--sysctl",
     };
     bool takes_value = false;
     for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
@@ -441,6 +460,7 @@ const char *lab_config_flags_help(void)
            "  --user UID[:GID]  (-u)\n"
            "  --ns LIST  --no-ns LIST        user,pid,mnt,uts,ipc,net,cgroup,time\n"
            "  --rootfs DIR  --hostname NAME\n"
+           "  --sysctl net.ipv4.ip_unprivileged_port_start=0|1024   (Docker sets 0)\n"
            "  --pids-limit N  --memory BYTES[k|m|g]  --cpus FRACTION\n"
            "  --no-LAYER / --LAYER           switch seccomp, lsm, cgroups, caps, namespaces off/on\n";
 }

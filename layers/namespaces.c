@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "export.h"
 #include "layer.h"
 
 /* Where the new root is assembled inside the child's private mount ns. The
@@ -29,6 +30,18 @@ static const char *const masked_paths[] = {
 static const char *const readonly_paths[] = {
     "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
+const char *const *ns_docker_masked_paths(size_t *n)
+{
+    *n = sizeof masked_paths / sizeof masked_paths[0];
+    return masked_paths;
+}
+
+const char *const *ns_docker_readonly_paths(size_t *n)
+{
+    *n = sizeof readonly_paths / sizeof readonly_paths[0];
+    return readonly_paths;
+}
+
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 
 static int fail(struct isolab_err *err, const char *what, const char *path)
@@ -279,9 +292,32 @@ static int setup_root(const struct lab_config *cfg, struct isolab_err *err)
     return 0;
 }
 
+/* Docker 20.10+ sets this sysctl in the container's network namespace (not
+ * with --network host). /proc/sys/net is the opener's network namespace, so
+ * it is written before the new root makes /proc/sys read-only. */
+static int set_unpriv_ports(struct isolab_err *err)
+{
+    static const char path[] = "/proc/sys/net/ipv4/ip_unprivileged_port_start";
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return 0;   /* before Linux 4.11 every port below 1024 needs the capability */
+    if (fd < 0 || write(fd, "0\n", 2) != 2) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        errno = e;
+        return fail(err, "write 0 to", path);
+    }
+    close(fd);
+    return 0;
+}
+
 static int ns_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                     enum child_step step, struct isolab_err *err)
 {
+    if (step == STEP_MOUNT && cfg->ns[NS_NET] && cfg->unpriv_ports &&
+        set_unpriv_ports(err) < 0)
+        return -1;
     if (step == STEP_MOUNT && cfg->ns[NS_MNT])
         return setup_root(cfg, err);
     if (step == STEP_HOSTNAME && cfg->ns[NS_UTS]) {

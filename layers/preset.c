@@ -12,6 +12,8 @@
  *   "no_new_privileges", "privileged": bool
  *   "cgroups":      {"pids_limit": N, "memory": BYTES, "cpus": F} (0 = none)
  *   "hostname":     "name"
+ *   "unprivileged_ports": bool  net.ipv4.ip_unprivileged_port_start=0 in
+ *                   the sandbox's network namespace (Docker 20.10+) or not
  * The preset starts from a blank Docker-shaped config (lab_config_init_docker)
  * and every key it gives overrides; keys it omits keep Docker's values. */
 #include <dirent.h>
@@ -357,16 +359,18 @@ int preset_apply(struct lab_config *cfg, const char *name, struct isolab_err *er
             r = apply_bool(&c.no_new_privs, v, path, k, err);
         } else if (strcmp(k, "privileged") == 0) {
             r = apply_bool(&c.privileged, v, path, k, err);
+        } else if (strcmp(k, "unprivileged_ports") == 0) {
+            r = apply_bool(&c.unpriv_ports, v, path, k, err);
         } else if (strcmp(k, "hostname") == 0) {
             if (!json_is_string(v) || strlen(json_string_value(v)) >= sizeof c.hostname)
                 r = bad(err, path, k, "expected a host name (up to 63 characters)");
             else
                 snprintf(c.hostname, sizeof c.hostname, "%s", json_string_value(v));
         } else if (strcmp(k, "seccomp") != 0 && strcmp(k, "lsm") != 0) {
-            char what[160];
+            char what[200];
             snprintf(what, sizeof what, "unknown key (known: description, source, layers, "
                      "namespaces, capabilities, seccomp, lsm, no_new_privileges, "
-                     "privileged, cgroups, hostname)");
+                     "privileged, cgroups, hostname, unprivileged_ports)");
             r = bad(err, path, k, what);
         }
         if (r < 0)

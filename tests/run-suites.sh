@@ -78,6 +78,9 @@ done
 for t in tests/health/*.sh; do
     [ -f "$t" ] && SUITE_KIND=sh run_suite "${t#tests/}" bash "$t"
 done
+for t in tests/oracle/*.sh; do
+    case $t in *_lib.sh) ;; *) SUITE_KIND=sh run_suite "${t#tests/}" bash "$t" ;; esac
+done
 [ -f tests/fuzz/run.sh ] && SUITE_KIND=sh run_suite "fuzz" bash tests/fuzz/run.sh
 [ -f tests/vm/run.sh ] && run_suite "vm" bash tests/vm/run.sh
 

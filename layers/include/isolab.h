@@ -60,6 +60,11 @@ struct lab_config {
     bool ns[NS_COUNT];
     char rootfs[ISOLAB_PATH_MAX]; /* "" = host programs read-only + tmpfs overlay */
     char hostname[65];            /* used when NS_UTS is on; default "isolab"; 64 = HOST_NAME_MAX */
+    /* With NS_NET on: net.ipv4.ip_unprivileged_port_start=0 in the sandbox's
+     * own network namespace, so binding ports below 1024 needs no
+     * CAP_NET_BIND_SERVICE (Docker 20.10+; --sysctl
+     * net.ipv4.ip_unprivileged_port_start=0). false = the kernel's 1024. */
+    bool unpriv_ports;
 
     /* capabilities: bit n = capability n (CAP_CHOWN = 0 ...) */
     uint64_t caps;

@@ -122,6 +122,10 @@ struct sc_verdict {
     bool unresolved;               /* libseccomp does not know the name: the
                                       compiled filter skips its rules, so the
                                       kernel applies defaultAction (.action) */
+    bool newer_than_profile;       /* the number is above every syscall the
+                                      profile names on this arch: ERRNO(ENOSYS),
+                                      as runc's stub answers (.profile_last) */
+    long profile_last;             /* that highest number */
 };
 /* args == NULL: "any arguments" -- the first applicable rule for the name
  * decides and .conditional says whether arguments matter. With args (6

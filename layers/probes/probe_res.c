@@ -62,6 +62,20 @@ PROBE_FN(probe_bind_80)
     }
     close(fd);
     probe_judge(r, rc, e, PAST(EADDRINUSE), "bind(port 80)");
+    /* Without the capability, the sysctl is why (Docker sets it to 0). */
+    FILE *f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re");
+    int start = 1024;
+    if (f) {
+        if (fscanf(f, "%d", &start) != 1)
+            start = 1024;
+        fclose(f);
+    }
+    if (start <= 80) {
+        size_t len = strlen(r->detail);
+        snprintf(r->detail + len, sizeof r->detail - len,
+                 "; net.ipv4.ip_unprivileged_port_start=%d here, so no capability is needed",
+                 start);
+    }
 }
 
 PROBE_FN(probe_host_procs)

@@ -187,8 +187,17 @@ int seccomp_profile_eval(const struct seccomp_profile *p, uint64_t caps,
         return -1;     /* exists on other architectures only */
     }
 
-    uint32_t def = default_scmp(p);
     unsigned long kver = kernel_version_code();
+    long last = nr >= 0 && !out->unresolved ? sc_enosys_last(p, caps, arch, kver) : -1;
+    if (last >= 0 && nr > last) {
+        /* runc's stub answers before any rule is looked at */
+        out->action = SC_ACT_ERRNO;
+        out->errno_ret = ENOSYS;
+        out->newer_than_profile = true;
+        out->profile_last = last;
+        return 0;
+    }
+    uint32_t def = default_scmp(p);
     const struct sc_rule *uncond = NULL, *cond = NULL, *same_as_default = NULL;
     for (size_t i = 0; i < p->nrules; i++) {
         const struct sc_rule *r = &p->rules[i];
@@ -478,6 +487,12 @@ int seccomp_profile_compile(const struct seccomp_profile *p, uint64_t caps,
     if (export_bpf(ctx, p, prog, err) < 0)
         return -1;
     patch_marker(prog, marker);
+    if (sc_enosys_prepend(p, caps, kver, prog, err) < 0) {
+        free(prog->filter);
+        prog->filter = NULL;
+        prog->len = 0;
+        return -1;
+    }
     unsigned int fl = p->flags;
     if (notify && p->listener_path) {
         fl |= SECCOMP_FILTER_FLAG_NEW_LISTENER;

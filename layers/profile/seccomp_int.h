@@ -68,4 +68,14 @@ int sc_bpf_cache_get(uint64_t key, struct sock_fprog *prog, unsigned int *flags,
 void sc_bpf_cache_put(uint64_t key, const struct sock_fprog *prog, unsigned int flags,
                       int warnings);
 
+/* runc's ENOSYS stub (seccomp_enosys.c): is one wanted for this default
+ * action; the highest syscall number the profile names on arch (-1: no
+ * stub there); put the stub in front of a compiled program. */
+bool sc_enosys_stub_wanted(const struct seccomp_profile *p);
+bool sc_enosys_arch_in_filter(const struct seccomp_profile *p, uint32_t arch);
+long sc_enosys_last(const struct seccomp_profile *p, uint64_t caps, uint32_t arch,
+                    unsigned long kver);
+int sc_enosys_prepend(const struct seccomp_profile *p, uint64_t caps, unsigned long kver,
+                      struct sock_fprog *prog, struct isolab_err *err);
+
 #endif

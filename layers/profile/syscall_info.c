@@ -491,7 +491,11 @@ static const struct cap_info caps[] = {
      "the bounding set; change the securebits flags"},
     {CAP_LINUX_IMMUTABLE, "set immutable and append-only file flags",
      "set the immutable and append-only file attributes (FS_IMMUTABLE_FL, FS_APPEND_FL)"},
-    {CAP_NET_BIND_SERVICE, "bind ports below 1024", "bind sockets to Internet ports below 1024"},
+    {CAP_NET_BIND_SERVICE, "bind ports below 1024",
+     "bind sockets to Internet ports below net.ipv4.ip_unprivileged_port_start (1024 by "
+     "default). Docker 20.10+ sets that sysctl to 0 in each container's own network "
+     "namespace, so there no port needs this capability: even --cap-drop ALL binds port "
+     "80 (the docker preset does the same; podman and kubernetes leave 1024)"},
     {CAP_NET_BROADCAST, "broadcast and listen to multicast (unused)",
      "make socket broadcasts and listen to multicasts (unused by the kernel)"},
     {CAP_NET_ADMIN, "configure network interfaces, routes, firewall",

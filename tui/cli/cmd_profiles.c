@@ -356,7 +356,10 @@ static int syscall_row(const struct seccomp_profile *p, uint64_t caps, uint32_t 
         else
             snprintf(r->eno, sizeof r->eno, "%u", v->errno_ret);
     }
-    if (v->rule) {
+    if (v->newer_than_profile) {
+        snprintf(r->rule, sizeof r->rule, "newer than any syscall the profile names (highest: "
+                 "%ld): ENOSYS, as runc answers, so libc falls back", v->profile_last);
+    } else if (v->rule) {
         char f[256];
         sc_filter_str(v->rule, f, sizeof f);
         snprintf(r->rule, sizeof r->rule, "syscalls[%zu] line %d%s%s%s",

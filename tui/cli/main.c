@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli_flags.h"
+#include "cmd_export.h"
 #include "cmd_lab.h"
 #include "cmd_profiles.h"
 #include "cli_json.h"
@@ -33,6 +34,8 @@ static void usage(FILE *f)
             "       isolab explain SYSCALL|CAP           what it does, who blocks it, why\n"
             "       isolab lab list|show|check|hint|reset|validate   guided labs (isolab lab --help)\n"
             "       isolab demo LAB                      step through a lab in front of a room\n"
+            "       isolab export --format docker|oci|k8s [layer flags] [-o FILE] [-- CMD]\n"
+            "                                            the configuration for docker, runc or a Pod\n"
             "       isolab export-seccomp [layer flags] [--format oci|bpf] [-o FILE]\n"
             "                                            the filter as runc or bwrap would take it\n"
             "\n%s"
@@ -409,6 +412,8 @@ int main(int argc, char **argv)
             return cmd_diff(argc - 1, argv + 1);
         if (!strcmp(c, "explain"))
             return cmd_explain(argc - 1, argv + 1);
+        if (!strcmp(c, "export"))
+            return cmd_export(argc - 1, argv + 1);
         if (!strcmp(c, "export-seccomp"))
             return cmd_export_seccomp(argc - 1, argv + 1);
         if (!strcmp(c, "syscalls"))

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# The oracle: real Docker (Debian's docker.io 20.10) as the judge of the
+# docker preset. The same probe catalogue runs
+#   inside  docker run --network none FLAGS IMAGE /isolab probe --json --preset unconfined
+#           (every isolab layer off, so only Docker confines it), and
+#   on the host as  isolab probe --json FLAGS
+# and the results (allowed, or the errno / signal) must be equal, probe by
+# probe, for every configuration below.
+#
+# Both sides take the same seccomp profile file, Docker's own default.json
+# from ../shared/peers, so that Docker 20.10's built-in profile (which still
+# allows io_uring) and isolab's newer copy cannot differ.
+#
+# This machine has no AppArmor, so Docker runs its containers without an LSM
+# profile: the host side gets --security-opt apparmor=unconfined too
+# (isolab would otherwise stand Landlock in for docker-default).
+# Docker's --bridge=none means no bridge network: containers run with
+# --network none, a network namespace with only lo, as isolab's is.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/docker_lib.sh"
+
+PROFILE="$ROOT/../shared/peers/moby-profiles/seccomp/default.json"
+
+# Probes whose result depends on nesting or on the root filesystem rather
+# than on the layers; they are left out, each for its reason.
+declare -A EXCLUDED=(
+    [host-processes]="isolab is pid 1 of Docker's pid namespace, so it always sees 'the host's' process"
+    [host-interfaces]="compares with the host's interfaces; inside Docker the 'host' is the container"
+    [host-hostname]="compares with the host's hostname; inside Docker that is the container id"
+    [cpu-share]="measures CPU time on a shared machine (\"cannot tell\" when busy); no layer decides it"
+)
+
+if ! need_root; then skip "docker oracle" "needs root (dockerd)"; exit 0; fi
+if [ ! -f "$PROFILE" ]; then skip "docker oracle" "no $PROFILE (../shared/peers)"; exit 0; fi
+if ! command -v jq >/dev/null; then skip "docker oracle" "needs jq (make deps)"; exit 0; fi
+
+# A custom profile: Docker's, less the syscalls newer than futex_waitv
+# (449), so that its highest named syscall is below fchmodat2 (452): runc
+# answers ENOSYS past it, and so must isolab.
+CUSTOM=$(mktemp /tmp/isolab-oracle-profile.XXXXXX.json)
+trap 'rm -f "$CUSTOM"; oracle_docker_down' EXIT
+trap 'exit 1' INT TERM HUP
+jq '.syscalls |= map(.names |= map(select(IN("fchmodat2", "map_shadow_stack",
+      "futex_wake", "futex_wait", "futex_requeue", "statmount", "listmount",
+      "lsm_get_self_attr", "lsm_set_self_attr", "lsm_list_modules", "mseal",
+      "setxattrat", "getxattrat", "listxattrat", "removexattrat",
+      "open_tree_attr", "cachestat", "uretprobe") | not)))' "$PROFILE" > "$CUSTOM"
+
+# The two differences this suite found, checked on the host alone as well
+# (they need no dockerd): port 80 without the capability, and ENOSYS past
+# the profile's newest syscall, in the kernel and in the model.
+host_start=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
+out=$(ISOLAB_QUIET=1 "$ISOLAB" probe --cap-drop ALL --only bind-80 2>&1)
+expect_contains "docker preset, --cap-drop ALL: bind-80 allowed (ip_unprivileged_port_start=0)" "$out" "allowed"
+expect_contains "the bind-80 probe says why" "$out" "ip_unprivileged_port_start=0"
+out=$(ISOLAB_QUIET=1 "$ISOLAB" probe --preset podman --cap-drop ALL --only bind-80 2>&1)
+expect_contains "podman preset, --cap-drop ALL: bind-80 EACCES (Podman leaves 1024)" "$out" "EACCES"
+check "the host's own ip_unprivileged_port_start is untouched ($host_start)" \
+    test "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)" = "$host_start"
+out=$(ISOLAB_QUIET=1 "$ISOLAB" probe --security-opt "seccomp=$CUSTOM" --only fchmodat2 2>&1)
+expect_contains "custom profile: fchmodat2 gets ENOSYS from the kernel" "$out" "ENOSYS"
+out=$(ISOLAB_QUIET=1 "$ISOLAB" syscalls --security-opt "seccomp=$CUSTOM" 2>&1 | grep '^fchmodat2 ')
+expect_contains "isolab syscalls: fchmodat2 ENOSYS with the reason" "$out" "newer than any syscall the profile names (highest: 449)"
+out=$(ISOLAB_QUIET=1 "$ISOLAB" syscalls --security-opt "seccomp=$PROFILE" 2>&1 | grep '^fchmodat2 ')
+expect_contains "isolab syscalls: fchmodat2 allowed where the profile names it" "$out" "ALLOW"
+ORACLE_WHY=""
+if ! oracle_have_docker; then skip "docker oracle" "$ORACLE_WHY"; exit 0; fi
+if ! oracle_docker_up; then skip "docker oracle" "$ORACLE_WHY"; exit 0; fi
+if ! oracle_make_image; then fail "docker import of the oracle image"; exit 1; fi
+for p in "${!EXCLUDED[@]}"; do echo "# left out: $p: ${EXCLUDED[$p]}"; done
+echo "# docker: $(docker_ version --format '{{.Server.Version}}'), cgroup v$(docker_ info --format '{{.CgroupVersion}}'), no AppArmor on this machine"
+
+# compare NAME DOCKER_FLAGS... -- HOST_FLAGS...
+compare() {
+    local name=$1; shift
+    local dflags=() hflags=()
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do dflags+=("$1"); shift; done
+    [ $# -gt 0 ] && shift
+    hflags=("$@")
+    local d h
+    d=$(docker_ run --rm --network none "${dflags[@]}" "$ORACLE_IMAGE" \
+        /isolab probe --json --preset unconfined 2>"$ORACLE_DIR/err") || true
+    if ! printf '%s' "$d" | jq -e .probes >/dev/null 2>&1; then
+        fail "$name: docker run gave no probe results"
+        sed 's/^/#   /' "$ORACLE_DIR/err" | head -5
+        return
+    fi
+    h=$(ISOLAB_QUIET=1 "$ISOLAB" probe --json --security-opt apparmor=unconfined "${hflags[@]}" 2>&1)
+    if ! printf '%s' "$h" | jq -e .probes >/dev/null 2>&1; then
+        fail "$name: isolab probe gave no results"
+        printf '%s\n' "$h" | head -5 | sed 's/^/#   /'
+        return
+    fi
+    local dr hr diffs="" id
+    dr=$(printf '%s' "$d" | oracle_results)
+    hr=$(printf '%s' "$h" | oracle_results)
+    for id in "${!EXCLUDED[@]}"; do
+        dr=$(printf '%s\n' "$dr" | grep -v "^$id ")
+        hr=$(printf '%s\n' "$hr" | grep -v "^$id ")
+    done
+    diffs=$(diff <(printf '%s\n' "$dr") <(printf '%s\n' "$hr") | grep '^[<>]')
+    if [ -z "$diffs" ]; then
+        pass "$name: docker and isolab agree on $(printf '%s\n' "$dr" | wc -l) probes"
+    else
+        fail "$name: docker (<) and isolab (>) differ"
+        printf '%s\n' "$diffs" | sed 's/^/#   /'
+    fi
+}
+
+S=(--security-opt "seccomp=$PROFILE")
+compare "defaults" "${S[@]}" -- "${S[@]}"
+compare "--cap-add SYS_ADMIN" "${S[@]}" --cap-add SYS_ADMIN -- "${S[@]}" --cap-add SYS_ADMIN
+compare "--cap-add SYS_TIME" "${S[@]}" --cap-add SYS_TIME -- "${S[@]}" --cap-add SYS_TIME
+compare "seccomp=unconfined" --security-opt seccomp=unconfined -- --security-opt seccomp=unconfined
+compare "--cap-drop ALL" "${S[@]}" --cap-drop ALL -- "${S[@]}" --cap-drop ALL
+compare "no-new-privileges" "${S[@]}" --security-opt no-new-privileges -- "${S[@]}" --security-opt no-new-privileges
+compare "--pids-limit 10" "${S[@]}" --pids-limit 10 -- "${S[@]}" --pids-limit 10
+compare "--memory 64m" "${S[@]}" --memory 64m -- "${S[@]}" --memory 64m
+compare "custom profile" --security-opt "seccomp=$CUSTOM" -- --security-opt "seccomp=$CUSTOM"
+
+# Round trip: the docker run line isolab exports, run against this dockerd.
+export_roundtrip() {   # NAME FLAGS...
+    local name=$1; shift
+    local line d h
+    line=$("$ISOLAB" export --format docker --image "$ORACLE_IMAGE" "$@" -- \
+        /isolab probe --json --preset unconfined 2>"$ORACLE_DIR/fidelity")
+    case $line in "docker run "*) ;; *) fail "$name: export --format docker gave: $line"; return ;; esac
+    d=$(eval "docker_ ${line#docker }" 2>"$ORACLE_DIR/err") || true
+    if ! printf '%s' "$d" | jq -e .probes >/dev/null 2>&1; then
+        fail "$name: the exported line gave no probe results"; echo "#   $line"
+        sed 's/^/#   /' "$ORACLE_DIR/err" | head -5; return
+    fi
+    h=$(ISOLAB_QUIET=1 "$ISOLAB" probe --json --security-opt apparmor=unconfined --no-ns time "$@" 2>&1)
+    local dr hr id diffs
+    dr=$(printf '%s' "$d" | oracle_results); hr=$(printf '%s' "$h" | oracle_results)
+    for id in "${!EXCLUDED[@]}"; do
+        dr=$(printf '%s\n' "$dr" | grep -v "^$id "); hr=$(printf '%s\n' "$hr" | grep -v "^$id ")
+    done
+    diffs=$(diff <(printf '%s\n' "$dr") <(printf '%s\n' "$hr") | grep '^[<>]')
+    if [ -z "$diffs" ]; then pass "$name: the exported docker line and isolab agree"
+    else fail "$name: exported docker line (<) and isolab (>) differ"; echo "#   $line"
+        printf '%s\n' "$diffs" | sed 's/^/#   /'; fi
+}
+# Docker has no time namespace: the host side runs without one (the
+# fidelity report says so).
+export_roundtrip "export docker: --cap-drop ALL, --pids-limit 10" "${S[@]}" --cap-drop ALL --pids-limit 10
+export_roundtrip "export docker: --cap-add SYS_ADMIN, no-new-privileges" "${S[@]}" --cap-add SYS_ADMIN --security-opt no-new-privileges
+export_roundtrip "export docker: podman preset (ports stay privileged)" --preset podman --security-opt "seccomp=$PROFILE"
+out=$("$ISOLAB" export --format docker 2>&1 >/dev/null)
+expect_contains "export docker: the fidelity report names the time namespace" "$out" "no time namespace"
