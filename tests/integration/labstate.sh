@@ -76,7 +76,7 @@ if need_root && command -v unshare >/dev/null; then
     expect_contains "read-only state dir: says nothing was saved" "$out" "nothing was saved"
     # full: a 64 KiB tmpfs, filled up
     out=$(unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs "$1" && mkdir -p "$1/isolab" &&
-          { head -c 1M /dev/zero > "$1/fill" 2>/dev/null; true; } &&
+          { dd if=/dev/zero of="$1/fill" bs=4096 count=256 2>/dev/null; true; } &&
           exec "$2" lab check "$3" --step "$4" --answer "$5"' sh "$XDG_STATE_HOME" "$ISOLAB" "$LAB" "$STEP" "$ANS" 2>&1); rc=$?
     [ $rc -ne 0 ] && pass "full disk (ENOSPC): the quiz exits non-zero" ||
         fail "full disk (ENOSPC): the quiz exits non-zero (rc 0)"
