@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "isolab.h"
+#include "live/pty.h"
 
 /* Child-side steps, in the order they are applied (DESIGN.md). The numbers
  * are what an error report carries. */
@@ -21,6 +22,7 @@ enum child_step {
     STEP_CAPS = 6,
     STEP_SECCOMP_LATE = 7,
     STEP_EXEC = 8,
+    STEP_CONSOLE = 9,   /* applied after HOSTNAME, before LSM (live/pty.h) */
 };
 const char *child_step_name(enum child_step s);
 
@@ -62,6 +64,7 @@ struct sandbox_ctx {
     char staging[ISOLAB_PATH_MAX];  /* new root being built (in the child) */
 
     pid_t child;                    /* host pid of the sandbox's first process */
+    struct live_io live;            /* its terminal: pty or relay pipes (live/) */
 };
 
 struct layer_ops {

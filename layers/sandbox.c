@@ -4,6 +4,11 @@
  *
  *   1 mount namespace and root filesystem   (namespaces)
  *   2 hostname                              (namespaces)
+ *   2b console: setsid; a new pty from the sandbox's own devpts, its master
+ *     sent to isolab, its slave on fds 0/1/2 and the controlling terminal
+ *     (of the command's session: with a pid namespace the init's forked
+ *     child takes it); without a pty, terminal fds among 0/1/2 become
+ *     pipes (live/pty.c). Before LSM and seccomp, as runc's console.
  *   3 LSM: AppArmor change_onexec or Landlock
  *   4 no_new_privs when asked
  *   5 seccomp, when no_new_privs is off (loading needs CAP_SYS_ADMIN,
@@ -28,6 +33,7 @@
 #include <unistd.h>
 
 #include "layer.h"
+#include "live.h"
 
 const struct layer_ops *const layer_table[LAYER_COUNT] = {
     [LAYER_SECCOMP] = &seccomp_layer, [LAYER_LSM] = &lsm_layer,
@@ -58,7 +64,7 @@ const char *child_step_name(enum child_step s)
 {
     static const char *const names[] = {
         "start", "mount namespace", "hostname", "LSM", "no_new_privs",
-        "seccomp", "capabilities", "seccomp", "execve",
+        "seccomp", "capabilities", "seccomp", "execve", "console",
     };
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }
@@ -153,6 +159,7 @@ static void free_sandbox(struct sandbox *sb)
     if (!sb)
         return;
     cleanup_layers(sb);
+    live_close(&sb->ctx.live);
     if (sb->err_fd >= 0)
         close(sb->err_fd);
     free(sb);
@@ -237,8 +244,10 @@ static _Noreturn void run_as_init(const struct lab_config *cfg, const struct san
         child_fail(err_fd, STEP_EXEC, &e);
     }
     if (pid == 0) {
-        execvpe(argv[0], argv, envp);
         struct isolab_err e;
+        if (live_child_become_leader(&ctx->live, &e) < 0)
+            child_fail(err_fd, STEP_CONSOLE, &e);
+        execvpe(argv[0], argv, envp);
         isolab_err_set(&e, errno, "execve %s: %s", argv[0], strerror(errno));
         if (errno == ENOENT)
             isolab_err_hint(&e, "the command must exist inside the sandbox's root filesystem");
@@ -257,12 +266,11 @@ static _Noreturn void run_as_init(const struct lab_config *cfg, const struct san
     init_child = pid;
     struct sigaction sa = {.sa_handler = init_forward};
     sigemptyset(&sa.sa_mask);
-    int fwd[] = {SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGCONT};
+    /* The init is in no terminal's session: keyboard signals reach the
+     * command from its own pty; SIGINT/SIGQUIT here come from isolab. */
+    int fwd[] = {SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGCONT, SIGINT, SIGQUIT};
     for (size_t i = 0; i < sizeof fwd / sizeof fwd[0]; i++)
         sigaction(fwd[i], &sa, NULL);
-    /* Keyboard signals reach the command directly from the terminal. */
-    signal(SIGINT, SIG_IGN);
-    signal(SIGQUIT, SIG_IGN);
     for (;;) {
         int st;
         pid_t w = waitpid(-1, &st, 0);
@@ -296,11 +304,18 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
         enum layer_id layer;
         enum child_step step;
     } steps[] = {
-        {LAYER_NS, STEP_MOUNT}, {LAYER_NS, STEP_HOSTNAME}, {LAYER_LSM, STEP_LSM},
+        {LAYER_NS, STEP_MOUNT}, {LAYER_NS, STEP_HOSTNAME}, {LAYER_COUNT, STEP_CONSOLE},
+        {LAYER_LSM, STEP_LSM},
         {LAYER_SECCOMP, STEP_NNP}, {LAYER_SECCOMP, STEP_SECCOMP_EARLY},
         {LAYER_CAPS, STEP_CAPS}, {LAYER_SECCOMP, STEP_SECCOMP_LATE},
     };
+    bool pid_init = layer_in_force(cfg, LAYER_NS) && cfg->ns[NS_PID] && !cfg->fn;
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        if (steps[i].step == STEP_CONSOLE) {
+            if (live_child_console(cfg, &ctx->live, !pid_init, &e) < 0)
+                child_fail(err_fd, STEP_CONSOLE, &e);
+            continue;
+        }
         if (steps[i].step == STEP_NNP) {
             if (cfg->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
                 isolab_err_set(&e, errno, "no_new_privs: %s", strerror(errno));
@@ -368,6 +383,10 @@ int sandbox_start(const struct lab_config *cfg_in, struct sandbox **out,
     sb->err_fd = -1;
     compute_ctx(&sb->cfg, &sb->ctx);
     const struct lab_config *cfg = &sb->cfg;
+    if (live_prepare(cfg, &sb->ctx.live, err) < 0) {
+        free_sandbox(sb);
+        return -1;
+    }
 
     for (int i = 0; i < LAYER_COUNT; i++) {
         enum layer_id id = prepare_order[i];
@@ -409,6 +428,7 @@ int sandbox_start(const struct lab_config *cfg_in, struct sandbox **out,
         child_main(sb, syncp[0], errp[1]);
     }
     int clone_errno = errno;
+    live_parent_forget_child_ends(&sb->ctx.live);
     close(syncp[0]);
     close(errp[1]);
     sb->err_fd = errp[0];
@@ -466,8 +486,19 @@ int sandbox_start(const struct lab_config *cfg_in, struct sandbox **out,
         free_sandbox(sb);
         return -1;
     }
+    if (live_receive_master(&sb->ctx.live, err) < 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        free_sandbox(sb);
+        return -1;
+    }
     *out = sb;
     return 0;
+}
+
+struct live_io *sandbox_live_io(struct sandbox *sb)
+{
+    return &sb->ctx.live;
 }
 
 pid_t sandbox_pid(const struct sandbox *sb)
@@ -484,21 +515,25 @@ static void forward_signal(int sig)
 
 int sandbox_wait(struct sandbox *sb, int *status, struct isolab_err *err)
 {
-    int st = 0;
+    struct live_io *io = &sb->ctx.live;
+    if (!io->exited && live_needs_relay(io))
+        return io->master >= 0 ? live_relay(sb, STDIN_FILENO, STDOUT_FILENO, status, err)
+                               : live_pipe_relay(sb, status, err);
+    int st = io->status;
     struct sigaction sa = {.sa_handler = forward_signal}, old_term, old_hup, old_int, old_quit;
     sigemptyset(&sa.sa_mask);
     forward_to = sb->ctx.child;
     sigaction(SIGTERM, &sa, &old_term);
     sigaction(SIGHUP, &sa, &old_hup);
-    /* The terminal sends ^C to the sandboxed command; isolab stays. */
+    /* The sandbox has a session of its own: ^C on isolab's terminal reaches
+     * isolab only, which passes it on (docker's sig-proxy). */
     struct sigaction ign = {.sa_handler = SIG_IGN};
     sigemptyset(&ign.sa_mask);
-    sigaction(SIGINT, &ign, &old_int);
-    sigaction(SIGQUIT, &ign, &old_quit);
-    pid_t w;
-    do
-        w = waitpid(sb->ctx.child, &st, 0);
-    while (w < 0 && errno == EINTR);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGQUIT, &sa, &old_quit);
+    pid_t w = sb->ctx.child;
+    while (!io->exited && (w = waitpid(sb->ctx.child, &st, 0)) < 0 && errno == EINTR)
+        ;
     forward_to = -1;
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGHUP, &old_hup, NULL);
@@ -506,14 +541,6 @@ int sandbox_wait(struct sandbox *sb, int *status, struct isolab_err *err)
     sigaction(SIGQUIT, &old_quit, NULL);
     sb->waited = true;
 
-    /* An interactive shell may have taken the terminal's foreground; take it
-     * back so isolab's own screen works again. */
-    if (sb->cfg.tty && isatty(STDIN_FILENO)) {
-        struct sigaction oldttou;
-        sigaction(SIGTTOU, &ign, &oldttou);
-        tcsetpgrp(STDIN_FILENO, getpgrp());
-        sigaction(SIGTTOU, &oldttou, NULL);
-    }
     int rc = 0;
     if (w < 0) {
         rc = isolab_err_set(err, errno, "waitpid: %s", strerror(errno));
