@@ -1,12 +1,13 @@
 # Run INSIDE a sandbox by tui_pty.sh: what CVE-2017-5226 (bubblewrap) did.
-#   python3 tiocsti.py PAYLOAD OUTER_DEV OUTER_RDEV
+#   python3 tiocsti.py PAYLOAD_HEX OUTER_DEV OUTER_RDEV
+# (hex, so that the payload's text on the screen can only be its echo)
 # Counts the fds among 0..255 that are the learner's terminal (same st_dev and
 # st_rdev as the tmux pane's tty, passed in by the test), then pushes PAYLOAD
 # into the first terminal among fds 0/1/2 with TIOCSTI and tries TIOCLINUX
 # (paste selection). Prints one line per finding; never fails on a refusal.
 import errno, fcntl, os, sys, termios
 
-payload = sys.argv[1].encode().decode('unicode_escape').encode()
+payload = bytes.fromhex(sys.argv[1])
 outer = (int(sys.argv[2]), int(sys.argv[3]))
 held = 0
 for fd in range(256):

@@ -18,6 +18,8 @@ OUTER_DEV=${OUTER% *}; OUTER_RDEV=${OUTER#* }
 # st_rdev as Python's os.makedev gives it (major 136+ need the wide form).
 OUTER_RDEV=$("$PY" -c "import os,sys; s=os.stat(sys.argv[1]); print(s.st_rdev)" "$PANE_TTY")
 
+hex() { printf '%s\n' "$1" | od -An -tx1 | tr -d ' \n'; }
+
 # After isolab is gone: the pane's shell answers, and ran nothing injected.
 outer_clean() {   # NAME FILE
     tm send-keys -t t "echo outer-\$((20+22))" Enter
@@ -32,7 +34,7 @@ for preset in docker unconfined docker-privileged; do
     f=/tmp/INJECTED_run_$$_$preset
     rm -f "$f"
     tm send-keys -t t "clear" Enter
-    tm_isolab -- run --preset "$preset" -- "$PY" "$HELPER" "'touch $f\\n'" "$OUTER_DEV" "$OUTER_RDEV"
+    tm_isolab -- run --preset "$preset" -- "$PY" "$HELPER" "$(hex "touch $f")" "$OUTER_DEV" "$OUTER_RDEV"
     tm_expect "run $preset: the helper ran" "learner-terminal-fds="
     tm_expect "run $preset: the sandbox holds no fd of the learner's terminal" "learner-terminal-fds=0"
     tm_expect_re "run $preset: TIOCSTI went into the sandbox's own pty" "tiocsti=done-on-fd-0"
@@ -42,18 +44,18 @@ for preset in docker unconfined docker-privileged; do
     outer_clean "run $preset" "$f"
 done
 
-# No pty: stdin is a pipe, stdout is the terminal. The sandbox gets a pipe
+# No pty: stdin is not a terminal (/dev/null), stdout is the terminal. The sandbox gets a pipe
 # for stdout too, so even with CAP_SYS_ADMIN it has no terminal to push into.
 f=/tmp/INJECTED_pipe_$$
 tm send-keys -t t "clear" Enter
-tm_isolab -- run --preset docker-privileged -- "$PY" "$HELPER" "'touch $f\\n'" "$OUTER_DEV" "$OUTER_RDEV" '</dev/null'
-tm_expect "run, stdin a pipe: no fd of the learner's terminal" "learner-terminal-fds=0"
-tm_expect "run, stdin a pipe: no terminal to push into" "tiocsti=no-tty"
-tm_wait_exit || fail "run, stdin a pipe: isolab exits"
-outer_clean "run, stdin a pipe" "$f"
+tm_isolab -- run --preset docker-privileged -- "$PY" "$HELPER" "$(hex "touch $f")" "$OUTER_DEV" "$OUTER_RDEV" '</dev/null'
+tm_expect "run, stdin not a terminal: no fd of the learner's terminal" "learner-terminal-fds=0"
+tm_expect "run, stdin not a terminal: no terminal to push into" "tiocsti=no-tty"
+tm_wait_exit || fail "run, stdin not a terminal: isolab exits"
+outer_clean "run, stdin not a terminal" "$f"
 tm send-keys -t t "clear; echo | $ISOLAB run -- sh -c 'tty; echo tty-rc=\$?'" Enter
-tm_expect "run, stdin a pipe: tty says not a tty" "not a tty"
-tm_expect "run, stdin a pipe: tty exits 1" "tty-rc=1"
+tm_expect "run, stdin not a terminal: tty says not a tty" "not a tty"
+tm_expect "run, stdin not a terminal: tty exits 1" "tty-rc=1"
 
 # The TUI's shell. The payload starts with q: under the old shared terminal
 # the TUI read it after the shell, quit, and the host shell ran the rest.
@@ -66,7 +68,7 @@ for preset in docker unconfined docker-privileged; do
     tm_wait_probes
     tm send-keys -t t s
     tm_expect "tui $preset: the shell starts" "(isolab)"
-    tm send-keys -t t "clear; $PY $HELPER 'qtouch $f\\n' $OUTER_DEV $OUTER_RDEV; exit" Enter
+    tm send-keys -t t "clear; $PY $HELPER $(hex "qtouch $f") $OUTER_DEV $OUTER_RDEV; exit" Enter
     tm_expect "tui $preset: back from the shell" "back from the sandbox shell"
     # Keys are read in order: once '?' has opened the help, any injected key
     # queued before it was read too.
@@ -85,8 +87,8 @@ done
 tm send-keys -t t "clear" Enter
 tm_isolab PS1=inbox- -- run -- bash --norc --noprofile
 tm_expect "jobs: the run shell starts" "inbox-"
-tm send-keys -t t "awk '{print (\$6==\$1) ? \"session-leader\" : \"not-leader\"}' /proc/\$\$/stat; tty" Enter
-tm_expect "jobs: the shell is the session leader" "session-leader"
+tm send-keys -t t "echo leads=\$(( \$(cut -d' ' -f6 /proc/\$\$/stat) == \$\$ )); tty" Enter
+tm_expect "jobs: the shell is the session leader" "leads=1"
 tm_expect "jobs: on the sandbox's own pty" "/dev/pts/0"
 tm send-keys -t t "sleep 100" Enter
 tm_wait "sleep 100" >/dev/null
@@ -115,5 +117,17 @@ tm_wait_exit || fail "resize: isolab exits"
 tm send-keys -t t "echo status=\$?" Enter
 tm_expect "exit: the shell's status comes back through the relay (5)" "status=5"
 tm_terminal_sane "after the run shell"
+
+# A signal to isolab itself: the sandbox goes, the terminal comes back sane.
+for sig in TERM HUP INT; do
+    tm send-keys -t t "clear" Enter
+    tm_isolab "PS1='sig-\\s> '" -- run -- bash --norc --noprofile
+    tm_expect "SIG$sig: the run shell starts" "sig-bash>"
+    kill -s "$sig" "$(tm_pid)"
+    tm_wait_exit || fail "SIG$sig: isolab exits"
+    tm send-keys -t t "echo status=\$?" Enter
+    tm_expect "SIG$sig: the sandbox was killed (137)" "status=137"
+    tm_terminal_sane "after SIG$sig to isolab"
+done
 
 exit 0
