@@ -178,7 +178,7 @@ void lab_config_init_docker(struct lab_config *cfg)
     cfg->unpriv_ports = true;
     cfg->caps = caps_docker_default();
     snprintf(cfg->lsm_profile, sizeof cfg->lsm_profile, "isolab-default");
-    cfg->tty = isatty(STDIN_FILENO);
+    cfg->tty = LAB_TTY_AUTO;
 }
 
 void lab_config_init_unconfined(struct lab_config *cfg)

@@ -9,6 +9,7 @@
 
 #include "cleanup.h"
 #include "isolab.h"
+#include "live/pty.h"
 
 /* Child-side steps, in the order they are applied (DESIGN.md). The numbers
  * are what an error report carries. */
@@ -22,6 +23,7 @@ enum child_step {
     STEP_CAPS = 6,
     STEP_SECCOMP_LATE = 7,
     STEP_EXEC = 8,
+    STEP_CONSOLE = 9,   /* applied after HOSTNAME, before LSM (live/pty.h) */
 };
 const char *child_step_name(enum child_step s);
 
@@ -41,6 +43,7 @@ struct sandbox_ctx {
      * cleanup() (layer_prepare/layer_cleanup); NULL for a layer without
      * state. Its type is known only to that layer's file. */
     void *priv[LAYER_COUNT];
+    struct live_io live;    /* its terminal: pty or relay pipes (live/) */
 };
 
 /* A layer's vtable. A hook the layer does not need is NULL (crun's idea);

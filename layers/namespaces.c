@@ -150,17 +150,8 @@ static int build_dev(const char *root, struct isolab_err *err)
         if (mount(src, p, NULL, MS_BIND, NULL) < 0 && errno != ENOENT && errno != ENXIO)
             return fail(err, "bind", p);
     }
-    /* The terminal the learner types into stays usable as /dev/console. */
-    const char *tty = ttyname(STDIN_FILENO);
-    if (tty) {
-        snprintf(p, sizeof p, "%s/dev/console", root);
-        int fd = open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
-        if (fd >= 0) {
-            close(fd);
-            if (mount(tty, p, NULL, MS_BIND, NULL) < 0)
-                unlink(p);
-        }
-    }
+    /* No /dev/console of the learner's terminal: with a pty, live/pty.c
+     * binds the sandbox's own there (as runc does). */
     snprintf(p, sizeof p, "%s/dev/pts", root);
     mkdir(p, 0755);
     if (mount("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC,

@@ -4,6 +4,11 @@
  *
  *   1 mount namespace and root filesystem   (namespaces)
  *   2 hostname                              (namespaces)
+ *   2b console: setsid; a new pty from the sandbox's own devpts, its master
+ *     sent to isolab, its slave on fds 0/1/2 and the controlling terminal
+ *     (of the command's session: with a pid namespace the init's forked
+ *     child takes it); without a pty, terminal fds among 0/1/2 become
+ *     pipes (live/pty.c). Before LSM and seccomp, as runc's console.
  *   3 LSM: AppArmor change_onexec or Landlock
  *   4 no_new_privs when asked
  *   5 seccomp, when no_new_privs is off (loading needs CAP_SYS_ADMIN,
@@ -28,6 +33,7 @@
 #include <unistd.h>
 
 #include "layer.h"
+#include "live.h"
 
 const struct layer_ops *const layer_table[LAYER_COUNT] = {
     [LAYER_SECCOMP] = &seccomp_layer, [LAYER_LSM] = &lsm_layer,
@@ -59,7 +65,7 @@ const char *child_step_name(enum child_step s)
 {
     static const char *const names[] = {
         "start", "mount namespace", "hostname", "LSM", "no_new_privs",
-        "seccomp", "capabilities", "seccomp", "execve",
+        "seccomp", "capabilities", "seccomp", "execve", "console",
     };
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }
@@ -177,6 +183,7 @@ static void free_sandbox(struct sandbox *sb)
             layer_cleanup(layer_table[id], &sb->cfg, &sb->ctx);
         sb->prepared[id] = false;
     }
+    live_close(&sb->ctx.live);
     if (sb->err_fd >= 0)
         close(sb->err_fd);
     free(sb);
@@ -279,8 +286,12 @@ static _Noreturn void run_as_init(const struct lab_config *cfg, const struct san
                        strerror(errno));
         child_fail(err_fd, STEP_EXEC, &e);
     }
-    if (pid == 0)
+    if (pid == 0) {
+        struct isolab_err e;
+        if (live_child_become_leader(&ctx->live, &e) < 0)
+            child_fail(err_fd, STEP_CONSOLE, &e);
         exec_command(err_fd, argv, envp);
+    }
     struct isolab_err e;
     isolab_err_clear(&e);
     if (lsm_confine_init(cfg, ctx, &e) < 0) {
@@ -292,12 +303,11 @@ static _Noreturn void run_as_init(const struct lab_config *cfg, const struct san
     init_child = pid;
     struct sigaction sa = {.sa_handler = init_forward};
     sigemptyset(&sa.sa_mask);
-    int fwd[] = {SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGCONT};
+    /* The init is in no terminal's session: keyboard signals reach the
+     * command from its own pty; SIGINT/SIGQUIT here come from isolab. */
+    int fwd[] = {SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGCONT, SIGINT, SIGQUIT};
     for (size_t i = 0; i < sizeof fwd / sizeof fwd[0]; i++)
         sigaction(fwd[i], &sa, NULL);
-    /* Keyboard signals reach the command directly from the terminal. */
-    signal(SIGINT, SIG_IGN);
-    signal(SIGQUIT, SIG_IGN);
     for (;;) {
         int st;
         pid_t w = waitpid(-1, &st, 0);
@@ -331,11 +341,18 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
         enum layer_id layer;
         enum child_step step;
     } steps[] = {
-        {LAYER_NS, STEP_MOUNT}, {LAYER_NS, STEP_HOSTNAME}, {LAYER_LSM, STEP_LSM},
+        {LAYER_NS, STEP_MOUNT}, {LAYER_NS, STEP_HOSTNAME}, {LAYER_COUNT, STEP_CONSOLE},
+        {LAYER_LSM, STEP_LSM},
         {LAYER_SECCOMP, STEP_NNP}, {LAYER_SECCOMP, STEP_SECCOMP_EARLY},
         {LAYER_CAPS, STEP_CAPS}, {LAYER_SECCOMP, STEP_SECCOMP_LATE},
     };
+    bool pid_init = layer_in_force(cfg, LAYER_NS) && cfg->ns[NS_PID] && !cfg->fn;
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        if (steps[i].step == STEP_CONSOLE) {
+            if (live_child_console(cfg, &ctx->live, !pid_init, &e) < 0)
+                child_fail(err_fd, STEP_CONSOLE, &e);
+            continue;
+        }
         if (steps[i].step == STEP_NNP) {
             if (cfg->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
                 isolab_err_set(&e, errno, "no_new_privs: %s", strerror(errno));
@@ -431,6 +448,7 @@ static int sandbox_spawn(struct sandbox *sb, struct isolab_err *err)
         close(sb->err_fd);
         child_main(sb, sync_r, err_w);
     }
+    live_parent_forget_child_ends(&sb->ctx.live);
     if (pid < 0) {
         int e = errno;
         isolab_err_set(err, e, "namespaces: clone: %s", strerror(e));
@@ -492,11 +510,17 @@ int sandbox_start(const struct lab_config *cfg_in, struct sandbox **out,
     sb->sync_fd = sb->err_fd = -1;
     effective_config(cfg_in, &sb->cfg);
     sandbox_ctx_init(&sb->ctx, &sb->cfg);
-    if (sandbox_prepare(sb, err) < 0 || sandbox_spawn(sb, err) < 0 ||
-        sandbox_release(sb, err) < 0)
+    if (live_prepare(&sb->cfg, &sb->ctx.live, err) < 0 || sandbox_prepare(sb, err) < 0 ||
+        sandbox_spawn(sb, err) < 0 || sandbox_release(sb, err) < 0 ||
+        live_receive_master(&sb->ctx.live, err) < 0)
         return -1;
     *out = steal_pointer(&sb);
     return 0;
+}
+
+struct live_io *sandbox_live_io(struct sandbox *sb)
+{
+    return &sb->ctx.live;
 }
 
 pid_t sandbox_pid(const struct sandbox *sb)
@@ -513,22 +537,24 @@ static void forward_signal(int sig)
 
 int sandbox_wait(struct sandbox *sb, int *status, struct isolab_err *err)
 {
-    int st = 0;
+    struct live_io *io = &sb->ctx.live;
+    if (!io->exited && live_needs_relay(io))
+        return io->master >= 0 ? live_relay(sb, STDIN_FILENO, STDOUT_FILENO, status, err)
+                               : live_pipe_relay(sb, status, err);
+    int st = io->status;
     struct sigaction sa = {.sa_handler = forward_signal}, old_term, old_hup, old_int, old_quit;
     sigemptyset(&sa.sa_mask);
     forward_to = sb->ctx.child;
     sigaction(SIGTERM, &sa, &old_term);
     sigaction(SIGHUP, &sa, &old_hup);
-    /* The terminal sends ^C to the sandboxed command; isolab stays. */
-    struct sigaction ign = {.sa_handler = SIG_IGN};
-    sigemptyset(&ign.sa_mask);
-    sigaction(SIGINT, &ign, &old_int);
-    sigaction(SIGQUIT, &ign, &old_quit);
-    pid_t w;
-    do
-        w = waitpid(sb->ctx.child, &st, 0);
-    while (w < 0 && errno == EINTR);
-    /* Now: sigaction and tcsetpgrp below may overwrite errno. */
+    /* The sandbox has a session of its own: ^C on isolab's terminal reaches
+     * isolab only, which passes it on (docker's sig-proxy). */
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGQUIT, &sa, &old_quit);
+    pid_t w = sb->ctx.child;
+    while (!io->exited && (w = waitpid(sb->ctx.child, &st, 0)) < 0 && errno == EINTR)
+        ;
+    /* Now: sigaction below may overwrite errno. */
     int wait_errno = errno;
     forward_to = -1;
     sigaction(SIGTERM, &old_term, NULL);
@@ -537,14 +563,6 @@ int sandbox_wait(struct sandbox *sb, int *status, struct isolab_err *err)
     sigaction(SIGQUIT, &old_quit, NULL);
     sb->waited = true;
 
-    /* An interactive shell may have taken the terminal's foreground; take it
-     * back so isolab's own screen works again. */
-    if (sb->cfg.tty && isatty(STDIN_FILENO)) {
-        struct sigaction oldttou;
-        sigaction(SIGTTOU, &ign, &oldttou);
-        tcsetpgrp(STDIN_FILENO, getpgrp());
-        sigaction(SIGTTOU, &oldttou, NULL);
-    }
     int rc = 0;
     if (w < 0) {
         rc = isolab_err_set(err, wait_errno, "launcher: waiting for the sandbox (pid %d): %s",

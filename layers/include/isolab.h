@@ -101,7 +101,11 @@ struct lab_config {
     int (*fn)(void *arg);
     void *fn_arg;
 
-    bool tty;                     /* foreground process group on the terminal */
+    /* The sandbox's terminal (include/live.h): LAB_TTY_OFF (false) no pty, a
+     * session without a controlling terminal; LAB_TTY_ON (true, run -t) a pty
+     * of its own relayed by isolab; LAB_TTY_AUTO a pty when isolab's stdin
+     * and stdout are both terminals (the default; run -T forces off). */
+    enum lab_tty { LAB_TTY_OFF = 0, LAB_TTY_ON = 1, LAB_TTY_AUTO = 2 } tty;
 };
 
 /* Docker's defaults: namespaces mnt,uts,pid,ipc,net(,time if the kernel has

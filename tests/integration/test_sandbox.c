@@ -46,13 +46,18 @@ static void wait_child(int fd)
     if (tcsetpgrp(STDIN_FILENO, getpgrp()) < 0)
         r.tcsetpgrp_errno = errno;
     signal(SIGCHLD, SIG_IGN);
+    /* No terminal among 0/1/2 (else the pipe relay waits, not sandbox_wait). */
+    int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0)
+        r.setup_errno = errno ? errno : EIO;
 
     struct lab_config cfg;
     lab_config_init_docker(&cfg);
     /* The LSM's AppArmor loader waits for apparmor_parser, which SIG_IGN
      * would disturb; this test is about the launcher, not the layers. */
     cfg.layer_on[LAYER_LSM] = false;
-    cfg.tty = true;
+    /* no pty: sandbox_wait itself waits (the relay has its own loop) */
+    cfg.tty = LAB_TTY_OFF;
     char *argv[] = {"/bin/true", NULL};
     cfg.argv = argv;
     struct isolab_err err;

@@ -23,9 +23,11 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: isolab [layer flags]                 open the lab (TUI)\n"
-            "       isolab run [layer flags] [-v] [-- CMD ARGS]\n"
+            "       isolab run [layer flags] [-v] [-t|-T] [-- CMD ARGS]\n"
             "                                            run CMD (default: your shell) in the sandbox;\n"
-            "                                            -v says what each layer enforces and how\n"
+            "                                            -v says what each layer enforces and how;\n"
+            "                                            -t/-T force a pty of its own on/off (default:\n"
+            "                                            a pty when stdin and stdout are terminals)\n"
             "       isolab probe [layer flags] [--json] [--blame] [--only ID,ID]\n"
             "                                            try every probe in the sandbox\n"
             "       isolab syscalls [layer flags] [--json]  seccomp verdict for every syscall\n"
@@ -60,11 +62,22 @@ static void freep(void *p)
 }
 #define _cleanup_free_ __attribute__((cleanup(freep)))
 
+struct run_opts {
+    bool verbose;
+    enum lab_tty tty;
+};
+
 static int run_extra(void *ud, int argc, char **argv, int *i)
 {
-    if (strcmp(argv[*i], "-v") && strcmp(argv[*i], "--verbose"))
+    struct run_opts *o = ud;
+    if (!strcmp(argv[*i], "-v") || !strcmp(argv[*i], "--verbose"))
+        o->verbose = true;
+    else if (!strcmp(argv[*i], "-t") || !strcmp(argv[*i], "--tty"))
+        o->tty = LAB_TTY_ON;
+    else if (!strcmp(argv[*i], "-T") || !strcmp(argv[*i], "--no-tty"))
+        o->tty = LAB_TTY_OFF;
+    else
         return 0;
-    *(bool *)ud = true;
     ++*i;
     return 1;
 }
@@ -93,18 +106,20 @@ static int cmd_run(int argc, char **argv)
 {
     struct lab_config cfg;
     lab_config_init_docker(&cfg);
-    bool verbose = false;
-    int i = parse_layer_flags(&cfg, argc, argv, "isolab run", run_extra, &verbose);
+    struct run_opts o = {.verbose = false, .tty = LAB_TTY_AUTO};
+    int i = parse_layer_flags(&cfg, argc, argv, "isolab run", run_extra, &o);
     if (i < 0)
         return 125;
     cfg.argv = i < argc ? &argv[i] : NULL;
+    cfg.tty = o.tty;
     seccomp_warnings_to(print_warning, NULL);
     /* An interactive shell starts with a banner of what is active. */
-    if (verbose || (!cfg.argv && isatty(STDERR_FILENO)))
+    if (o.verbose || (!cfg.argv && isatty(STDERR_FILENO)))
         print_banner(&cfg, stderr);
     struct isolab_err err;
     isolab_err_clear(&err);
     int status = 0;
+    /* A pty of its own: live_relay() inside sandbox_wait() serves it. */
     if (sandbox_run(&cfg, &status, &err) < 0) {
         isolab_err_print(&err);
         return 125;  /* Docker's "the runtime failed" status */

@@ -217,8 +217,12 @@ void tui_probes_start(struct tui *t)
         tui_msg(t, true, "cannot run the probes: fork: %s", strerror(errno));
         return;
     }
-    if (pid == 0)
+    if (pid == 0) {
+        /* only the TUI reads: once it is gone, a write fails (EPIPE) rather
+         * than blocking this helper forever */
+        close(p[0]);
         probe_helper_main(&c, p[1]);
+    }
     setpgid(pid, pid);
     close(p[1]);
     fcntl(p[0], F_SETFL, O_NONBLOCK);

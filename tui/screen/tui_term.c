@@ -14,6 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "live.h"
 #include "tui.h"
 
 volatile sig_atomic_t tui_quit_signal;
@@ -223,7 +224,7 @@ int tui_run_shell(struct tui *t)
     struct lab_config c = *t->cfg;
     c.argv = NULL;
     c.fn = NULL;
-    c.tty = true;
+    c.tty = LAB_TTY_ON;
     char **env = shell_env(t);
     c.envp = env;
     if (t->active_path[0] && c.layer_on[LAYER_SECCOMP])
@@ -267,7 +268,12 @@ int tui_run_shell(struct tui *t)
     int status = 0;
     struct isolab_err err;
     isolab_err_clear(&err);
-    int rc = sandbox_run(&c, &status, &err);
+    /* The shell's own pty, relayed (live.h): nothing it does can push keys
+     * into this terminal, which the TUI reads again afterwards. */
+    struct sandbox *sb = NULL;
+    int rc = sandbox_start(&c, &sb, &err);
+    if (rc == 0)
+        rc = live_relay(sb, STDIN_FILENO, STDOUT_FILENO, &status, &err);
     shield_signals(false);
     free(env);
     back_to_curses(t);
