@@ -290,7 +290,6 @@ static int parse_pids(struct lab_config *cfg, const char *flag, const char *val,
         return bad(err, flag, val, "too large: Linux allows at most 4194304 processes "
                    "(PID_MAX_LIMIT)", "e.g. --pids-limit 10 (0 or -1: no limit)");
     cfg->pids_limit = v < 0 ? 0 : v;
-    cfg->layer_on[LAYER_CGROUP] = true;
     return 0;
 }
 
@@ -306,7 +305,6 @@ static int parse_memory(struct lab_config *cfg, const char *flag, const char *va
     if (b > 0 && b < 6 * 1024 * 1024)
         return bad(err, flag, val, "below Docker's minimum of 6m", "give at least --memory 6m");
     cfg->memory_bytes = b;
-    cfg->layer_on[LAYER_CGROUP] = true;
     return 0;
 }
 
@@ -318,7 +316,6 @@ static int parse_cpus(struct lab_config *cfg, const char *flag, const char *val,
     if (end == val || *end || !(v >= 0) || v > 1e6)
         return bad(err, flag, val, "expected a fraction of CPUs", "e.g. --cpus 0.5");
     cfg->cpus = v;
-    cfg->layer_on[LAYER_CGROUP] = true;
     return 0;
 }
 
@@ -363,12 +360,17 @@ static int value_flag(struct lab_config *cfg, const char *name, const char *val,
         return set_str(cfg->rootfs, sizeof cfg->rootfs, name, val, err);
     if (!strcmp(name, "--hostname"))
         return parse_hostname(cfg, name, val, err);
-    if (!strcmp(name, "--pids-limit"))
-        return parse_pids(cfg, name, val, err);
-    if (!strcmp(name, "--memory"))
-        return parse_memory(cfg, name, val, err);
-    if (!strcmp(name, "--cpus"))
-        return parse_cpus(cfg, name, val, err);
+    /* A cgroup limit switches the cgroup layer on. */
+    int (*limit)(struct lab_config *, const char *, const char *, struct isolab_err *) =
+        !strcmp(name, "--pids-limit") ? parse_pids :
+        !strcmp(name, "--memory") ? parse_memory :
+        !strcmp(name, "--cpus") ? parse_cpus : NULL;
+    if (limit) {
+        int rc = limit(cfg, name, val, err);
+        if (rc == 0)
+            cfg->layer_on[LAYER_CGROUP] = true;
+        return rc;
+    }
     return preset_apply(cfg, val, err);
 }
 
