@@ -161,6 +161,24 @@ static int parse_cap(struct lab_config *cfg, const char *flag, const char *val,
     return 0;
 }
 
+/* --security-opt seccomp=V or apparmor=V (val the whole option): unconfined
+ * switches the layer off, a profile name switches it on with that profile. */
+static int profile_opt(struct lab_config *cfg, int layer, char *dst, size_t dstsz,
+                       const char *val, const char *v, const char *use, struct isolab_err *err)
+{
+    const char *flag = "--security-opt";
+    if (!strcmp(v, "unconfined")) {
+        cfg->layer_on[layer] = false;
+        return 0;
+    }
+    if (!*v)
+        return bad(err, flag, val, "no profile given", use);
+    if (set_str(dst, dstsz, flag, v, err) < 0)
+        return -1;
+    cfg->layer_on[layer] = true;
+    return 0;
+}
+
 static int security_opt(struct lab_config *cfg, const char *val, struct isolab_err *err)
 {
     const char *flag = "--security-opt";
@@ -179,32 +197,16 @@ static int security_opt(struct lab_config *cfg, const char *val, struct isolab_e
                    "use seccomp=FILE|unconfined, apparmor=NAME|unconfined or no-new-privileges");
     size_t klen = (size_t)(eq - val);
     const char *v = eq + 1;
-    if (klen == 7 && !strncmp(val, "seccomp", 7)) {
-        if (!strcmp(v, "unconfined")) {
-            cfg->layer_on[LAYER_SECCOMP] = false;
-        } else if (!*v) {
-            return bad(err, flag, val, "no profile given", "use seccomp=FILE or seccomp=unconfined");
-        } else {
-            if (set_str(cfg->seccomp_profile, sizeof cfg->seccomp_profile, flag, v, err) < 0)
-                return -1;
-            cfg->layer_on[LAYER_SECCOMP] = true;
-        }
-        return 0;
-    }
+    if (klen == 7 && !strncmp(val, "seccomp", 7))
+        return profile_opt(cfg, LAYER_SECCOMP, cfg->seccomp_profile, sizeof cfg->seccomp_profile,
+                           val, v, "use seccomp=FILE or seccomp=unconfined", err);
     if (klen == 8 && !strncmp(val, "apparmor", 8)) {
-        if (!strcmp(v, "unconfined")) {
-            cfg->layer_on[LAYER_LSM] = false;
-        } else if (!*v) {
-            return bad(err, flag, val, "no profile given", "use apparmor=isolab-default, apparmor=isolab-readonly-root or apparmor=unconfined");
-        } else {
-            /* Docker's profile name means isolab's version of it. */
-            if (!strcmp(v, "docker-default"))
-                v = "isolab-default";
-            if (set_str(cfg->lsm_profile, sizeof cfg->lsm_profile, flag, v, err) < 0)
-                return -1;
-            cfg->layer_on[LAYER_LSM] = true;
-        }
-        return 0;
+        /* Docker's profile name means isolab's version of it. */
+        if (!strcmp(v, "docker-default"))
+            v = "isolab-default";
+        return profile_opt(cfg, LAYER_LSM, cfg->lsm_profile, sizeof cfg->lsm_profile, val, v,
+                           "use apparmor=isolab-default, apparmor=isolab-readonly-root or "
+                           "apparmor=unconfined", err);
     }
     return bad(err, flag, val, "unknown security option",
                "use seccomp=FILE|unconfined, apparmor=NAME|unconfined or no-new-privileges");
@@ -290,7 +292,6 @@ static int parse_pids(struct lab_config *cfg, const char *flag, const char *val,
         return bad(err, flag, val, "too large: Linux allows at most 4194304 processes "
                    "(PID_MAX_LIMIT)", "e.g. --pids-limit 10 (0 or -1: no limit)");
     cfg->pids_limit = v < 0 ? 0 : v;
-    cfg->layer_on[LAYER_CGROUP] = true;
     return 0;
 }
 
@@ -306,7 +307,6 @@ static int parse_memory(struct lab_config *cfg, const char *flag, const char *va
     if (b > 0 && b < 6 * 1024 * 1024)
         return bad(err, flag, val, "below Docker's minimum of 6m", "give at least --memory 6m");
     cfg->memory_bytes = b;
-    cfg->layer_on[LAYER_CGROUP] = true;
     return 0;
 }
 
@@ -318,7 +318,6 @@ static int parse_cpus(struct lab_config *cfg, const char *flag, const char *val,
     if (end == val || *end || !(v >= 0) || v > 1e6)
         return bad(err, flag, val, "expected a fraction of CPUs", "e.g. --cpus 0.5");
     cfg->cpus = v;
-    cfg->layer_on[LAYER_CGROUP] = true;
     return 0;
 }
 
@@ -379,12 +378,17 @@ static int value_flag(struct lab_config *cfg, const char *name, const char *val,
         return set_str(cfg->rootfs, sizeof cfg->rootfs, name, val, err);
     if (!strcmp(name, "--hostname"))
         return parse_hostname(cfg, name, val, err);
-    if (!strcmp(name, "--pids-limit"))
-        return parse_pids(cfg, name, val, err);
-    if (!strcmp(name, "--memory"))
-        return parse_memory(cfg, name, val, err);
-    if (!strcmp(name, "--cpus"))
-        return parse_cpus(cfg, name, val, err);
+    /* A cgroup limit switches the cgroup layer on. */
+    int (*limit)(struct lab_config *, const char *, const char *, struct isolab_err *) =
+        !strcmp(name, "--pids-limit") ? parse_pids :
+        !strcmp(name, "--memory") ? parse_memory :
+        !strcmp(name, "--cpus") ? parse_cpus : NULL;
+    if (limit) {
+        int rc = limit(cfg, name, val, err);
+        if (rc == 0)
+            cfg->layer_on[LAYER_CGROUP] = true;
+        return rc;
+    }
     if (!strcmp(name, "--sysctl"))
         return parse_sysctl(cfg, val, err);
     return preset_apply(cfg, val, err);

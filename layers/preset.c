@@ -154,26 +154,41 @@ static int bad(struct isolab_err *err, const char *path, const char *key, const 
     return -1;
 }
 
-static int apply_layers(struct lab_config *cfg, json_t *j, const char *path,
-                        struct isolab_err *err)
+/* One entry of "layers" or "namespaces": 0, or -1 with what was wrong in what. */
+typedef int (*entry_fn)(struct lab_config *cfg, const char *k, json_t *v, char *what,
+                        size_t whatsz);
+
+/* The object under key (an object of entries, each applied by one). */
+static int apply_entries(struct lab_config *cfg, json_t *j, const char *path, const char *key,
+                         const char *example, entry_fn one, struct isolab_err *err)
 {
-    if (!json_is_object(j))
-        return bad(err, path, "layers", "expected an object {\"seccomp\": true, ...}");
+    char what[200];
+    if (!json_is_object(j)) {
+        snprintf(what, sizeof what, "expected an object %s", example);
+        return bad(err, path, key, what);
+    }
     const char *k;
     json_t *v;
     json_object_foreach(j, k, v) {
-        int id = -1;
-        for (int i = 0; i < LAYER_COUNT; i++)
-            if (strcmp(k, layer_name(i)) == 0)
-                id = i;
-        if (id < 0 || !json_is_boolean(v)) {
-            char what[160];
-            snprintf(what, sizeof what, "\"%s\" must be one of seccomp, lsm, cgroups, "
-                     "caps, namespaces with true or false", k);
-            return bad(err, path, "layers", what);
-        }
-        cfg->layer_on[id] = json_is_true(v);
+        if (one(cfg, k, v, what, sizeof what) < 0)
+            return bad(err, path, key, what);
     }
+    return 0;
+}
+
+static int layer_entry(struct lab_config *cfg, const char *k, json_t *v, char *what,
+                       size_t whatsz)
+{
+    int id = -1;
+    for (int i = 0; i < LAYER_COUNT; i++)
+        if (strcmp(k, layer_name(i)) == 0)
+            id = i;
+    if (id < 0 || !json_is_boolean(v)) {
+        snprintf(what, whatsz, "\"%s\" must be one of seccomp, lsm, cgroups, "
+                 "caps, namespaces with true or false", k);
+        return -1;
+    }
+    cfg->layer_on[id] = json_is_true(v);
     return 0;
 }
 
@@ -191,38 +206,31 @@ static bool ns_condition(const char *cond, enum ns_kind k, bool *ok)
     return false;
 }
 
-static int apply_namespaces(struct lab_config *cfg, json_t *j, const char *path,
-                            struct isolab_err *err)
+static int namespace_entry(struct lab_config *cfg, const char *k, json_t *v, char *what,
+                           size_t whatsz)
 {
-    if (!json_is_object(j))
-        return bad(err, path, "namespaces", "expected an object {\"pid\": true, ...}");
-    const char *k;
-    json_t *v;
-    json_object_foreach(j, k, v) {
-        int ns = ns_from_name(k);
-        char what[200];
-        if (ns < 0) {
-            snprintf(what, sizeof what, "unknown namespace \"%s\" (user, pid, mnt, uts, "
-                     "ipc, net, cgroup, time)", k);
-            return bad(err, path, "namespaces", what);
-        }
-        if (json_is_boolean(v)) {
-            cfg->ns[ns] = json_is_true(v);
-        } else if (json_is_string(v)) {
-            bool ok;
-            cfg->ns[ns] = ns_condition(json_string_value(v), ns, &ok);
-            if (!ok) {
-                snprintf(what, sizeof what, "\"%s\": \"%s\" is not true, false, "
-                         "\"if-available\" or \"if-cgroup-v2\"", k, json_string_value(v));
-                return bad(err, path, "namespaces", what);
-            }
-        } else {
-            snprintf(what, sizeof what, "\"%s\" must be true, false, \"if-available\" "
-                     "or \"if-cgroup-v2\"", k);
-            return bad(err, path, "namespaces", what);
-        }
+    int ns = ns_from_name(k);
+    if (ns < 0) {
+        snprintf(what, whatsz, "unknown namespace \"%s\" (user, pid, mnt, uts, "
+                 "ipc, net, cgroup, time)", k);
+        return -1;
     }
-    return 0;
+    if (json_is_boolean(v)) {
+        cfg->ns[ns] = json_is_true(v);
+        return 0;
+    }
+    if (json_is_string(v)) {
+        bool ok;
+        cfg->ns[ns] = ns_condition(json_string_value(v), ns, &ok);
+        if (ok)
+            return 0;
+        snprintf(what, whatsz, "\"%s\": \"%s\" is not true, false, "
+                 "\"if-available\" or \"if-cgroup-v2\"", k, json_string_value(v));
+        return -1;
+    }
+    snprintf(what, whatsz, "\"%s\" must be true, false, \"if-available\" "
+             "or \"if-cgroup-v2\"", k);
+    return -1;
 }
 
 static int apply_caps(struct lab_config *cfg, json_t *j, const char *path,
@@ -348,9 +356,9 @@ int preset_apply(struct lab_config *cfg, const char *name, struct isolab_err *er
             if (!json_is_string(v))
                 r = bad(err, path, k, "expected a string");
         } else if (strcmp(k, "layers") == 0) {
-            r = apply_layers(&c, v, path, err);
+            r = apply_entries(&c, v, path, k, "{\"seccomp\": true, ...}", layer_entry, err);
         } else if (strcmp(k, "namespaces") == 0) {
-            r = apply_namespaces(&c, v, path, err);
+            r = apply_entries(&c, v, path, k, "{\"pid\": true, ...}", namespace_entry, err);
         } else if (strcmp(k, "capabilities") == 0) {
             r = apply_caps(&c, v, path, err);
         } else if (strcmp(k, "cgroups") == 0) {

@@ -198,17 +198,39 @@ int lab_get_layers(struct lctx *c, json_t *v, const char *path, unsigned int *ma
 {
     static const char hint[] =
         "list layer names: [\"seccomp\", \"lsm\", \"cgroups\", \"caps\", \"namespaces\"]";
+    uint64_t m = *mask;
+    int rc = lab_get_name_mask(c, v, path, hint, "layer", hint, lab_layer_from_name, &m);
+    *mask = (unsigned int)m;
+    return rc;
+}
+
+int lab_reject_keys(struct lctx *c, json_t *v, const char *path, const char *const *keys,
+                    size_t n, const char *hint, const char *what)
+{
+    for (size_t i = 0; i < n; i++)
+        if (json_object_get(v, keys[i])) {
+            char sub[256];
+            snprintf(sub, sizeof sub, "%s.%s", path, keys[i]);
+            return lab_lerr(c, sub, true, hint, "%s \"%s\"", what, keys[i]);
+        }
+    return 0;
+}
+
+int lab_get_name_mask(struct lctx *c, json_t *v, const char *path, const char *example,
+                      const char *what, const char *unknown_hint, int (*from_name)(const char *),
+                      uint64_t *mask)
+{
     char **names = NULL;
     size_t n = 0;
-    int rc = lab_get_strs(c, v, path, hint, &names, &n);
+    int rc = lab_get_strs(c, v, path, example, &names, &n);
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        int id = lab_layer_from_name(names[i]);
+        int id = from_name(names[i]);
         if (id < 0) {
             char ep[256];
             snprintf(ep, sizeof ep, "%s[%zu]", path, i);
-            rc = lab_lerr(c, ep, false, hint, "unknown layer \"%s\"", names[i]);
+            rc = lab_lerr(c, ep, false, unknown_hint, "unknown %s \"%s\"", what, names[i]);
         } else {
-            *mask |= 1u << id;
+            *mask |= 1ull << id;
         }
     }
     lab_free_strs(names, n);
@@ -435,12 +457,9 @@ static int parse_step(struct lctx *c, json_t *v, size_t idx, struct lab_step *st
     if (st->kind == LAB_QUIZ)
         return lab_parse_quiz(c, v, path, st);
     static const char *const quiz_only[] = {"choices", "answer", "why_wrong"};
-    for (size_t i = 0; i < 3; i++)
-        if (json_object_get(v, quiz_only[i])) {
-            snprintf(sub, sizeof sub, "%s.%s", path, quiz_only[i]);
-            return lab_lerr(c, sub, true, "make the step a \"quiz\" or remove the field",
-                        "only a quiz has \"%s\"", quiz_only[i]);
-        }
+    if (lab_reject_keys(c, v, path, quiz_only, 3, "make the step a \"quiz\" or remove the field",
+                        "only a quiz has") < 0)
+        return -1;
     if (st->kind == LAB_TASK && st->nhints == 0)
         return lab_lerr(c, path, false, "add \"hints\": [\"a first nudge\", ...]; the learner asks for them one at a time",
                     "a task needs at least one hint");

@@ -264,21 +264,9 @@ static int parse_caps(struct lctx *c, json_t *v, const char *path, struct lab_ex
             continue;
         char ap[200];
         snprintf(ap, sizeof ap, "%s.%s", sub, key);
-        char **names = NULL;
-        size_t n = 0;
-        int rc = lab_get_strs(c, x, ap, ex, &names, &n);
-        for (size_t i = 0; rc == 0 && i < n; i++) {
-            int cap = isolab_cap_from_name(names[i]);
-            if (cap < 0) {
-                snprintf(ap, sizeof ap, "%s.%s[%zu]", sub, key, i);
-                rc = lab_lerr(c, ap, false, "use Docker's spelling: \"SYS_ADMIN\" or \"CAP_SYS_ADMIN\"",
-                              "unknown capability \"%s\"", names[i]);
-            } else {
-                *(k ? &e->caps_lacks : &e->caps_has) |= 1ull << cap;
-            }
-        }
-        lab_free_strs(names, n);
-        if (rc < 0)
+        if (lab_get_name_mask(c, x, ap, ex, "capability",
+                              "use Docker's spelling: \"SYS_ADMIN\" or \"CAP_SYS_ADMIN\"",
+                              isolab_cap_from_name, k ? &e->caps_lacks : &e->caps_has) < 0)
             return -1;
     }
     return 0;
@@ -323,12 +311,9 @@ int lab_parse_quiz(struct lctx *c, json_t *v, const char *path, struct lab_step 
                              "\"why_wrong\": [\"why one is wrong\", null, \"why three is wrong\"]";
     char sub[160];
     static const char *const not_quiz[] = {"expect", "hints", "needs"};
-    for (size_t i = 0; i < 3; i++)
-        if (json_object_get(v, not_quiz[i])) {
-            snprintf(sub, sizeof sub, "%s.%s", path, not_quiz[i]);
-            return lab_lerr(c, sub, true, "a quiz has choices, an answer and why_wrong; remove the field",
-                            "a quiz has no \"%s\"", not_quiz[i]);
-        }
+    if (lab_reject_keys(c, v, path, not_quiz, 3, "a quiz has choices, an answer and why_wrong; "
+                        "remove the field", "a quiz has no") < 0)
+        return -1;
     json_t *x = json_object_get(v, "choices");
     snprintf(sub, sizeof sub, "%s.choices", path);
     if (!x)

@@ -34,6 +34,15 @@ const char *lab_nearest(const char *s, const char *const *names, size_t n);
 int lab_get_int(struct lctx *c, json_t *v, const char *path, long lo, long hi, long *out);
 int lab_layer_from_name(const char *s);         /* "apparmor" -> LAYER_LSM too */
 int lab_get_layers(struct lctx *c, json_t *v, const char *path, unsigned int *mask);
+/* The first of keys[0..n) that v has: "WHAT "key"" at path.key, with hint. */
+int lab_reject_keys(struct lctx *c, json_t *v, const char *path, const char *const *keys,
+                    size_t n, const char *hint, const char *what);
+/* A list of names at path, each turned into a bit of *mask by from_name
+ * (-1: "unknown WHAT "x"" at path[i], with unknown_hint). example is the
+ * hint when v is not a list of strings. */
+int lab_get_name_mask(struct lctx *c, json_t *v, const char *path, const char *example,
+                      const char *what, const char *unknown_hint, int (*from_name)(const char *),
+                      uint64_t *mask);
 
 /* lab_expect.c */
 int lab_parse_expect(struct lctx *c, json_t *v, const char *path, struct lab_expect *e);

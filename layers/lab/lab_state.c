@@ -170,6 +170,25 @@ static json_t *config_to_json(const struct lab_config *cfg)
     return o;
 }
 
+/* o's object field (absent: nothing to do): each key a name that from_name
+ * turns into an index of on[], each value true or false. */
+static int bool_map(json_t *o, const char *field, const char *what, int (*from_name)(const char *),
+                    bool *on, const char *where, struct isolab_err *err)
+{
+    json_t *x = json_object_get(o, field), *v;
+    const char *key;
+    if (!x)
+        return 0;
+    json_object_foreach(x, key, v) {
+        int id = from_name(key);
+        if (id < 0 || !json_is_boolean(v))
+            return isolab_err_set(err, EINVAL, "lab: %s: %s.%s: expected %s name and true/false",
+                                  where, field, key, what);
+        on[id] = json_is_true(v);
+    }
+    return 0;
+}
+
 static int config_from_json(json_t *o, const char *where, struct lab_config *cfg,
                             struct isolab_err *err)
 {
@@ -177,23 +196,9 @@ static int config_from_json(json_t *o, const char *where, struct lab_config *cfg
     if (!json_is_object(o))
         return isolab_err_set(err, EINVAL, "lab: %s: the configuration is not an object", where);
     json_t *x, *v;
-    const char *key;
-    if ((x = json_object_get(o, "layers")))
-        json_object_foreach(x, key, v) {
-            int id = lab_layer_from_name(key);
-            if (id < 0 || !json_is_boolean(v))
-                return isolab_err_set(err, EINVAL, "lab: %s: layers.%s: expected a layer name "
-                                      "and true/false", where, key);
-            cfg->layer_on[id] = json_is_true(v);
-        }
-    if ((x = json_object_get(o, "namespaces")))
-        json_object_foreach(x, key, v) {
-            int k = ns_from_name(key);
-            if (k < 0 || !json_is_boolean(v))
-                return isolab_err_set(err, EINVAL, "lab: %s: namespaces.%s: expected a namespace "
-                                      "name and true/false", where, key);
-            cfg->ns[k] = json_is_true(v);
-        }
+    if (bool_map(o, "layers", "a layer", lab_layer_from_name, cfg->layer_on, where, err) < 0 ||
+        bool_map(o, "namespaces", "a namespace", ns_from_name, cfg->ns, where, err) < 0)
+        return -1;
     if ((x = json_object_get(o, "capabilities"))) {
         size_t i;
         cfg->caps = 0;

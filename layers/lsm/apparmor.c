@@ -38,9 +38,13 @@ bool apparmor_kernel_enabled(void)
     return y && stat(AA_FS, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* The policy directory of each loaded profile holds its name; unlike the
- * profiles list, it may be readable without CAP_MAC_ADMIN. */
-static int loaded_by_policy_dir(const char *name)
+/* The policy directory of each loaded profile, AA_FS/policy/profiles/<name>.<n>,
+ * holds its name; unlike the profiles list, it may be readable without
+ * CAP_MAC_ADMIN. Returns 1 if a directory of name is there, 0 if none, -1
+ * if the tree cannot be read. Without when, it stops at the first one and a
+ * name file it cannot read is -1; with when, it skips those and *when gets
+ * the newest directory's mtime (a directory is made anew on each replace). */
+static int policy_dirs(const char *name, time_t *when)
 {
     _cleanup_closedir_ DIR *d = opendir(AA_FS "/policy/profiles");
     if (!d)
@@ -48,17 +52,27 @@ static int loaded_by_policy_dir(const char *name)
     int found = 0;
     struct dirent *de;
     size_t len = strlen(name);
-    while (!found && (de = readdir(d))) {
+    while ((de = readdir(d))) {
         if (strncmp(de->d_name, name, len) != 0 || de->d_name[len] != '.')
             continue;
         char path[512], got[256] = "";
         snprintf(path, sizeof path, AA_FS "/policy/profiles/%.200s/name", de->d_name);
         _cleanup_fclose_ FILE *f = fopen(path, "re");
-        if (!f)
+        if (!f && !when)
             return -1;
+        if (!f)
+            continue;
         if (fgets(got, sizeof got, f))
             got[strcspn(got, "\n")] = '\0';
-        found = strcmp(got, name) == 0;
+        if (strcmp(got, name) != 0)
+            continue;
+        found = 1;
+        if (!when)
+            break;
+        struct stat st;
+        snprintf(path, sizeof path, AA_FS "/policy/profiles/%.200s", de->d_name);
+        if (stat(path, &st) == 0 && st.st_mtime > *when)
+            *when = st.st_mtime;
     }
     return found;
 }
@@ -67,7 +81,7 @@ int apparmor_profile_state(const char *name)
 {
     _cleanup_fclose_ FILE *f = fopen(AA_FS "/profiles", "re");
     if (!f)     /* reading the list needs CAP_MAC_ADMIN: try the policy tree */
-        return loaded_by_policy_dir(name);
+        return policy_dirs(name, NULL);
     char line[1024];
     size_t len = strlen(name);
     int found = 0;
@@ -82,31 +96,11 @@ bool apparmor_profile_loaded(const char *name)
     return apparmor_profile_state(name) == 1;
 }
 
-/* When the kernel last (re)loaded the profile: the policy directory
- * AA_FS/policy/profiles/<name>.<n> is made anew on each replace. 0 = unknown. */
+/* When the kernel last (re)loaded the profile; 0 = unknown. */
 static time_t loaded_at(const char *name)
 {
-    _cleanup_closedir_ DIR *d = opendir(AA_FS "/policy/profiles");
-    if (!d)
-        return 0;
     time_t when = 0;
-    struct dirent *de;
-    size_t len = strlen(name);
-    while ((de = readdir(d))) {
-        if (strncmp(de->d_name, name, len) != 0 || de->d_name[len] != '.')
-            continue;
-        char path[512], got[256] = "";
-        snprintf(path, sizeof path, AA_FS "/policy/profiles/%.200s/name", de->d_name);
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        if (!f)
-            continue;
-        if (fgets(got, sizeof got, f))
-            got[strcspn(got, "\n")] = '\0';
-        struct stat st;
-        snprintf(path, sizeof path, AA_FS "/policy/profiles/%.200s", de->d_name);
-        if (strcmp(got, name) == 0 && stat(path, &st) == 0 && st.st_mtime > when)
-            when = st.st_mtime;
-    }
+    policy_dirs(name, &when);
     return when;
 }
 

@@ -15,17 +15,17 @@
 
 #define PROBE_KV(a, b, c) (((a) << 16) + ((b) << 8) + (c))
 
-void probe_allow(struct probe_result *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-void probe_block(struct probe_result *r, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-void probe_skip(struct probe_result *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* The verdict v with errno err and the detail fmt, ...; probe_allow,
+ * probe_block, probe_skip and probe_fail (PROBE_ERROR) name the verdict. */
+void probe_set(struct probe_result *r, enum probe_verdict v, int err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+#define probe_allow(r, ...) probe_set((r), PROBE_ALLOWED, 0, __VA_ARGS__)
+#define probe_block(r, err, ...) probe_set((r), PROBE_BLOCKED, (err), __VA_ARGS__)
+#define probe_skip(r, ...) probe_set((r), PROBE_SKIPPED, 0, __VA_ARGS__)
+#define probe_fail(r, err, ...) probe_set((r), PROBE_ERROR, (err), __VA_ARGS__)
 /* A CLOEXEC pipe in p and a fork; on failure fills r, closes the pipe and
  * returns -1 (the probe then just returns). */
 pid_t probe_fork_with_pipe(struct probe_result *r, int p[2]);
-void probe_fail(struct probe_result *r, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /* The verdict of one call: ret >= 0 is allowed; an errno listed in
  * `past_check` (0-terminated) is the kernel rejecting our deliberately bad

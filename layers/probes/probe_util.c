@@ -14,44 +14,14 @@
 #include "layer.h"
 #include "probe_int.h"
 
-static void set(struct probe_result *r, enum probe_verdict v, int err, const char *fmt,
-                va_list ap)
+void probe_set(struct probe_result *r, enum probe_verdict v, int err, const char *fmt, ...)
 {
     r->verdict = v;
     r->err = err;
     r->sig = 0;
+    va_list ap;
+    va_start(ap, fmt);
     vsnprintf(r->detail, sizeof r->detail, fmt, ap);
-}
-
-void probe_allow(struct probe_result *r, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    set(r, PROBE_ALLOWED, 0, fmt, ap);
-    va_end(ap);
-}
-
-void probe_block(struct probe_result *r, int err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    set(r, PROBE_BLOCKED, err, fmt, ap);
-    va_end(ap);
-}
-
-void probe_skip(struct probe_result *r, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    set(r, PROBE_SKIPPED, 0, fmt, ap);
-    va_end(ap);
-}
-
-void probe_fail(struct probe_result *r, int err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    set(r, PROBE_ERROR, err, fmt, ap);
     va_end(ap);
 }
 

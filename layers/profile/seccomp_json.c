@@ -149,6 +149,34 @@ const char *sp_near_key(json_t *obj, const char *wanted)
     return NULL;
 }
 
+int sp_missing(struct pctx *c, json_t *obj, const char *path, const char *key, const char *add)
+{
+    char hint[512];
+    const char *nk = sp_near_key(obj, key);
+    if (nk)
+        snprintf(hint, sizeof hint, "did you mean \"%s\" instead of \"%s\"?", key, nk);
+    else
+        snprintf(hint, sizeof hint, "%s", add);
+    return sp_err(c, path, false, hint, "missing field \"%s\"", key);
+}
+
+const char *sp_required_string(struct pctx *c, json_t *obj, const char *path, const char *key,
+                               const char *add, const char *expected, const char *write)
+{
+    json_t *v = sp_member(obj, key);
+    if (!v) {
+        sp_missing(c, obj, path, key, add);
+        return NULL;
+    }
+    if (!json_is_string(v)) {
+        char kp[256];
+        snprintf(kp, sizeof kp, "%s%s%s", path, *path ? "." : "", key);
+        sp_type_err(c, kp, v, expected, write);
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
 /* ---- scalar helpers ----------------------------------------------------- */
 
 int sp_get_string(struct pctx *c, json_t *obj, const char *key, const char *path,

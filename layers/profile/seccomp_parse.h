@@ -35,6 +35,15 @@ void sp_check_keys(struct pctx *c, json_t *obj, const char *path, const char *co
                    size_t n);
 /* An unknown key of obj close to wanted (for "missing field" hints). */
 const char *sp_near_key(json_t *obj, const char *wanted);
+/* "missing field "KEY"" at path, the error for a required member that obj
+ * lacks; the hint names an unknown key close to KEY if obj has one, else
+ * it is add (how to write the field). Returns -1. */
+int sp_missing(struct pctx *c, json_t *obj, const char *path, const char *key, const char *add);
+/* The required string member KEY of obj at path: its text, or NULL after the
+ * error (sp_missing with add; not a string: "expected EXPECTED", with the
+ * hint write). */
+const char *sp_required_string(struct pctx *c, json_t *obj, const char *path, const char *key,
+                               const char *add, const char *expected, const char *write);
 int sp_get_string(struct pctx *c, json_t *obj, const char *key, const char *path, char **out);
 int sp_get_uint(struct pctx *c, json_t *v, const char *path, unsigned long long max,
                 const char *what, unsigned long long *out);

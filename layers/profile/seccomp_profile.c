@@ -90,14 +90,14 @@ static int parse_archmap(struct pctx *c, json_t *v)
                             "\"SCMP_ARCH_X86_64\", \"subArchitectures\": [\"SCMP_ARCH_X86\"]}");
         sp_check_keys(c, e, ep, keys, 2);
         struct sc_archmap *m = &p->archmap[p->narchmap++];
-        json_t *a = sp_member(e, "architecture");
-        snprintf(kp, sizeof kp, "%s.architecture", ep);
+        const char *a = sp_required_string(c, e, ep, "architecture", "add \"architecture\": "
+                                           "\"SCMP_ARCH_X86_64\" (or the architecture this entry "
+                                           "is for)", "a string", "write e.g. \"architecture\": "
+                                           "\"SCMP_ARCH_X86_64\"");
         if (!a)
-            return sp_err(c, ep, false, "add \"architecture\": \"SCMP_ARCH_X86_64\" (or the "
-                        "architecture this entry is for)", "missing field \"architecture\"");
-        if (!json_is_string(a))
-            return sp_type_err(c, kp, a, "a string", "write e.g. \"architecture\": \"SCMP_ARCH_X86_64\"");
-        if (arch_token(c, json_string_value(a), kp, &m->arch) < 0)
+            return -1;
+        snprintf(kp, sizeof kp, "%s.architecture", ep);
+        if (arch_token(c, a, kp, &m->arch) < 0)
             return -1;
         if (add_arch(p, m->arch) < 0)
             return sp_err(c, kp, false, NULL, "out of memory");
@@ -209,16 +209,10 @@ static int parse_root(struct pctx *c, json_t *root)
     sp_check_keys(c, root, "", keys, sizeof keys / sizeof *keys);
 
     json_t *da = sp_member(root, "defaultAction");
-    if (!da) {
-        const char *nk = sp_near_key(root, "defaultAction");
-        if (nk)
-            snprintf(hint, sizeof hint, "did you mean \"defaultAction\" instead of \"%s\"?", nk);
-        else
-            snprintf(hint, sizeof hint, "add \"defaultAction\": \"SCMP_ACT_ERRNO\" (refuse "
-                     "what the rules do not allow) or \"SCMP_ACT_ALLOW\" (allow what they "
-                     "do not refuse)");
-        return sp_err(c, "", false, hint, "missing field \"defaultAction\"");
-    }
+    if (!da)
+        return sp_missing(c, root, "", "defaultAction", "add \"defaultAction\": \"SCMP_ACT_ERRNO\" "
+                          "(refuse what the rules do not allow) or \"SCMP_ACT_ALLOW\" (allow "
+                          "what they do not refuse)");
     if (sp_parse_action(c, da, "defaultAction", &p->default_action) < 0)
         return -1;
     if (p->default_action == SC_ACT_NOTIFY)

@@ -13,9 +13,23 @@
 
 /* ---- rules ---------------------------------------------------------------- */
 
-int sp_parse_action(struct pctx *c, json_t *v, const char *path, enum sc_action *out)
+/* "unknown WHAT "s"; expected one of LIST": the hint names the closest of
+ * names, else it is otherwise. Returns -1. */
+static int unknown_name(struct pctx *c, const char *path, const char *what, const char *s,
+                        const char *const *names, size_t n, const char *list,
+                        const char *otherwise)
 {
     char hint[700];
+    const char *near = sc_suggest(s, names, n);
+    if (near)
+        snprintf(hint, sizeof hint, "did you mean \"%s\"?", near);
+    else
+        snprintf(hint, sizeof hint, "%s", otherwise);
+    return sp_err(c, path, false, hint, "unknown %s \"%s\"; expected one of %s", what, s, list);
+}
+
+int sp_parse_action(struct pctx *c, json_t *v, const char *path, enum sc_action *out)
+{
     if (!json_is_string(v))
         return sp_type_err(c, path, v, "an action name in double quotes",
                         "write e.g. \"SCMP_ACT_ERRNO\" or \"SCMP_ACT_ALLOW\"");
@@ -25,20 +39,15 @@ int sp_parse_action(struct pctx *c, json_t *v, const char *path, enum sc_action 
         *out = (enum sc_action)a;
         return 0;
     }
-    const char *near = sc_suggest(s, sc_action_names, sc_action_count);
-    if (near)
-        snprintf(hint, sizeof hint, "did you mean \"%s\"?", near);
-    else
-        snprintf(hint, sizeof hint, "to refuse a call use \"SCMP_ACT_ERRNO\" (\"errnoRet\" "
-                 "picks the errno); to let it through, \"SCMP_ACT_ALLOW\"");
-    return sp_err(c, path, false, hint, "unknown action \"%s\"; expected one of %s", s,
-                sc_action_list());
+    return unknown_name(c, path, "action", s, sc_action_names, sc_action_count, sc_action_list(),
+                        "to refuse a call use \"SCMP_ACT_ERRNO\" (\"errnoRet\" picks the "
+                        "errno); to let it through, \"SCMP_ACT_ALLOW\"");
 }
 
 static int parse_arg(struct pctx *c, json_t *v, const char *path, struct sc_arg *a)
 {
     static const char *const keys[] = { "index", "value", "valueTwo", "op" };
-    char kp[256], hint[600];
+    char kp[256];
     if (!json_is_object(v))
         return sp_type_err(c, path, v, "an object",
                         "write {\"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}");
@@ -68,25 +77,18 @@ static int parse_arg(struct pctx *c, json_t *v, const char *path, struct sc_arg 
         else
             a->value = u;
     }
-    json_t *op = sp_member(v, "op");
-    snprintf(kp, sizeof kp, "%s.op", path);
+    const char *op = sp_required_string(c, v, path, "op", "add \"op\": \"SCMP_CMP_EQ\" (or "
+                                        "another of SCMP_CMP_NE, LT, LE, GE, GT, MASKED_EQ)",
+                                        "an operator name in double quotes",
+                                        "write e.g. \"op\": \"SCMP_CMP_EQ\"");
     if (!op)
-        return sp_err(c, path, false, "add \"op\": \"SCMP_CMP_EQ\" (or another of "
-                    "SCMP_CMP_NE, LT, LE, GE, GT, MASKED_EQ)", "missing field \"op\"");
-    if (!json_is_string(op))
-        return sp_type_err(c, kp, op, "an operator name in double quotes",
-                        "write e.g. \"op\": \"SCMP_CMP_EQ\"");
-    a->op = sc_op_from_name(json_string_value(op));
-    if (a->op < 0) {
-        const char *near = sc_suggest(json_string_value(op), sc_op_names, sc_op_count);
-        if (near)
-            snprintf(hint, sizeof hint, "did you mean \"%s\"?", near);
-        else
-            snprintf(hint, sizeof hint, "SCMP_CMP_MASKED_EQ compares (arg & value) with "
-                     "valueTwo; the others compare arg with value");
-        return sp_err(c, kp, false, hint, "unknown operator \"%s\"; expected one of %s",
-                    json_string_value(op), sc_op_list());
-    }
+        return -1;
+    snprintf(kp, sizeof kp, "%s.op", path);
+    a->op = sc_op_from_name(op);
+    if (a->op < 0)
+        return unknown_name(c, kp, "operator", op, sc_op_names, sc_op_count, sc_op_list(),
+                            "SCMP_CMP_MASKED_EQ compares (arg & value) with valueTwo; the "
+                            "others compare arg with value");
     return 0;
 }
 
@@ -188,7 +190,7 @@ void sp_meant_form(json_t *list, enum sc_action def, char *buf, size_t n)
 /* "name" (the old form) or "names". */
 static int parse_rule_names(struct pctx *c, json_t *r, const char *path, struct sc_rule *out)
 {
-    char kp[128], hint[512];
+    char kp[128];
     json_t *name = sp_member(r, "name"), *names = sp_member(r, "names");
     if (name && names && (!json_is_array(names) || json_array_size(names) > 0)) {
         snprintf(kp, sizeof kp, "%s.name", path);
@@ -211,15 +213,9 @@ static int parse_rule_names(struct pctx *c, json_t *r, const char *path, struct 
         out->nnames = 1;
     } else {
         snprintf(kp, sizeof kp, "%s.names", path);
-        if (!names) {
-            const char *nk = sp_near_key(r, "names");
-            if (nk)
-                snprintf(hint, sizeof hint, "did you mean \"names\" instead of \"%s\"?", nk);
-            else
-                snprintf(hint, sizeof hint, "add the syscalls the rule is for, e.g. "
-                         "\"names\": [\"chmod\", \"fchmod\"]");
-            return sp_err(c, path, false, hint, "missing field \"names\"");
-        }
+        if (!names)
+            return sp_missing(c, r, path, "names", "add the syscalls the rule is for, e.g. "
+                              "\"names\": [\"chmod\", \"fchmod\"]");
         if (sp_get_strings(c, names, kp, "syscall names", "[\"chmod\", \"fchmod\"]",
                         &out->names, &out->nnames) < 0)
             return -1;
@@ -234,18 +230,12 @@ static int parse_rule_names(struct pctx *c, json_t *r, const char *path, struct 
 /* "action" and "errnoRet". */
 static int parse_rule_action(struct pctx *c, json_t *r, const char *path, struct sc_rule *out)
 {
-    char kp[128], hint[512];
+    char kp[128];
     json_t *act = sp_member(r, "action");
     snprintf(kp, sizeof kp, "%s.action", path);
-    if (!act) {
-        const char *nk = sp_near_key(r, "action");
-        if (nk)
-            snprintf(hint, sizeof hint, "did you mean \"action\" instead of \"%s\"?", nk);
-        else
-            snprintf(hint, sizeof hint, "add e.g. \"action\": \"SCMP_ACT_ALLOW\" or "
-                     "\"action\": \"SCMP_ACT_ERRNO\"");
-        return sp_err(c, path, false, hint, "missing field \"action\"");
-    }
+    if (!act)
+        return sp_missing(c, r, path, "action", "add e.g. \"action\": \"SCMP_ACT_ALLOW\" or "
+                          "\"action\": \"SCMP_ACT_ERRNO\"");
     if (sp_parse_action(c, act, kp, &out->action) < 0)
         return -1;
     if (out->action == SC_ACT_NOTIFY) {

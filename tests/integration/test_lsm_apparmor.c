@@ -70,23 +70,11 @@ static void test_mount_blocked_by_apparmor(void **state)
 {
     (void)state;
     struct lab_config cfg;
-    lsm_test_config(&cfg, "isolab-default");
-    cfg.caps = caps_docker_default() | (1ULL << 21);   /* --cap-add SYS_ADMIN */
-    cfg.layer_on[LAYER_SECCOMP] = false;               /* seccomp=unconfined */
-    int idx = probe_index("mount-tmpfs");
-    struct probe_blame b;
-    struct isolab_err err;
-    isolab_err_clear(&err);
-    if (probes_blame(&cfg, &idx, 1, &b, &err) < 0)
-        fail_msg("probes_blame: %s", err.msg);
-    char s[64];
-    probe_result_str(&b.full, s, sizeof s);
-    printf("# mount-tmpfs: full %s (%s); blocked_by mask 0x%x\n", s, b.full.detail, b.blocked_by);
+    lsm_mount_config(&cfg, "isolab-default");
+    struct probe_blame b = lsm_blame_probe(&cfg, "mount-tmpfs");
     assert_int_equal(b.full.verdict, PROBE_BLOCKED);
     assert_true(b.blocked_by & (1u << LAYER_LSM));
-    cfg.layer_on[LAYER_LSM] = false;
-    struct probe_result r = lsm_run_probe(&cfg, "mount-tmpfs");
-    assert_int_equal(r.verdict, PROBE_ALLOWED);
+    lsm_expect_allowed_without_lsm(&cfg, "mount-tmpfs");
 }
 
 static void test_readonly_root_refuses_etc(void **state)
@@ -94,12 +82,9 @@ static void test_readonly_root_refuses_etc(void **state)
     (void)state;
     struct lab_config cfg;
     lsm_test_config(&cfg, "isolab-readonly-root");
-    struct probe_result r = lsm_run_probe(&cfg, "write-etc");
-    assert_int_equal(r.verdict, PROBE_BLOCKED);
-    assert_int_equal(r.err, EACCES);
+    lsm_expect(&cfg, "write-etc", PROBE_BLOCKED, EACCES);
     lsm_test_config(&cfg, NULL);
-    r = lsm_run_probe(&cfg, "write-etc");
-    assert_int_equal(r.verdict, PROBE_ALLOWED);
+    lsm_expect(&cfg, "write-etc", PROBE_ALLOWED, -1);
 }
 
 /* A learner's own profile in a private data directory: first it denies
@@ -134,16 +119,13 @@ static void test_edited_profile_reloaded(void **state)
     lsm_test_config(&cfg, "isolab-test-edit");
 
     write_profile(file, true);
-    struct probe_result r = lsm_run_probe(&cfg, "write-etc");
-    assert_int_equal(r.verdict, PROBE_BLOCKED);
-    assert_int_equal(r.err, EACCES);
+    lsm_expect(&cfg, "write-etc", PROBE_BLOCKED, EACCES);
 
     write_profile(file, false);
     /* a later mtime than the load, whatever the clock's granularity */
     struct timespec ts[2] = {{0, UTIME_NOW}, {time(NULL) + 5, 0}};
     utimensat(AT_FDCWD, file, ts, 0);
-    r = lsm_run_probe(&cfg, "write-etc");
-    assert_int_equal(r.verdict, PROBE_ALLOWED);
+    lsm_expect(&cfg, "write-etc", PROBE_ALLOWED, -1);
 
     unsetenv("ISOLAB_DATADIR");
     unlink(file);

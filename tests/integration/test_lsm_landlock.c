@@ -47,9 +47,7 @@ static void test_readonly_root_refuses_etc(void **state)
     (void)state;
     struct lab_config cfg;
     lsm_test_config(&cfg, "isolab-readonly-root");
-    struct probe_result r = lsm_run_probe(&cfg, "write-etc");
-    assert_int_equal(r.verdict, PROBE_BLOCKED);
-    assert_int_equal(r.err, EACCES);
+    lsm_expect(&cfg, "write-etc", PROBE_BLOCKED, EACCES);
 }
 
 static void test_unconfined_writes_etc(void **state)
@@ -57,8 +55,7 @@ static void test_unconfined_writes_etc(void **state)
     (void)state;
     struct lab_config cfg;
     lsm_test_config(&cfg, NULL);
-    struct probe_result r = lsm_run_probe(&cfg, "write-etc");
-    assert_int_equal(r.verdict, PROBE_ALLOWED);
+    lsm_expect(&cfg, "write-etc", PROBE_ALLOWED, -1);
 }
 
 /* isolab-default is Docker's intent: ordinary writes stay allowed. */
@@ -67,8 +64,7 @@ static void test_default_writes_etc(void **state)
     (void)state;
     struct lab_config cfg;
     lsm_test_config(&cfg, "isolab-default");
-    struct probe_result r = lsm_run_probe(&cfg, "write-etc");
-    assert_int_equal(r.verdict, PROBE_ALLOWED);
+    lsm_expect(&cfg, "write-etc", PROBE_ALLOWED, -1);
 }
 
 static void test_default_blames_lsm_for_proc_sys(void **state)
@@ -76,17 +72,7 @@ static void test_default_blames_lsm_for_proc_sys(void **state)
     (void)state;
     struct lab_config cfg;
     lsm_test_config(&cfg, "isolab-default");
-    int idx = probe_index("write-proc-sys");
-    assert_true(idx >= 0);
-    struct probe_blame b;
-    struct isolab_err err;
-    isolab_err_clear(&err);
-    if (probes_blame(&cfg, &idx, 1, &b, &err) < 0)
-        fail_msg("probes_blame: %s", err.msg);
-    char s[64];
-    probe_result_str(&b.alone[LAYER_LSM], s, sizeof s);
-    printf("# write-proc-sys: full %s; lsm alone %s (%s); blocked_by mask 0x%x\n",
-           probe_verdict_name(b.full.verdict), s, b.alone[LAYER_LSM].detail, b.blocked_by);
+    struct probe_blame b = lsm_blame_probe(&cfg, "write-proc-sys");
     assert_int_equal(b.full.verdict, PROBE_BLOCKED);
     assert_true(b.layer_tested[LAYER_LSM]);
     assert_int_equal(b.alone[LAYER_LSM].verdict, PROBE_BLOCKED);
@@ -100,15 +86,9 @@ static void test_mount_refused_even_with_sys_admin(void **state)
 {
     (void)state;
     struct lab_config cfg;
-    lsm_test_config(&cfg, "isolab-default");
-    cfg.caps = caps_docker_default() | (1ULL << 21);   /* --cap-add SYS_ADMIN */
-    cfg.layer_on[LAYER_SECCOMP] = false;               /* seccomp=unconfined */
-    struct probe_result r = lsm_run_probe(&cfg, "mount-tmpfs");
-    assert_int_equal(r.verdict, PROBE_BLOCKED);
-    assert_int_equal(r.err, EPERM);
-    cfg.layer_on[LAYER_LSM] = false;
-    r = lsm_run_probe(&cfg, "mount-tmpfs");
-    assert_int_equal(r.verdict, PROBE_ALLOWED);
+    lsm_mount_config(&cfg, "isolab-default");
+    lsm_expect(&cfg, "mount-tmpfs", PROBE_BLOCKED, EPERM);
+    lsm_expect_allowed_without_lsm(&cfg, "mount-tmpfs");
 }
 
 static void test_unknown_policy_rejected(void **state)

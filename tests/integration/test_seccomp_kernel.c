@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include "layer.h"
+#include "profile_helpers.h"
 #include "seccomp_profile.h"
 
 #define NRES 8
@@ -38,8 +39,25 @@ typedef void (*child_fn)(struct results *r, void *arg);
 
 static char peers[4096];
 
-/* Forks; the child sets no_new_privs, loads prog, runs fn and sends the
- * results back through a pipe. */
+/* In the forked child: sets no_new_privs, loads prog (if any), runs fn and
+ * sends the results back through the pipe p. */
+static void __attribute__((noreturn)) filtered_child(int p[2], const struct sock_fprog *prog,
+                                                     unsigned int flags, child_fn fn, void *arg)
+{
+    struct results r;
+    memset(&r, 0, sizeof r);
+    close(p[0]);
+    signal(SIGSYS, SIG_DFL);   /* not cmocka's handler: die of it */
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+        (prog && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog) < 0))
+        r.load_errno = errno;
+    else
+        fn(&r, arg);
+    ssize_t w = write(p[1], &r, sizeof r);
+    _exit(w == (ssize_t)sizeof r ? 0 : 1);
+}
+
+/* Forks a filtered_child and returns what it sent. */
 static struct results run_filtered(const struct sock_fprog *prog, unsigned int flags,
                                    child_fn fn, void *arg)
 {
@@ -47,19 +65,8 @@ static struct results run_filtered(const struct sock_fprog *prog, unsigned int f
     assert_int_equal(pipe(p), 0);
     pid_t pid = fork();
     assert_true(pid >= 0);
-    if (pid == 0) {
-        struct results r;
-        memset(&r, 0, sizeof r);
-        close(p[0]);
-        signal(SIGSYS, SIG_DFL);   /* not cmocka's handler: die of it */
-        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-            (prog && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog) < 0))
-            r.load_errno = errno;
-        else
-            fn(&r, arg);
-        ssize_t w = write(p[1], &r, sizeof r);
-        _exit(w == (ssize_t)sizeof r ? 0 : 1);
-    }
+    if (pid == 0)
+        filtered_child(p, prog, flags, fn, arg);
     close(p[1]);
     struct results r;
     memset(&r, 0xff, sizeof r);
@@ -76,12 +83,15 @@ static struct results run_filtered(const struct sock_fprog *prog, unsigned int f
 
 static struct seccomp_profile *parse(const char *text)
 {
-    struct seccomp_profile *p = NULL;
-    struct isolab_err err;
-    isolab_err_clear(&err);
-    if (seccomp_profile_parse(text, strlen(text), "test.json", &p, &err) < 0)
-        fail_msg("%s", err.msg);
-    return p;
+    return test_parse_profile(text, "test.json");
+}
+
+/* Docker's own default.json, from the peers' checkout. */
+static struct seccomp_profile *load_docker_default(void)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/moby-profiles/seccomp/default.json", peers);
+    return test_load_profile(path);
 }
 
 static void compile(const struct seccomp_profile *p, uint64_t caps, struct sock_fprog *prog,
@@ -158,13 +168,7 @@ static void try_docker(struct results *r, void *arg)
 static void test_docker_default_verdicts(void **state)
 {
     (void)state;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/moby-profiles/seccomp/default.json", peers);
-    struct seccomp_profile *p;
-    struct isolab_err err;
-    isolab_err_clear(&err);
-    if (seccomp_profile_load(path, &p, &err) < 0)
-        fail_msg("%s", err.msg);
+    struct seccomp_profile *p = load_docker_default();
 
     /* without a filter: clone3 exists here and rejects the NULL args */
     struct results none = run_filtered(NULL, 0, try_docker, NULL);
@@ -215,13 +219,7 @@ static void try_x86_abi(struct results *r, void *arg)
 static void test_docker_default_x86_subarch(void **state)
 {
     (void)state;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/moby-profiles/seccomp/default.json", peers);
-    struct seccomp_profile *p;
-    struct isolab_err err;
-    isolab_err_clear(&err);
-    if (seccomp_profile_load(path, &p, &err) < 0)
-        fail_msg("%s", err.msg);
+    struct seccomp_profile *p = load_docker_default();
     struct sock_fprog prog;
     unsigned int flags;
     compile(p, caps_docker_default(), &prog, &flags);
@@ -365,6 +363,22 @@ static void try_layer(struct results *r, void *arg)
     TRY(4, syscall(SYS_getpid));
 }
 
+/* The seccomp layer validated and prepared for Docker's defaults with the
+ * profile file prof and no_new_privs. */
+static void prepare_layer(const char *prof, struct lab_config *cfg, struct sandbox_ctx *ctx)
+{
+    lab_config_init_docker(cfg);
+    snprintf(cfg->seccomp_profile, sizeof cfg->seccomp_profile, "%s", prof);
+    cfg->no_new_privs = true;
+    struct isolab_err err;
+    isolab_err_clear(&err);
+    if (seccomp_layer.validate(cfg, &err) < 0)
+        fail_msg("validate: %s", err.msg);
+    sandbox_ctx_init(ctx, cfg);
+    if (layer_prepare(&seccomp_layer, cfg, ctx, &err) < 0)
+        fail_msg("prepare: %s", err.msg);
+}
+
 static void test_layer_prepare_enter(void **state)
 {
     (void)state;
@@ -375,20 +389,11 @@ static void test_layer_prepare_enter(void **state)
     assert_int_equal(write_file(prof, chmod_profile), 0);
     assert_int_equal(write_file(target, ""), 0);
 
-    struct lab_config cfg;
-    lab_config_init_docker(&cfg);
-    snprintf(cfg.seccomp_profile, sizeof cfg.seccomp_profile, "%s", prof);
-    cfg.no_new_privs = true;
-    struct isolab_err err;
-    isolab_err_clear(&err);
     char why[256] = "";
     assert_true(seccomp_layer.available(why, sizeof why));
-    if (seccomp_layer.validate(&cfg, &err) < 0)
-        fail_msg("validate: %s", err.msg);
+    struct lab_config cfg;
     struct sandbox_ctx ctx;
-    sandbox_ctx_init(&ctx, &cfg);
-    if (layer_prepare(&seccomp_layer, &cfg, &ctx, &err) < 0)
-        fail_msg("prepare: %s", err.msg);
+    prepare_layer(prof, &cfg, &ctx);
     assert_true(seccomp_prepared_filter(&ctx, NULL) > 0);
     char desc[256];
     seccomp_layer.describe(&cfg, desc, sizeof desc);
@@ -410,6 +415,7 @@ static void test_layer_prepare_enter(void **state)
 
     /* a bad profile is refused by validate, before anything starts */
     snprintf(cfg.seccomp_profile, sizeof cfg.seccomp_profile, "%s/missing.json", dir);
+    struct isolab_err err;
     isolab_err_clear(&err);
     assert_int_equal(seccomp_layer.validate(&cfg, &err), -1);
     assert_non_null(strstr(err.msg, "missing.json"));
@@ -455,17 +461,10 @@ static void test_notify_listener(void **state)
     assert_int_equal(listen(lfd, 1), 0);
 
     struct lab_config cfg;
-    lab_config_init_docker(&cfg);
-    snprintf(cfg.seccomp_profile, sizeof cfg.seccomp_profile, "%s", prof);
-    cfg.no_new_privs = true;
+    struct sandbox_ctx ctx;
+    prepare_layer(prof, &cfg, &ctx);
     struct isolab_err err;
     isolab_err_clear(&err);
-    if (seccomp_layer.validate(&cfg, &err) < 0)
-        fail_msg("validate: %s", err.msg);
-    struct sandbox_ctx ctx;
-    sandbox_ctx_init(&ctx, &cfg);
-    if (layer_prepare(&seccomp_layer, &cfg, &ctx, &err) < 0)
-        fail_msg("prepare: %s", err.msg);
     unsigned int flags = 0;
     seccomp_prepared_filter(&ctx, &flags);
     assert_true(flags & SECCOMP_FILTER_FLAG_NEW_LISTENER);
@@ -476,16 +475,8 @@ static void test_notify_listener(void **state)
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        struct results r;
-        memset(&r, 0, sizeof r);
-        close(p[0]);
         close(lfd);
-        signal(SIGSYS, SIG_DFL);
-        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-            r.load_errno = errno;
-        else
-            try_notify(&r, &lc);
-        _exit(write(p[1], &r, sizeof r) == (ssize_t)sizeof r ? 0 : 1);
+        filtered_child(p, NULL, 0, try_notify, &lc);
     }
     close(p[1]);
     assert_int_equal(seccomp_layer.attach(&cfg, &ctx, pid, &err), 0);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "profile_helpers.h"
 #include "seccomp_int.h"
 
 static char tmp[] = "/tmp/isolab-bpfcache-XXXXXX";
@@ -26,12 +27,7 @@ static const char profile[] =
 
 static struct seccomp_profile *parse(const char *text)
 {
-    struct seccomp_profile *p = NULL;
-    struct isolab_err err;
-    isolab_err_clear(&err);
-    if (seccomp_profile_parse(text, strlen(text), "c.json", &p, &err) < 0)
-        fail_msg("%s", err.msg);
-    return p;
+    return test_parse_profile(text, "c.json");
 }
 
 static void entry_path(uint64_t key, char *out, size_t n)

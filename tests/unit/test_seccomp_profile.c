@@ -19,6 +19,7 @@
 #include <seccomp.h>
 
 #include "isolab.h"
+#include "profile_helpers.h"
 #include "seccomp_profile.h"
 
 #define CAP(n) (1ULL << (n))
@@ -37,23 +38,13 @@ static void peer_path(char *out, size_t n, const char *rel)
 static struct seccomp_profile *load_peer(const char *rel)
 {
     char path[4200];
-    struct seccomp_profile *p = NULL;
-    struct isolab_err err;
-    isolab_err_clear(&err);
     peer_path(path, sizeof path, rel);
-    if (seccomp_profile_load(path, &p, &err) < 0)
-        fail_msg("%s did not load: %s (hint: %s)", path, err.msg, err.hint);
-    return p;
+    return test_load_profile(path);
 }
 
 static struct seccomp_profile *parse_ok(const char *text)
 {
-    struct seccomp_profile *p = NULL;
-    struct isolab_err err;
-    isolab_err_clear(&err);
-    if (seccomp_profile_parse(text, strlen(text), "t.json", &p, &err) < 0)
-        fail_msg("did not parse: %s (hint: %s)", err.msg, err.hint);
-    return p;
+    return test_parse_profile(text, "t.json");
 }
 
 /* Parses text expecting an error; returns it. */

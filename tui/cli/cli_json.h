@@ -15,4 +15,14 @@ static inline void cli_json_str(const char *s)
     json_decref(j);
 }
 
+/* Prints top indented, in its keys' order, and drops the reference. */
+static inline void cli_json_print(json_t *top)
+{
+    char *s = top ? json_dumps(top, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    if (s)
+        puts(s);
+    free(s);
+    json_decref(top);
+}
+
 #endif

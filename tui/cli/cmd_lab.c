@@ -562,25 +562,27 @@ static int do_reset(int argc, char **argv)
     return rc;
 }
 
+static int do_list_cmd(int argc, char **argv) { return do_list(); }
+static int do_show_cmd(int argc, char **argv) { return do_show(argc, argv, false); }
+static int do_hint_cmd(int argc, char **argv) { return do_show(argc, argv, true); }
+
 int cmd_lab(int argc, char **argv)
 {
+    static const struct {
+        const char *name;
+        int (*run)(int argc, char **argv);
+    } cmds[] = {
+        {"list", do_list_cmd}, {"show", do_show_cmd}, {"hint", do_hint_cmd},
+        {"check", do_check}, {"reset", do_reset}, {"validate", do_validate},
+    };
     if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         lab_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
     const char *c = argv[1];
-    if (!strcmp(c, "list"))
-        return do_list();
-    if (!strcmp(c, "show"))
-        return do_show(argc - 1, argv + 1, false);
-    if (!strcmp(c, "hint"))
-        return do_show(argc - 1, argv + 1, true);
-    if (!strcmp(c, "check"))
-        return do_check(argc - 1, argv + 1);
-    if (!strcmp(c, "reset"))
-        return do_reset(argc - 1, argv + 1);
-    if (!strcmp(c, "validate"))
-        return do_validate(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++)
+        if (!strcmp(c, cmds[i].name))
+            return cmds[i].run(argc - 1, argv + 1);
     fprintf(stderr, "isolab: lab: unknown command \"%s\"\n", c);
     lab_usage(stderr);
     return 2;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli_flags.h"
+#include "cli_json.h"
 #include "cmd_profiles.h"
 #include "isolab.h"
 #include "lint.h"
@@ -187,11 +188,7 @@ int cmd_lint(int argc, char **argv)
     }
     if (json) {
         json_t *top = nfiles == 1 ? json_incref(json_array_get(all, 0)) : json_incref(all);
-        char *s = json_dumps(top, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        if (s)
-            puts(s);
-        free(s);
-        json_decref(top);
+        cli_json_print(top);
         json_decref(all);
     }
     return worst;
@@ -284,11 +281,7 @@ int cmd_diff(int argc, char **argv)
                                                  "a", d[i].a, "b", d[i].b));
         json_t *top = json_pack("{s:s, s:s, s:s, s:s, s:o}", "a", pa, "b", pb, "arch",
                                 sc_arch_label(arch), "capabilities", cl, "differences", arr);
-        char *s = json_dumps(top, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        if (s)
-            puts(s);
-        free(s);
-        json_decref(top);
+        cli_json_print(top);
     } else {
         printf("--- %s\n+++ %s\n(capabilities: %s; %s)\n", pa, pb, cl, sc_arch_label(arch));
         for (size_t i = 0; i < n; i++)
@@ -456,11 +449,7 @@ int cmd_syscalls(int argc, char **argv)
         json_t *top = json_pack("{s:s?, s:s, s:s, s:b, s:o}", "profile", on ? path : NULL,
                                 "arch", sc_arch_label(arch), "capabilities", cl,
                                 "seccomp", on, "syscalls", arr);
-        char *s = json_dumps(top, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        if (s)
-            puts(s);
-        free(s);
-        json_decref(top);
+        cli_json_print(top);
     } else {
         printf("# %zu syscalls: %zu allowed, %zu not allowed or only with some arguments (*)\n",
                counts[0] + counts[1], counts[0], counts[1]);

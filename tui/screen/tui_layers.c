@@ -8,6 +8,7 @@
 
 #include "syscall_info.h"
 #include "tui.h"
+#include "tui_list.h"
 
 const char *tui_cap_meaning(int cap)
 {
@@ -254,13 +255,9 @@ void tui_draw_details(struct tui *t)
     tui_box(1, 1, h, w, title);
     int n = detail_count(t);
     int rows = h - 3;
-    t->list_y = 2;
-    t->list_h = rows;
-    tui_scroll_clamp(&t->detail_sel, &t->detail_top, n, rows);
-    for (int r = 0; r < rows; r++) {
+    int shown = tui_list_window(t, 2, rows, &t->detail_sel, &t->detail_top, n);
+    for (int r = 0; r < shown; r++) {
         int i = t->detail_top + r;
-        if (i >= n)
-            break;
         char buf[512];
         detail_item(t, i, buf, sizeof buf);
         if (i == t->detail_sel)
@@ -395,21 +392,9 @@ void tui_prompt_done(struct tui *t, bool ok)
 bool tui_details_key(struct tui *t, int ch)
 {
     int n = detail_count(t);
+    if (tui_list_key(ch, &t->detail_sel, n, 10))
+        return true;
     switch (ch) {
-    case KEY_UP: case 'k':
-        if (t->detail_sel > 0)
-            t->detail_sel--;
-        return true;
-    case KEY_DOWN: case 'j':
-        if (t->detail_sel < n - 1)
-            t->detail_sel++;
-        return true;
-    case KEY_PPAGE:
-        t->detail_sel = t->detail_sel > 10 ? t->detail_sel - 10 : 0;
-        return true;
-    case KEY_NPAGE:
-        t->detail_sel = t->detail_sel + 10 < n ? t->detail_sel + 10 : n - 1;
-        return true;
     case ' ': case '\n': case '\r': case KEY_ENTER:
         detail_activate(t, t->detail_sel, ch);
         return true;
@@ -503,8 +488,6 @@ void tui_draw_presets(struct tui *t)
     int w = t->cols - 4;
     tui_box(2, 2, h, w, "Presets: set all five layers at once");
     int rows = h - 3;
-    t->list_y = 3;
-    t->list_h = rows;
     int nw = 8;
     for (int i = 0; i < n; i++)
         if ((int)strlen(t->presets[i]) > nw)
@@ -512,11 +495,9 @@ void tui_draw_presets(struct tui *t)
     if (nw > 28)
         nw = 28;
     int dw = w - 9 - nw;
-    tui_scroll_clamp(&t->detail_sel, &t->detail_top, n, rows);
-    for (int r = 0; r < rows; r++) {
+    int shown = tui_list_window(t, 3, rows, &t->detail_sel, &t->detail_top, n);
+    for (int r = 0; r < shown; r++) {
         int i = t->detail_top + r;
-        if (i >= n)
-            break;
         char desc[256] = "";
         if (t->presets_builtin)
             snprintf(desc, sizeof desc, "%s", !strcmp(t->presets[i], "docker") ?
@@ -537,21 +518,9 @@ void tui_draw_presets(struct tui *t)
 bool tui_presets_key(struct tui *t, int ch)
 {
     int n = (int)t->npresets;
+    if (tui_list_key(ch, &t->detail_sel, n, 0))
+        return true;
     switch (ch) {
-    case KEY_UP: case 'k':
-        if (t->detail_sel > 0)
-            t->detail_sel--;
-        return true;
-    case KEY_DOWN: case 'j':
-        if (t->detail_sel < n - 1)
-            t->detail_sel++;
-        return true;
-    case KEY_HOME:
-        t->detail_sel = 0;
-        return true;
-    case KEY_END:
-        t->detail_sel = n - 1;
-        return true;
     case '\n': case '\r': case KEY_ENTER: case ' ':
         if (t->detail_sel >= 0 && t->detail_sel < n)
             tui_preset_apply(t, t->presets[t->detail_sel]);

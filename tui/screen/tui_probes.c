@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "tui.h"
+#include "tui_list.h"
 #include "tui_lab.h"
 
 struct probe_msg_head {
@@ -682,31 +683,9 @@ void tui_draw_probe_info(struct tui *t)
 bool tui_probes_key(struct tui *t, int ch)
 {
     int n = (int)probe_count;
+    if (tui_list_key(ch, &t->probe_sel, n, t->probes_h > 1 ? t->probes_h - 1 : 1))
+        return true;
     switch (ch) {
-    case KEY_UP: case 'k':
-        if (t->probe_sel > 0)
-            t->probe_sel--;
-        return true;
-    case KEY_DOWN: case 'j':
-        if (t->probe_sel < n - 1)
-            t->probe_sel++;
-        return true;
-    case KEY_PPAGE:
-        t->probe_sel -= t->probes_h > 1 ? t->probes_h - 1 : 1;
-        if (t->probe_sel < 0)
-            t->probe_sel = 0;
-        return true;
-    case KEY_NPAGE:
-        t->probe_sel += t->probes_h > 1 ? t->probes_h - 1 : 1;
-        if (t->probe_sel >= n)
-            t->probe_sel = n - 1;
-        return true;
-    case KEY_HOME:
-        t->probe_sel = 0;
-        return true;
-    case KEY_END:
-        t->probe_sel = n - 1;
-        return true;
     case '\n': case '\r': case KEY_ENTER:
         t->mode = MODE_PROBE_INFO;
         return true;

@@ -18,6 +18,7 @@
 
 #include "readfile.h"
 #include "tui.h"
+#include "tui_list.h"
 
 static uint64_t eval_caps(const struct tui *t)
 {
@@ -246,13 +247,9 @@ void tui_draw_syscalls(struct tui *t)
     int detail_h = 4;
     int rows = h - 4 - detail_h;
     int n = (int)t->nsc_rows;
-    t->list_y = 3;
-    t->list_h = rows;
-    tui_scroll_clamp(&t->sc_sel, &t->sc_top, n, rows);
-    for (int r = 0; r < rows; r++) {
+    int shown = tui_list_window(t, 3, rows, &t->sc_sel, &t->sc_top, n);
+    for (int r = 0; r < shown; r++) {
         int i = t->sc_top + r;
-        if (i >= n)
-            break;
         const struct sc_row *row = &t->sc_rows[i];
         char a[64];
         action_str(row->v.action, row->v.rule ? row->v.rule->has_errno : t->sc_model->has_default_errno,
@@ -458,13 +455,9 @@ bool tui_syscalls_key(struct tui *t, int ch)
 {
     int n = (int)t->nsc_rows;
     int page = t->list_h > 1 ? t->list_h - 1 : 1;
+    if (tui_list_key(ch, &t->sc_sel, n, page))
+        return true;
     switch (ch) {
-    case KEY_UP: case 'k': if (t->sc_sel > 0) t->sc_sel--; return true;
-    case KEY_DOWN: case 'j': if (t->sc_sel < n - 1) t->sc_sel++; return true;
-    case KEY_PPAGE: t->sc_sel = t->sc_sel > page ? t->sc_sel - page : 0; return true;
-    case KEY_NPAGE: t->sc_sel = t->sc_sel + page < n ? t->sc_sel + page : n - 1; return true;
-    case KEY_HOME: t->sc_sel = 0; return true;
-    case KEY_END: t->sc_sel = n - 1; return true;
     case '/':
         t->prompt = PROMPT_SEARCH;
         snprintf(t->prompt_label, sizeof t->prompt_label, "search syscall: ");

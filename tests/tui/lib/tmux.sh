@@ -55,42 +55,30 @@ tm_pid() { cat "$TM_DIR/isolab.pid" 2>/dev/null; }
 
 tm_screen() { tm capture-pane -p -t t; }
 
+# tm_poll WANT GREP_FLAG PATTERN : poll the screen until grep GREP_FLAG
+# PATTERN succeeds (WANT=0) or fails (WANT=1). Prints the last screen;
+# returns 1 if that never happened within TM_TRIES polls.
+tm_poll() {
+    local want=$1 flag=$2 pat=$3 i s
+    for ((i = 0; i < TM_TRIES; i++)); do
+        s=$(tm_screen)
+        printf '%s' "$s" | grep -q "$flag" -- "$pat"
+        if [ "$(( $? != 0 ))" = "$want" ]; then printf '%s' "$s"; return 0; fi
+        sleep 0.1
+    done
+    printf '%s' "$s"
+    return 1
+}
+
 # tm_wait TEXT : wait until the screen contains TEXT (fixed string). Prints
 # the screen; returns 1 if it never did.
-tm_wait() {
-    local i s
-    for ((i = 0; i < TM_TRIES; i++)); do
-        s=$(tm_screen)
-        if printf '%s' "$s" | grep -qF -- "$1"; then printf '%s' "$s"; return 0; fi
-        sleep 0.1
-    done
-    printf '%s' "$s"
-    return 1
-}
+tm_wait() { tm_poll 0 -F "$1"; }
 
 # tm_wait_re REGEX : as tm_wait, with an extended regular expression.
-tm_wait_re() {
-    local i s
-    for ((i = 0; i < TM_TRIES; i++)); do
-        s=$(tm_screen)
-        if printf '%s' "$s" | grep -qE -- "$1"; then printf '%s' "$s"; return 0; fi
-        sleep 0.1
-    done
-    printf '%s' "$s"
-    return 1
-}
+tm_wait_re() { tm_poll 0 -E "$1"; }
 
-# tm_wait_gone TEXT
-tm_wait_gone() {
-    local i s
-    for ((i = 0; i < TM_TRIES; i++)); do
-        s=$(tm_screen)
-        printf '%s' "$s" | grep -qF -- "$1" || { printf '%s' "$s"; return 0; }
-        sleep 0.1
-    done
-    printf '%s' "$s"
-    return 1
-}
+# tm_wait_gone TEXT : wait until the screen no longer contains TEXT.
+tm_wait_gone() { tm_poll 1 -F "$1"; }
 
 # tm_expect NAME TEXT : pass when TEXT shows up, else fail with the screen.
 tm_expect() {
