@@ -289,6 +289,8 @@ static _Noreturn void run_as_init(const struct lab_config *cfg, const struct san
         child_fail(err_fd, STEP_LSM, &e);
     }
     close(err_fd);
+    /* init never execs: what it holds stays reachable as /proc/1/fd/N. */
+    sandbox_guard_fds(ctx, FD_GUARD_CLOSE_ALL);
     init_child = pid;
     struct sigaction sa = {.sa_handler = init_forward};
     sigemptyset(&sa.sa_mask);
@@ -347,10 +349,16 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
             child_fail(err_fd, steps[i].step, &e);
     }
 
+    /* The cgroup directory the child was cloned into is the host's
+     * cgroupfs: an fd to it is a way out of the new root. */
+    cleanup_closep(&ctx->clone_cgroup_fd);
+    ctx->clone_cgroup_fd = -1;
     if (cfg->fn) {
         close(err_fd);
+        sandbox_guard_fds(ctx, FD_GUARD_INHERITED);
         _exit(cfg->fn(cfg->fn_arg));
     }
+    sandbox_guard_fds(ctx, FD_GUARD_CLOEXEC);
 
     char *shell_argv[3] = {NULL, NULL, NULL};
     char *const *argv = cfg->argv;

