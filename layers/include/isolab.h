@@ -60,6 +60,10 @@ struct lab_config {
     bool ns[NS_COUNT];
     char rootfs[ISOLAB_PATH_MAX]; /* "" = host programs read-only + tmpfs overlay */
     char hostname[65];            /* used when NS_UTS is on; default "isolab"; 64 = HOST_NAME_MAX */
+    /* The default root (an overlay of the host's /) masks the host's
+     * secrets and personal data (/root, /home, shadow files, ssh host keys,
+     * service state under /var/lib); --host-secrets shows them. */
+    bool host_secrets;
 
     /* capabilities: bit n = capability n (CAP_CHOWN = 0 ...) */
     uint64_t caps;

@@ -55,3 +55,25 @@ eff=$("$ISOLAB" run --privileged -- sh -c 'grep CapEff /proc/self/status' </dev/
 n=0; v=$((16#${eff:-0})); while [ "$v" -ne 0 ]; do n=$((n + (v & 1))); v=$((v >> 1)); done
 out=$("$ISOLAB" run --privileged -v -- true </dev/null 2>&1)
 expect_contains "describe: --privileged -v names the $n capabilities CapEff holds" "$out" "caps $n (all, --privileged)"
+
+# ---- 5. host secrets ----------------------------------------------------------
+secret=$(mktemp /root/.isolab-escape-test.XXXXXX); echo "secret-$$" > "$secret"
+out=$("$ISOLAB" run -- sh -c "wc -c < /etc/shadow; cat $secret; ls /home | wc -l" </dev/null 2>&1 | tr '\n' ' ')
+rm -f "$secret"
+if [ -s /etc/shadow ]; then
+    check "secrets: /etc/shadow reads empty in the default root" test "${out%% *}" = 0
+else
+    skip "secrets: /etc/shadow reads empty in the default root" "the host's /etc/shadow is empty"
+fi
+expect_not_contains "secrets: a file in the host's /root is not there" "$out" "secret-$$"
+key=$(ls /etc/ssh/ssh_host_*_key 2>/dev/null | head -1)
+if [ -n "$key" ]; then
+    out=$("$ISOLAB" run -- sh -c "wc -c < $key" </dev/null 2>&1)
+    check "secrets: the ssh host key $key reads empty" test "$out" = 0
+else
+    skip "secrets: the ssh host keys read empty" "this host has no /etc/ssh/ssh_host_*_key"
+fi
+out=$("$ISOLAB" run --host-secrets -- sh -c 'wc -c < /etc/shadow' </dev/null 2>&1)
+check "secrets: --host-secrets shows them again" test "$out" = "$(wc -c < /etc/shadow)"
+out=$("$ISOLAB" run -v -- true </dev/null 2>&1)
+expect_contains "secrets: -v says they are masked" "$out" "host secrets masked"
