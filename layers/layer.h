@@ -37,6 +37,9 @@ struct sandbox_ctx {
     /* A cgroup v2 directory for clone3(CLONE_INTO_CGROUP), else -1. Opened
      * and closed by the cgroup layer; the launcher clones into it. */
     int clone_cgroup_fd;
+    /* The flock that says this isolab owns the sandbox's cgroup (cgroup.c),
+     * else -1. The child closes both of these: they are the host's. */
+    int cgroup_lock_fd;
     pid_t child;            /* host pid of the sandbox's first process */
     /* fds the engine passes to the sandbox on purpose (the pty relay's
      * socketpair end, ...): every other fd above 2 is closed before the
@@ -95,6 +98,11 @@ int layer_prepare(const struct layer_ops *ops, const struct lab_config *cfg,
                   struct sandbox_ctx *ctx, struct isolab_err *err);
 void layer_cleanup(const struct layer_ops *ops, const struct lab_config *cfg,
                    struct sandbox_ctx *ctx);
+
+/* The cgroup layer is off and no pid namespace holds the sandbox: it gets
+ * an accounting cgroup (no limits, no device rules) so that every process
+ * it leaves is ended (cgroup.c). */
+bool cgroup_accounting_wanted(const struct lab_config *cfg);
 
 /* Keep fd open in the sandbox (parent side, before the clone). -1 with
  * ENOSPC when the list is full. */

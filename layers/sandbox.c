@@ -84,6 +84,9 @@ void layer_describe(const struct lab_config *cfg, enum layer_id id, char *buf, s
             snprintf(buf, n, "ns off: the host's namespaces and files");
         else if (id == LAYER_CAPS)
             snprintf(buf, n, "caps off: every capability of the caller");
+        else if (id == LAYER_CGROUP)
+            snprintf(buf, n, "cgroups off: no limits and no device rules (any device node "
+                     "the sandbox makes opens)");
         else
             snprintf(buf, n, "%s off", layer_name(id));
         return;
@@ -95,10 +98,14 @@ void sandbox_ctx_init(struct sandbox_ctx *ctx, const struct lab_config *cfg)
 {
     memset(ctx, 0, sizeof *ctx);
     ctx->clone_cgroup_fd = -1;
+    ctx->cgroup_lock_fd = -1;
     ctx->child = -1;
     /* An ordinary user gets a user namespace, whatever the config says:
      * the other namespaces need one (DESIGN.md, "Privileges"). */
     ctx->userns = layer_in_force(cfg, LAYER_NS) && (cfg->ns[NS_USER] || geteuid() != 0);
+    for (size_t i = 0; i < sizeof cfg->keep_fds / sizeof cfg->keep_fds[0]; i++)
+        if (cfg->keep_fds[i] > 2)
+            sandbox_ctx_keep_fd(ctx, cfg->keep_fds[i]);
 }
 
 int layer_prepare(const struct layer_ops *ops, const struct lab_config *cfg,
@@ -352,7 +359,8 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
     /* The cgroup directory the child was cloned into is the host's
      * cgroupfs: an fd to it is a way out of the new root. */
     cleanup_closep(&ctx->clone_cgroup_fd);
-    ctx->clone_cgroup_fd = -1;
+    cleanup_closep(&ctx->cgroup_lock_fd);
+    ctx->clone_cgroup_fd = ctx->cgroup_lock_fd = -1;
     if (cfg->fn) {
         close(err_fd);
         sandbox_guard_fds(ctx, FD_GUARD_INHERITED);
@@ -392,10 +400,30 @@ static pid_t clone_child(const struct sandbox *sb, unsigned long flags)
     return (pid_t)pid;
 }
 
+/* With neither a pid namespace nor the cgroup layer, only a cgroup finds
+ * every descendant (a daemon that left with setsid and a double fork): the
+ * cgroup layer then makes one with no limits and no device rules, which its
+ * cleanup empties. A machine where no cgroup can be made runs without. */
+static int prepare_accounting(struct sandbox *sb)
+{
+    if (!cgroup_accounting_wanted(&sb->cfg))
+        return 0;
+    struct isolab_err ignored;
+    isolab_err_clear(&ignored);
+    sb->prepared[LAYER_CGROUP] = true;
+    if (layer_prepare(&cgroup_layer, &sb->cfg, &sb->ctx, &ignored) < 0) {
+        layer_cleanup(&cgroup_layer, &sb->cfg, &sb->ctx);
+        sb->prepared[LAYER_CGROUP] = false;
+    }
+    return 0;
+}
+
 /* Prepare: the parent side of every layer in force, cgroup first (the
  * child is cloned into it). A failed prepare() is still cleaned up. */
 static int sandbox_prepare(struct sandbox *sb, struct isolab_err *err)
 {
+    if (prepare_accounting(sb) < 0)
+        return -1;
     for (int i = 0; i < LAYER_COUNT; i++) {
         enum layer_id id = prepare_order[i];
         if (!layer_in_force(&sb->cfg, id))

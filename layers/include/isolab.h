@@ -99,6 +99,11 @@ struct lab_config {
      * (used by probes). Its return value is the exit status. */
     int (*fn)(void *arg);
     void *fn_arg;
+    /* fds above 2 that the command or the function is handed on purpose;
+     * every other fd above 2 is closed before it runs (0 = unused slot).
+     * The function also keeps the fds it opened with O_CLOEXEC (the
+     * engine's own way); an fd without it came from isolab's caller. */
+    int keep_fds[4];
 
     bool tty;                     /* foreground process group on the terminal */
 };
