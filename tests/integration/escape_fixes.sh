@@ -77,3 +77,37 @@ out=$("$ISOLAB" run --host-secrets -- sh -c 'wc -c < /etc/shadow' </dev/null 2>&
 check "secrets: --host-secrets shows them again" test "$out" = "$(wc -c < /etc/shadow)"
 out=$("$ISOLAB" run -v -- true </dev/null 2>&1)
 expect_contains "secrets: -v says they are masked" "$out" "host secrets masked"
+
+# ---- 2. devices -----------------------------------------------------------------
+# 1:11 is /dev/kmsg: opened for writing and truncated (": >"), which writes
+# nothing even where it opens. /etc is in the overlay (no nodev).
+if [ "$("$ISOLAB" run -v -- true </dev/null 2>&1 | grep -c 'cgroups unavailable')" = 0 ]; then
+    out=$("$ISOLAB" run --security-opt apparmor=unconfined -- \
+          sh -c 'mknod /etc/k c 1 11 && echo made; (: > /etc/k) && echo OPENED' </dev/null 2>&1)
+    expect_contains "devices: mknod is allowed (c *:* m)" "$out" made
+    expect_not_contains "devices: opening a node outside the rules is refused" "$out" OPENED
+    expect_contains "devices: ... with Operation not permitted" "$out" "Operation not permitted"
+    out=$("$ISOLAB" run -- sh -c '(: > /dev/null) && (: > /dev/full) && echo OPENED' </dev/null 2>&1)
+    expect_contains "devices: null and full still open" "$out" OPENED
+    out=$("$ISOLAB" run --privileged -- sh -c 'mknod /etc/k c 1 11 && (: > /etc/k) && echo OPENED' </dev/null 2>&1)
+    expect_contains "devices: --privileged allows every device (as Docker's)" "$out" OPENED
+    out=$("$ISOLAB" run --no-cgroups -v -- true </dev/null 2>&1)
+    expect_contains "devices: -v says --no-cgroups has no device rules" "$out" "no device rules"
+else
+    skip "devices" "no cgroup can be made here"
+fi
+
+# ---- 3. a daemon with no pid namespace and no cgroup layer ----------------------
+mark="3000.$$$RANDOM"
+"$ISOLAB" run --no-ns pid --no-cgroups -- sh -c "setsid sleep $mark </dev/null >/dev/null 2>&1 & sleep 0.2" \
+    </dev/null >/dev/null 2>&1
+left=$(for p in $(grep -lsa -- "${mark/./[.]}" /proc/[0-9]*/cmdline | sed 's|/proc/\([0-9]*\)/.*|\1|'); do
+    [ "$(cat /proc/$p/comm 2>/dev/null)" = sleep ] && echo "$p"; done)
+for p in $left; do kill -KILL "$p"; done
+check "survivors: a setsid daemon dies with the sandbox (--no-ns pid --no-cgroups)" test -z "$left"
+name=$("$ISOLAB" run -- cat /proc/self/cgroup </dev/null 2>&1 | grep -o 'sb[^/]*' | head -1)
+case "$name" in
+    *$$*|"") fail "names: the cgroup's name ($name) carries no host pid";;
+    sb-*) pass "names: the cgroup's name ($name) is opaque";;
+    *) fail "names: the cgroup's name ($name) is opaque";;
+esac
