@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "layer.h"
@@ -270,9 +272,19 @@ static _Noreturn void exec_command(int err_fd, char *const *argv, char *const *e
 /* pid 1 of a pid namespace: start the command, reap every zombie, pass on
  * the signals that ask it to stop, and exit with the command's status. */
 static volatile pid_t init_child = -1;
-static void init_forward(int sig)
+/* ^C and ^\ from the terminal reach every process of the foreground group
+ * by themselves (the kernel sends them: SI_KERNEL); the same signals sent by
+ * a process (kill, isolab's proxy) are passed on, as docker run's
+ * sig-proxy does. */
+static bool from_terminal(int sig, const siginfo_t *si)
 {
-    if (init_child > 0)
+    return (sig == SIGINT || sig == SIGQUIT) && si && si->si_code == SI_KERNEL;
+}
+
+static void init_forward(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    if (init_child > 0 && !from_terminal(sig, si))
         kill(init_child, sig);
 }
 
@@ -299,14 +311,11 @@ static _Noreturn void run_as_init(const struct lab_config *cfg, const struct san
     /* init never execs: what it holds stays reachable as /proc/1/fd/N. */
     sandbox_guard_fds(ctx, FD_GUARD_CLOSE_ALL);
     init_child = pid;
-    struct sigaction sa = {.sa_handler = init_forward};
+    struct sigaction sa = {.sa_sigaction = init_forward, .sa_flags = SA_SIGINFO};
     sigemptyset(&sa.sa_mask);
-    int fwd[] = {SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGCONT};
+    int fwd[] = {SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGCONT};
     for (size_t i = 0; i < sizeof fwd / sizeof fwd[0]; i++)
         sigaction(fwd[i], &sa, NULL);
-    /* Keyboard signals reach the command directly from the terminal. */
-    signal(SIGINT, SIG_IGN);
-    signal(SIGQUIT, SIG_IGN);
     for (;;) {
         int st;
         pid_t w = waitpid(-1, &st, 0);
@@ -540,43 +549,86 @@ pid_t sandbox_pid(const struct sandbox *sb)
     return sb ? sb->ctx.child : -1;
 }
 
+/* isolab's signal proxy, as docker run's: SIGTERM, SIGHUP and (sent by a
+ * process, not typed) SIGINT and SIGQUIT go to the sandbox's first process;
+ * if the sandbox has not ended SANDBOX_STOP_TIMEOUT_S after the first of
+ * them, it is killed (docker stop's 10 s) and cleaned up. */
+#define SANDBOX_STOP_TIMEOUT_S 10
 static volatile pid_t forward_to = -1;
-static void forward_signal(int sig)
+static volatile sig_atomic_t stop_asked;
+static void forward_signal(int sig, siginfo_t *si, void *uc)
 {
+    (void)uc;
+    if (from_terminal(sig, si))
+        return;     /* the command got it from the terminal itself */
     if (forward_to > 0)
         kill(forward_to, sig);
+    stop_asked = 1;
+}
+
+static const int proxied[] = {SIGTERM, SIGHUP, SIGINT, SIGQUIT};
+#define N_PROXIED (sizeof proxied / sizeof proxied[0])
+
+/* Wait for the child; after a proxied signal, at most the stop timeout,
+ * then SIGKILL. A pidfd makes the wait boundable; without one (a kernel
+ * before 5.3) the wait is unbounded, as before. */
+static pid_t wait_child_bounded(pid_t child, int *st)
+{
+    _cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, child, 0);
+    struct timespec deadline = {0, 0};
+    bool killed = false;
+    while (pfd >= 0 && !killed) {
+        int timeout = -1;
+        if (stop_asked) {
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            if (!deadline.tv_sec)
+                deadline = (struct timespec){now.tv_sec + SANDBOX_STOP_TIMEOUT_S, now.tv_nsec};
+            long left = (deadline.tv_sec - now.tv_sec) * 1000 +
+                        (deadline.tv_nsec - now.tv_nsec) / 1000000;
+            timeout = left > 0 ? (int)left : 0;
+        }
+        struct pollfd p = {.fd = pfd, .events = POLLIN};
+        int r = poll(&p, 1, timeout);
+        if (r > 0)
+            break;
+        if (r == 0) {           /* the stop timeout: our own child */
+            kill(child, SIGKILL);
+            killed = true;
+        } else if (errno != EINTR) {
+            break;
+        }
+    }
+    pid_t w;
+    do
+        w = waitpid(child, st, 0);
+    while (w < 0 && errno == EINTR);
+    return w;
 }
 
 int sandbox_wait(struct sandbox *sb, int *status, struct isolab_err *err)
 {
     int st = 0;
-    struct sigaction sa = {.sa_handler = forward_signal}, old_term, old_hup, old_int, old_quit;
+    struct sigaction sa = {.sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO};
+    struct sigaction old[N_PROXIED];
     sigemptyset(&sa.sa_mask);
     forward_to = sb->ctx.child;
-    sigaction(SIGTERM, &sa, &old_term);
-    sigaction(SIGHUP, &sa, &old_hup);
-    /* The terminal sends ^C to the sandboxed command; isolab stays. */
-    struct sigaction ign = {.sa_handler = SIG_IGN};
-    sigemptyset(&ign.sa_mask);
-    sigaction(SIGINT, &ign, &old_int);
-    sigaction(SIGQUIT, &ign, &old_quit);
-    pid_t w;
-    do
-        w = waitpid(sb->ctx.child, &st, 0);
-    while (w < 0 && errno == EINTR);
+    stop_asked = 0;
+    for (size_t i = 0; i < N_PROXIED; i++)
+        sigaction(proxied[i], &sa, &old[i]);
+    pid_t w = wait_child_bounded(sb->ctx.child, &st);
     /* Now: sigaction and tcsetpgrp below may overwrite errno. */
     int wait_errno = errno;
     forward_to = -1;
-    sigaction(SIGTERM, &old_term, NULL);
-    sigaction(SIGHUP, &old_hup, NULL);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGQUIT, &old_quit, NULL);
+    for (size_t i = 0; i < N_PROXIED; i++)
+        sigaction(proxied[i], &old[i], NULL);
     sb->waited = true;
 
     /* An interactive shell may have taken the terminal's foreground; take it
      * back so isolab's own screen works again. */
     if (sb->cfg.tty && isatty(STDIN_FILENO)) {
-        struct sigaction oldttou;
+        struct sigaction ign = {.sa_handler = SIG_IGN}, oldttou;
+        sigemptyset(&ign.sa_mask);
         sigaction(SIGTTOU, &ign, &oldttou);
         tcsetpgrp(STDIN_FILENO, getpgrp());
         sigaction(SIGTTOU, &oldttou, NULL);

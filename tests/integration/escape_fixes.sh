@@ -111,3 +111,35 @@ case "$name" in
     sb-*) pass "names: the cgroup's name ($name) is opaque";;
     *) fail "names: the cgroup's name ($name) is opaque";;
 esac
+
+# ---- 3. signals sent to isolab reach the command ---------------------------------
+# isolab runs with SIGINT at its default (a background job of a script starts
+# with it ignored, and a shell cannot trap what it inherited ignored).
+sig_run() {  # SIG EXTRA-FLAGS... ; prints "status output"
+    local sig=$1 m="2000.$$$RANDOM" p i; shift
+    python3 -c 'import signal,os,sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])' \
+        "$ISOLAB" run "$@" -- sh -c "trap 'echo GOT-$sig; exit 3' $sig; sleep $m & wait" \
+        </dev/null >"$work/sig.out" 2>&1 &
+    p=$!; mypids+=("$p")
+    for i in $(seq 100); do
+        grep -qsa -- "${m/./[.]}" /proc/[0-9]*/cmdline && [ -n "$(pgrep -xf "sleep ${m/./[.]}")" ] && break
+        sleep 0.1
+    done
+    sleep 0.3   # the trap is set before sleep starts; this is only for sh's wait
+    kill -"$sig" "$p"; wait "$p"; echo "$? $(cat "$work/sig.out")"
+    for q in $(pgrep -xf "sleep ${m/./[.]}"); do kill -KILL "$q"; done   # this run's marker only
+}
+for s in TERM HUP INT; do
+    expect_contains "signals: SIG$s sent to isolab reaches the command" "$(sig_run $s)" "3 GOT-$s"
+done
+expect_contains "signals: ... also with no pid namespace" "$(sig_run TERM --no-ns pid)" "3 GOT-TERM"
+# A command that ignores SIGTERM is killed after the stop timeout, and cleaned up.
+m="2100.$$$RANDOM"
+"$ISOLAB" run --no-ns pid -- sh -c "trap '' TERM; sleep $m & wait; wait" </dev/null >/dev/null 2>&1 &
+p=$!; mypids+=("$p")
+for i in $(seq 100); do [ -n "$(pgrep -xf "sleep ${m/./[.]}")" ] && break; sleep 0.1; done
+kill -TERM "$p"; wait "$p"; rc=$?
+check "signals: a command that ignores SIGTERM is killed after the stop timeout (status $rc)" test "$rc" = 137
+left=$(pgrep -xf "sleep ${m/./[.]}")
+check "signals: ... and nothing of it is left" test -z "$left"
+[ -n "$left" ] && kill -KILL $left
