@@ -143,3 +143,19 @@ check "signals: a command that ignores SIGTERM is killed after the stop timeout 
 left=$(pgrep -xf "sleep ${m/./[.]}")
 check "signals: ... and nothing of it is left" test -z "$left"
 [ -n "$left" ] && kill -KILL $left
+
+# ---- 4. a survivor rewrites isolab's binary (CVE-2019-5736), on a copy ----------
+# Under --privileged --no-ns pid --no-cgroups, a daemon holds isolab's
+# /proc/<pid>/exe and, once isolab has exited (no ETXTBSY any more), reopens
+# it for writing. The target is a copy of isolab, never the real binary.
+cp "$ISOLAB" "$work/isolab-copy"
+before=$(sha256sum < "$work/isolab-copy")
+m="2200.$$$RANDOM"
+"$work/isolab-copy" run --privileged --no-ns pid --no-cgroups -- sh -c \
+    "exec 9</proc/\$PPID/exe; setsid sh -c 'sleep $m & wait; echo PWNED > /proc/self/fd/9' </dev/null >/dev/null 2>&1 & sleep 0.3" \
+    </dev/null >/dev/null 2>&1
+survivor=$(pgrep -xf "sleep ${m/./[.]}")
+for q in $survivor; do kill -KILL "$q"; done    # ours: this run's marker
+check "exe: no survivor is left to rewrite isolab's binary" test -z "$survivor"
+sleep 0.5   # only for a survivor's write to land before the hash (it must not)
+check "exe: the binary's hash is unchanged" test "$(sha256sum < "$work/isolab-copy")" = "$before"
