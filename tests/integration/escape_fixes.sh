@@ -73,8 +73,12 @@ if [ -n "$key" ]; then
 else
     skip "secrets: the ssh host keys read empty" "this host has no /etc/ssh/ssh_host_*_key"
 fi
-out=$("$ISOLAB" run --host-secrets -- sh -c 'wc -c < /etc/shadow' </dev/null 2>&1)
-check "secrets: --host-secrets shows them again" test "$out" = "$(wc -c < /etc/shadow)"
+if [ -s /etc/shadow ]; then
+    out=$("$ISOLAB" run --host-secrets -- sh -c 'wc -c < /etc/shadow' </dev/null 2>&1)
+    check "secrets: --host-secrets shows them again" test "$out" = "$(wc -c < /etc/shadow)"
+else
+    skip "secrets: --host-secrets shows them again" "the host's /etc/shadow is empty or missing"
+fi
 out=$("$ISOLAB" run -v -- true </dev/null 2>&1)
 expect_contains "secrets: -v says they are masked" "$out" "host secrets masked"
 
@@ -105,7 +109,8 @@ left=$(for p in $(grep -lsa -- "${mark/./[.]}" /proc/[0-9]*/cmdline | sed 's|/pr
     [ "$(cat /proc/$p/comm 2>/dev/null)" = sleep ] && echo "$p"; done)
 for p in $left; do kill -KILL "$p"; done
 check "survivors: a setsid daemon dies with the sandbox (--no-ns pid --no-cgroups)" test -z "$left"
-name=$("$ISOLAB" run -- cat /proc/self/cgroup </dev/null 2>&1 | grep -o 'sb[^/]*' | head -1)
+# (no cgroup namespace, or the name would not be visible at all)
+name=$("$ISOLAB" run --no-ns cgroup -- cat /proc/self/cgroup </dev/null 2>&1 | grep -o 'sb[^/]*' | head -1)
 case "$name" in
     *$$*|"") fail "names: the cgroup's name ($name) carries no host pid";;
     sb-*) pass "names: the cgroup's name ($name) is opaque";;
@@ -129,10 +134,15 @@ sig_run() {  # SIG EXTRA-FLAGS... ; prints "status output"
     kill -"$sig" "$p"; wait "$p"; echo "$? $(cat "$work/sig.out")"
     for q in $(pgrep -xf "sleep ${m/./[.]}"); do kill -KILL "$q"; done   # this run's marker only
 }
-for s in TERM HUP INT; do
-    expect_contains "signals: SIG$s sent to isolab reaches the command" "$(sig_run $s)" "3 GOT-$s"
-done
-expect_contains "signals: ... also with no pid namespace" "$(sig_run TERM --no-ns pid)" "3 GOT-TERM"
+if command -v python3 >/dev/null; then
+    for s in TERM HUP INT; do
+        expect_contains "signals: SIG$s sent to isolab reaches the command" "$(sig_run $s)" "3 GOT-$s"
+    done
+    expect_contains "signals: ... also with no pid namespace" "$(sig_run TERM --no-ns pid)" "3 GOT-TERM"
+else
+    skip "signals: SIGTERM, SIGHUP, SIGINT reach the command" \
+        "python3 is missing (it starts isolab with SIGINT at its default)"
+fi
 # A command that ignores SIGTERM is killed after the stop timeout, and cleaned up.
 m="2100.$$$RANDOM"
 "$ISOLAB" run --no-ns pid -- sh -c "trap '' TERM; sleep $m & wait; wait" </dev/null >/dev/null 2>&1 &
