@@ -140,9 +140,12 @@ static int caps_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
 
 static void caps_describe(const struct lab_config *cfg, char *buf, size_t n)
 {
-    uint64_t c = cfg->caps;
+    /* What is in force, not what the caps list says: --privileged holds
+     * every capability whatever cfg->caps is. */
+    uint64_t c = lab_config_caps_in_force(cfg);
     int count = __builtin_popcountll(c);
-    const char *what = c == caps_docker_default() ? "docker"
+    const char *what = cfg->privileged ? "all, --privileged"
+                     : c == caps_docker_default() ? "docker"
                      : c == caps_all_known() ? "all"
                      : c == 0 ? "none" : "custom";
     int len = snprintf(buf, n, "caps %d (%s)", count, what);

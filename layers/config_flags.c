@@ -329,13 +329,16 @@ static int bool_flag(struct lab_config *cfg, const char *name, const char *val,
     bool v = true;
     int id = -1;
     bool is_priv = !strcmp(name, "--privileged");
+    bool is_secrets = !strcmp(name, "--host-secrets");
     bool neg = !strncmp(name, "--no-", 5) && layer_from_name(name + 5) >= 0;
-    if (!is_priv && !neg && (id = layer_from_name(name + 2)) < 0)
+    if (!is_priv && !is_secrets && !neg && (id = layer_from_name(name + 2)) < 0)
         return 0;
     if (val && parse_bool(val, &v) < 0)
         return bad_bool(err, name, val);
     if (is_priv)
         cfg->privileged = v;
+    else if (is_secrets)
+        cfg->host_secrets = v;
     else if (neg)
         cfg->layer_on[layer_from_name(name + 5)] = !v;
     else
@@ -465,6 +468,8 @@ const char *lab_config_flags_help(void)
            "  --ns LIST  --no-ns LIST        user,pid,mnt,uts,ipc,net,cgroup,time\n"
            "  --rootfs DIR  --hostname NAME\n"
            "  --sysctl net.ipv4.ip_unprivileged_port_start=0|1024   (Docker sets 0)\n"
+           "  --host-secrets                 show the host's /root, /home, shadow files, ssh host\n"
+           "                                 keys and service state (masked by default)\n"
            "  --pids-limit N  --memory BYTES[k|m|g]  --cpus FRACTION\n"
            "  --no-LAYER / --LAYER           switch seccomp, lsm, cgroups, caps, namespaces off/on\n";
 }

@@ -27,6 +27,8 @@ enum child_step {
 };
 const char *child_step_name(enum child_step s);
 
+#define SANDBOX_KEEP_FDS_MAX 8
+
 /* What the launcher and the layers share for one sandbox, from prepare() in
  * the parent to enter() in the child and cleanup() afterwards. Only what
  * more than one of them reads is here; the rest is each layer's own (priv).
@@ -37,7 +39,15 @@ struct sandbox_ctx {
     /* A cgroup v2 directory for clone3(CLONE_INTO_CGROUP), else -1. Opened
      * and closed by the cgroup layer; the launcher clones into it. */
     int clone_cgroup_fd;
+    /* The flock that says this isolab owns the sandbox's cgroup (cgroup.c),
+     * else -1. The child closes both of these: they are the host's. */
+    int cgroup_lock_fd;
     pid_t child;            /* host pid of the sandbox's first process */
+    /* fds the engine passes to the sandbox on purpose (the pty relay's
+     * socketpair end, ...): every other fd above 2 is closed before the
+     * command runs (sandbox_fds.c). Add with sandbox_ctx_keep_fd(). */
+    int keep_fds[SANDBOX_KEEP_FDS_MAX];
+    size_t nkeep_fds;
     /* Each layer's private state, indexed by enum layer_id: ops->priv_size
      * zeroed bytes, allocated before its prepare() and freed after its
      * cleanup() (layer_prepare/layer_cleanup); NULL for a layer without
@@ -91,6 +101,23 @@ int layer_prepare(const struct layer_ops *ops, const struct lab_config *cfg,
                   struct sandbox_ctx *ctx, struct isolab_err *err);
 void layer_cleanup(const struct layer_ops *ops, const struct lab_config *cfg,
                    struct sandbox_ctx *ctx);
+
+/* The cgroup layer is off and no pid namespace holds the sandbox: it gets
+ * an accounting cgroup (no limits, no device rules) so that every process
+ * it leaves is ended (cgroup.c). */
+bool cgroup_accounting_wanted(const struct lab_config *cfg);
+
+/* Keep fd open in the sandbox (parent side, before the clone). -1 with
+ * ENOSPC when the list is full. */
+int sandbox_ctx_keep_fd(struct sandbox_ctx *ctx, int fd);
+/* Child side, the last thing before the command or the function runs:
+ * what happens to every fd above 2 that is not in ctx->keep_fds. */
+enum fd_guard {
+    FD_GUARD_CLOEXEC,       /* the command: closed by its execve (the report pipe works until then) */
+    FD_GUARD_CLOSE_ALL,     /* the pid-namespace init, which never execs */
+    FD_GUARD_INHERITED,     /* the probe runner: close what has no FD_CLOEXEC (the caller's) */
+};
+void sandbox_guard_fds(const struct sandbox_ctx *ctx, enum fd_guard how);
 
 /* The filter the seccomp layer prepared: its length in BPF instructions
  * (0 = none) and its SECCOMP_FILTER_FLAG_* flags (seccomp.c). */

@@ -3,6 +3,7 @@
  * filesystem"): the host's programs read-only under a throwaway tmpfs
  * overlay, a private /tmp, its own /proc and a minimal /dev, Docker's masked
  * and read-only paths, then pivot_root. Steps 1 and 2 of the child. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -42,6 +43,21 @@ const char *const *ns_docker_readonly_paths(size_t *n)
     return readonly_paths;
 }
 
+/* The host's secrets and personal data, masked in the default root (an
+ * overlay of the host's /): a container sees an image, not these. Dirs get
+ * an empty tmpfs (writable for the homes, so a shell's history works), files
+ * a /dev/null. --host-secrets shows them. Package state (/var/lib/apt, dpkg)
+ * stays: the host's tools need it and it holds nothing private. */
+static const char *const secret_home_dirs[] = {"/root", "/home"};
+static const char *const secret_state_dirs[] = {
+    "/var/lib/docker", "/var/lib/containerd", "/var/lib/containers", "/var/lib/kubelet",
+    "/var/lib/postgresql", "/var/lib/mysql", "/var/lib/libvirt", "/var/lib/sss",
+    "/var/lib/private", "/var/lib/polkit-1", "/var/lib/systemd/credential", "/var/lib/isolab",
+    "/etc/ssl/private",
+};
+static const char *const secret_files[] = {
+    "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/security/opasswd",
+};
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 
 static int fail(struct isolab_err *err, const char *what, const char *path)
@@ -201,6 +217,64 @@ static int mask_paths(const char *root, struct isolab_err *err)
     return 0;
 }
 
+static int mask_one_dir(const char *root, const char *path, const char *opts,
+                        unsigned long flags, struct isolab_err *err)
+{
+    char p[ISOLAB_PATH_MAX];
+    struct stat st;
+    snprintf(p, sizeof p, "%s%s", root, path);
+    if (lstat(p, &st) < 0 || !S_ISDIR(st.st_mode))
+        return 0;
+    if (mount("tmpfs", p, "tmpfs", flags | MS_NOSUID | MS_NODEV, opts) < 0)
+        return fail(err, "mask (secrets)", path);
+    return 0;
+}
+
+static int mask_one_file(const char *root, const char *path, struct isolab_err *err)
+{
+    char p[ISOLAB_PATH_MAX];
+    struct stat st;
+    snprintf(p, sizeof p, "%s%s", root, path);
+    if (lstat(p, &st) < 0 || !S_ISREG(st.st_mode))
+        return 0;
+    if (mount("/dev/null", p, NULL, MS_BIND, NULL) < 0)
+        return fail(err, "mask (secrets)", path);
+    return 0;
+}
+
+/* The ssh host keys: every /etc/ssh/ssh_host_..._key (the .pub halves stay). */
+static int mask_ssh_keys(const char *root, struct isolab_err *err)
+{
+    char dir[ISOLAB_PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/etc/ssh", root);
+    _cleanup_closedir_ DIR *d = opendir(dir);
+    for (struct dirent *de; d && (de = readdir(d)); ) {
+        size_t l = strlen(de->d_name);
+        if (l < 4 || strcmp(de->d_name + l - 4, "_key") != 0)
+            continue;
+        char rel[ISOLAB_PATH_MAX];
+        snprintf(rel, sizeof rel, "/etc/ssh/%.255s", de->d_name);
+        if (mask_one_file(root, rel, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int mask_secrets(const char *root, struct isolab_err *err)
+{
+    for (size_t i = 0; i < sizeof secret_home_dirs / sizeof secret_home_dirs[0]; i++)
+        if (mask_one_dir(root, secret_home_dirs[i], i == 0 ? "mode=0700" : "mode=0755", 0, err) < 0)
+            return -1;
+    for (size_t i = 0; i < sizeof secret_state_dirs / sizeof secret_state_dirs[0]; i++)
+        if (mask_one_dir(root, secret_state_dirs[i], "size=0,mode=0755", MS_RDONLY | MS_NOEXEC,
+                         err) < 0)
+            return -1;
+    for (size_t i = 0; i < sizeof secret_files / sizeof secret_files[0]; i++)
+        if (mask_one_file(root, secret_files[i], err) < 0)
+            return -1;
+    return mask_ssh_keys(root, err);
+}
+
 /* Overlay of the host's root filesystem with a tmpfs upper layer: the host's
  * programs, read-only underneath, and writes that vanish with the sandbox. */
 static int build_overlay_root(struct isolab_err *err)
@@ -269,6 +343,8 @@ static int setup_root(const struct lab_config *cfg, struct isolab_err *err)
         return fail(err, "mount tmpfs on", p);
     if (mask_paths(NEWROOT, err) < 0)
         return -1;
+    if (!cfg->rootfs[0] && !cfg->host_secrets && mask_secrets(NEWROOT, err) < 0)
+        return -1;
 
     if (chdir(NEWROOT) < 0)
         return fail(err, "chdir", NEWROOT);
@@ -334,6 +410,10 @@ static void ns_describe(const struct lab_config *cfg, char *buf, size_t n)
         snprintf(buf + len, n - len, ", rootfs %s", cfg->rootfs);
     else if (!cfg->ns[NS_MNT] && len > 0 && (size_t)len < n)
         snprintf(buf + len, n - len, ", shares the host's files");
+    else if (cfg->host_secrets && len > 0 && (size_t)len < n)
+        snprintf(buf + len, n - len, ", the host's secrets shown (--host-secrets)");
+    else if (len > 0 && (size_t)len < n)
+        snprintf(buf + len, n - len, ", host secrets masked");
 }
 
 const struct layer_ops ns_layer = {

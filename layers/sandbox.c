@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "layer.h"
@@ -90,6 +92,9 @@ void layer_describe(const struct lab_config *cfg, enum layer_id id, char *buf, s
             snprintf(buf, n, "ns off: the host's namespaces and files");
         else if (id == LAYER_CAPS)
             snprintf(buf, n, "caps off: every capability of the caller");
+        else if (id == LAYER_CGROUP)
+            snprintf(buf, n, "cgroups off: no limits and no device rules (any device node "
+                     "the sandbox makes opens)");
         else
             snprintf(buf, n, "%s off", layer_name(id));
         return;
@@ -101,10 +106,14 @@ void sandbox_ctx_init(struct sandbox_ctx *ctx, const struct lab_config *cfg)
 {
     memset(ctx, 0, sizeof *ctx);
     ctx->clone_cgroup_fd = -1;
+    ctx->cgroup_lock_fd = -1;
     ctx->child = -1;
     /* An ordinary user gets a user namespace, whatever the config says:
      * the other namespaces need one (DESIGN.md, "Privileges"). */
     ctx->userns = layer_in_force(cfg, LAYER_NS) && (cfg->ns[NS_USER] || geteuid() != 0);
+    for (size_t i = 0; i < sizeof cfg->keep_fds / sizeof cfg->keep_fds[0]; i++)
+        if (cfg->keep_fds[i] > 2)
+            sandbox_ctx_keep_fd(ctx, cfg->keep_fds[i]);
 }
 
 int layer_prepare(const struct layer_ops *ops, const struct lab_config *cfg,
@@ -270,9 +279,19 @@ static _Noreturn void exec_command(int err_fd, char *const *argv, char *const *e
 /* pid 1 of a pid namespace: start the command, reap every zombie, pass on
  * the signals that ask it to stop, and exit with the command's status. */
 static volatile pid_t init_child = -1;
-static void init_forward(int sig)
+/* ^C and ^\ from the terminal reach every process of the foreground group
+ * by themselves (the kernel sends them: SI_KERNEL); the same signals sent by
+ * a process (kill, isolab's proxy) are passed on, as docker run's
+ * sig-proxy does. */
+static bool from_terminal(int sig, const siginfo_t *si)
 {
-    if (init_child > 0)
+    return (sig == SIGINT || sig == SIGQUIT) && si && si->si_code == SI_KERNEL;
+}
+
+static void init_forward(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    if (init_child > 0 && !from_terminal(sig, si))
         kill(init_child, sig);
 }
 
@@ -300,8 +319,10 @@ static _Noreturn void run_as_init(const struct lab_config *cfg, const struct san
         child_fail(err_fd, STEP_LSM, &e);
     }
     close(err_fd);
+    /* init never execs: what it holds stays reachable as /proc/1/fd/N. */
+    sandbox_guard_fds(ctx, FD_GUARD_CLOSE_ALL);
     init_child = pid;
-    struct sigaction sa = {.sa_handler = init_forward};
+    struct sigaction sa = {.sa_sigaction = init_forward, .sa_flags = SA_SIGINFO};
     sigemptyset(&sa.sa_mask);
     /* The init is in no terminal's session: keyboard signals reach the
      * command from its own pty; SIGINT/SIGQUIT here come from isolab. */
@@ -364,10 +385,17 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
             child_fail(err_fd, steps[i].step, &e);
     }
 
+    /* The cgroup directory the child was cloned into is the host's
+     * cgroupfs: an fd to it is a way out of the new root. */
+    cleanup_closep(&ctx->clone_cgroup_fd);
+    cleanup_closep(&ctx->cgroup_lock_fd);
+    ctx->clone_cgroup_fd = ctx->cgroup_lock_fd = -1;
     if (cfg->fn) {
         close(err_fd);
+        sandbox_guard_fds(ctx, FD_GUARD_INHERITED);
         _exit(cfg->fn(cfg->fn_arg));
     }
+    sandbox_guard_fds(ctx, FD_GUARD_CLOEXEC);
 
     char *shell_argv[3] = {NULL, NULL, NULL};
     char *const *argv = cfg->argv;
@@ -401,10 +429,30 @@ static pid_t clone_child(const struct sandbox *sb, unsigned long flags)
     return (pid_t)pid;
 }
 
+/* With neither a pid namespace nor the cgroup layer, only a cgroup finds
+ * every descendant (a daemon that left with setsid and a double fork): the
+ * cgroup layer then makes one with no limits and no device rules, which its
+ * cleanup empties. A machine where no cgroup can be made runs without. */
+static int prepare_accounting(struct sandbox *sb)
+{
+    if (!cgroup_accounting_wanted(&sb->cfg))
+        return 0;
+    struct isolab_err ignored;
+    isolab_err_clear(&ignored);
+    sb->prepared[LAYER_CGROUP] = true;
+    if (layer_prepare(&cgroup_layer, &sb->cfg, &sb->ctx, &ignored) < 0) {
+        layer_cleanup(&cgroup_layer, &sb->cfg, &sb->ctx);
+        sb->prepared[LAYER_CGROUP] = false;
+    }
+    return 0;
+}
+
 /* Prepare: the parent side of every layer in force, cgroup first (the
  * child is cloned into it). A failed prepare() is still cleaned up. */
 static int sandbox_prepare(struct sandbox *sb, struct isolab_err *err)
 {
+    if (prepare_accounting(sb) < 0)
+        return -1;
     for (int i = 0; i < LAYER_COUNT; i++) {
         enum layer_id id = prepare_order[i];
         if (!layer_in_force(&sb->cfg, id))
@@ -528,11 +576,60 @@ pid_t sandbox_pid(const struct sandbox *sb)
     return sb ? sb->ctx.child : -1;
 }
 
+/* isolab's signal proxy, as docker run's: SIGTERM, SIGHUP and (sent by a
+ * process, not typed) SIGINT and SIGQUIT go to the sandbox's first process;
+ * if the sandbox has not ended SANDBOX_STOP_TIMEOUT_S after the first of
+ * them, it is killed (docker stop's 10 s) and cleaned up. */
+#define SANDBOX_STOP_TIMEOUT_S 10
 static volatile pid_t forward_to = -1;
-static void forward_signal(int sig)
+static volatile sig_atomic_t stop_asked;
+static void forward_signal(int sig, siginfo_t *si, void *uc)
 {
+    (void)uc;
+    (void)si;
     if (forward_to > 0)
         kill(forward_to, sig);
+    stop_asked = 1;
+}
+
+static const int proxied[] = {SIGTERM, SIGHUP, SIGINT, SIGQUIT};
+#define N_PROXIED (sizeof proxied / sizeof proxied[0])
+
+/* Wait for the child; after a proxied signal, at most the stop timeout,
+ * then SIGKILL. A pidfd makes the wait boundable; without one (a kernel
+ * before 5.3) the wait is unbounded, as before. */
+static pid_t wait_child_bounded(pid_t child, int *st)
+{
+    _cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, child, 0);
+    struct timespec deadline = {0, 0};
+    bool killed = false;
+    while (pfd >= 0 && !killed) {
+        int timeout = -1;
+        if (stop_asked) {
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            if (!deadline.tv_sec)
+                deadline = (struct timespec){now.tv_sec + SANDBOX_STOP_TIMEOUT_S, now.tv_nsec};
+            long left = (deadline.tv_sec - now.tv_sec) * 1000 +
+                        (deadline.tv_nsec - now.tv_nsec) / 1000000;
+            timeout = left > 0 ? (int)left : 0;
+        }
+        struct pollfd p = {.fd = pfd, .events = POLLIN};
+        int r = poll(&p, 1, timeout);
+        if (r > 0)
+            break;
+        if (r == 0) {           /* the stop timeout: our own child */
+            kill(child, SIGKILL);
+            killed = true;
+        } else if (errno != EINTR) {
+            break;
+        }
+    }
+    pid_t w;
+    do
+        w = waitpid(child, st, 0);
+    while (w < 0 && errno == EINTR);
+    return w;
 }
 
 int sandbox_wait(struct sandbox *sb, int *status, struct isolab_err *err)
@@ -542,25 +639,22 @@ int sandbox_wait(struct sandbox *sb, int *status, struct isolab_err *err)
         return io->master >= 0 ? live_relay(sb, STDIN_FILENO, STDOUT_FILENO, status, err)
                                : live_pipe_relay(sb, status, err);
     int st = io->status;
-    struct sigaction sa = {.sa_handler = forward_signal}, old_term, old_hup, old_int, old_quit;
+    struct sigaction sa = {.sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO};
+    struct sigaction old[N_PROXIED];
     sigemptyset(&sa.sa_mask);
     forward_to = sb->ctx.child;
-    sigaction(SIGTERM, &sa, &old_term);
-    sigaction(SIGHUP, &sa, &old_hup);
-    /* The sandbox has a session of its own: ^C on isolab's terminal reaches
-     * isolab only, which passes it on (docker's sig-proxy). */
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGQUIT, &sa, &old_quit);
-    pid_t w = sb->ctx.child;
-    while (!io->exited && (w = waitpid(sb->ctx.child, &st, 0)) < 0 && errno == EINTR)
-        ;
+    stop_asked = 0;
+    for (size_t i = 0; i < N_PROXIED; i++)
+        sigaction(proxied[i], &sa, &old[i]);
+    /* The sandbox has a session of its own (live/pty.c): a ^C typed on
+     * isolab's terminal reaches isolab only, which passes it on, as docker
+     * run's sig-proxy does. */
+    pid_t w = io->exited ? sb->ctx.child : wait_child_bounded(sb->ctx.child, &st);
     /* Now: sigaction below may overwrite errno. */
     int wait_errno = errno;
     forward_to = -1;
-    sigaction(SIGTERM, &old_term, NULL);
-    sigaction(SIGHUP, &old_hup, NULL);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGQUIT, &old_quit, NULL);
+    for (size_t i = 0; i < N_PROXIED; i++)
+        sigaction(proxied[i], &old[i], NULL);
     sb->waited = true;
 
     int rc = 0;

@@ -15,13 +15,26 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "cgroup_int.h"
 
-const char *const cg_ctrl_name[CG_NCTRL] = {"pids", "memory", "cpu"};
-static const char *const cg_flag_name[CG_NCTRL] = {"--pids-limit", "--memory", "--cpus"};
+const char *const cg_ctrl_name[CG_NCTRL] = {"pids", "memory", "cpu", "devices"};
+static const char *const cg_flag_name[CG_NCTRL] = {"--pids-limit", "--memory", "--cpus",
+                                                   "the device rules"};
+
+/* Docker's default device rules (moby's oci/defaults.go and runc's
+ * AllowedDevices): mknod of any node, then read/write/mknod only for these. */
+const char *const cg_device_allow[] = {
+    "c *:* m", "b *:* m",
+    "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm",   /* null zero full random urandom */
+    "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm",                             /* tty console ptmx */
+    "c 136:* rwm",                                                      /* pts */
+    NULL,
+};
 
 /* ---- small file helpers --------------------------------------------------- */
 
@@ -95,11 +108,115 @@ static unsigned long long proc_starttime(pid_t pid)
     return start;
 }
 
-void cg_sandbox_name(char *out, size_t n)
+/* ---- opaque names and their owners ----------------------------------------
+ * A sandbox's cgroup is "sb-<16 hex digits>" from getrandom: the name is in
+ * the sandbox's /proc/self/cgroup, so it must not carry isolab's host pid
+ * (that made the cgroup v1 release_agent exploit easy). Who owns it is an
+ * flock on <lock dir>/<name>.lock, which the owner holds until the cgroup is
+ * gone; the lock dir (/run/isolab/cgroups) is outside the sandbox's view
+ * (a tmpfs mount, not in the overlay of /). The file holds the owner's pid,
+ * for the tests and for a human; the lock, not the pid, decides. */
+
+static void lock_dir(char *out, size_t n)
 {
-    static unsigned int seq;
-    unsigned int s = __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED);
-    snprintf(out, n, "sb%u-%d.%llu", s, (int)getpid(), proc_starttime(getpid()));
+    const char *rt = getenv("XDG_RUNTIME_DIR");
+    if (geteuid() == 0)
+        snprintf(out, n, "/run/isolab/cgroups");
+    else if (rt && rt[0] == '/')
+        snprintf(out, n, "%.3900s/isolab/cgroups", rt);
+    else
+        snprintf(out, n, "/tmp/isolab-%u/cgroups", (unsigned)geteuid());
+}
+
+static void lock_path(const char *name, char *out, size_t n)
+{
+    char dir[ISOLAB_PATH_MAX];
+    lock_dir(dir, sizeof dir);
+    snprintf(out, n, "%.3900s/%.90s.lock", dir, name);
+}
+
+static int make_lock_dir(struct isolab_err *err)
+{
+    char dir[ISOLAB_PATH_MAX];
+    lock_dir(dir, sizeof dir);
+    for (char *p = dir + 1; ; p++) {
+        bool end = *p == '\0';
+        if (!end && *p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+            int e = errno;
+            isolab_err_set(err, e, "cgroups: creating the owners' directory %s: %s", dir,
+                           strerror(e));
+            isolab_err_hint(err, "isolab records which isolab owns each cgroup there; make it "
+                            "writable (or set XDG_RUNTIME_DIR)");
+            return -1;
+        }
+        if (end)
+            return 0;
+        *p = '/';
+    }
+}
+
+int cg_sandbox_name(char *out, size_t n, int *lock_fd, struct isolab_err *err)
+{
+    uint64_t id = 0;
+    if (getrandom(&id, sizeof id, 0) != (ssize_t)sizeof id)
+        return isolab_err_set(err, errno, "cgroups: getrandom for the cgroup's name: %s",
+                              strerror(errno));
+    snprintf(out, n, "sb-%016llx", (unsigned long long)id);
+    if (make_lock_dir(err) < 0)
+        return -1;
+    char path[ISOLAB_PATH_MAX];
+    lock_path(out, path, sizeof path);
+    _cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        int e = errno;
+        isolab_err_set(err, e, "cgroups: the owner's lock %s: %s", path, strerror(e));
+        return -1;
+    }
+    char pid[24];
+    int len = snprintf(pid, sizeof pid, "%d\n", (int)getpid());
+    if (write(fd, pid, (size_t)len) != len)
+        return isolab_err_set(err, errno, "cgroups: writing %s: %s", path, strerror(errno));
+    *lock_fd = steal_fd(&fd);
+    return 0;
+}
+
+void cg_sandbox_name_release(const char *name)
+{
+    char path[ISOLAB_PATH_MAX];
+    lock_path(name, path, sizeof path);
+    unlink(path);
+}
+
+/* Is the isolab that made the cgroup `name` gone? The new names: nobody
+ * holds the lock (or there is none: made before its lock, never). The old
+ * names "sb<seq>-<pid>.<start>" of an older isolab: that pid is gone or is
+ * another process now. */
+static bool owner_gone(const char *name)
+{
+    unsigned long long hex;
+    int end = 0;
+    if (sscanf(name, "sb-%16llx%n", &hex, &end) == 1 && end == 19 && name[end] == '\0') {
+        char path[ISOLAB_PATH_MAX];
+        lock_path(name, path, sizeof path);
+        _cleanup_close_ int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+            return errno == ENOENT;
+        return flock(fd, LOCK_EX | LOCK_NB) == 0;   /* released when fd closes */
+    }
+    unsigned int seq;
+    int pid;
+    unsigned long long start;
+    end = 0;
+    if (sscanf(name, "sb%u-%d.%llu%n", &seq, &pid, &start, &end) != 3 || name[end] != '\0' ||
+        pid <= 0)
+        return false;   /* not one of ours */
+    unsigned long long now = 0;
+    bool alive = (kill(pid, 0) == 0 || errno == EPERM) &&
+                 ((now = proc_starttime(pid)) == 0 || now == start);
+    return !alive;
 }
 
 /* ---- detection ------------------------------------------------------------ */
@@ -213,7 +330,7 @@ const struct cg_info *cg_detect(void)
     parse_mountinfo(&info);
     bool any_v1 = false;
     for (int c = 0; c < CG_NCTRL; c++)
-        any_v1 |= info.v1_mount[c][0] != '\0';
+        any_v1 |= c != CG_DEVICES && info.v1_mount[c][0] != '\0';
     if (any_v1) {
         info.mode = info.v2_mount[0] ? CG_MODE_V1_HYBRID : CG_MODE_V1_LEGACY;
         if (geteuid() != 0) {
@@ -339,22 +456,12 @@ void cg_remove_stale(const char *parent, int version)
         return;
     struct dirent *de;
     while ((de = readdir(d))) {
-        unsigned int seq;
-        int pid, end = 0;
-        unsigned long long start;
-        if (sscanf(de->d_name, "sb%u-%d.%llu%n", &seq, &pid, &start, &end) != 3 ||
-            de->d_name[end] != '\0' || pid <= 0)
-            continue;   /* not one of ours */
-        /* Alive only if that pid still runs and is the same process (pid
-         * reuse); a start time we cannot read counts as the same. */
-        unsigned long long now = 0;
-        bool alive = (kill(pid, 0) == 0 || errno == EPERM) &&
-                     ((now = proc_starttime(pid)) == 0 || now == start);
-        if (alive)
+        if (strncmp(de->d_name, "sb", 2) != 0 || !owner_gone(de->d_name))
             continue;
         char path[ISOLAB_PATH_MAX + 256];
         snprintf(path, sizeof path, "%.3800s/%.255s", parent, de->d_name);
-        cg_kill_and_remove(path, version);
+        if (cg_kill_and_remove(path, version) == 0)
+            cg_sandbox_name_release(de->d_name);
     }
 }
 
@@ -422,11 +529,29 @@ static void cg_cleanup(const struct lab_config *cfg, struct sandbox_ctx *ctx)
     struct cg_priv *priv = ctx->priv[LAYER_CGROUP];
     cleanup_closep(&ctx->clone_cgroup_fd);
     ctx->clone_cgroup_fd = -1;
-    if (!priv || !priv->backend)
-        return;
-    for (int c = 0; c < CG_NCTRL; c++)
-        if (priv->created[c])
-            cg_kill_and_remove(priv->dir[c], priv->backend->version);
+    bool removed = true;
+    if (priv && priv->backend)
+        for (int c = 0; c < CG_NCTRL; c++)
+            if (priv->created[c] && cg_kill_and_remove(priv->dir[c], priv->backend->version) < 0)
+                removed = false;
+    /* The lock goes with the cgroup: one left behind stays owned until this
+     * process ends, then the next isolab removes it. */
+    if (priv && priv->name[0] && removed)
+        cg_sandbox_name_release(priv->name);
+    cleanup_closep(&ctx->cgroup_lock_fd);
+    ctx->cgroup_lock_fd = -1;
+}
+
+/* The cgroup layer off and no pid namespace: nothing else would find the
+ * daemons a sandbox leaves (`setsid sleep &`), so the sandbox still gets a
+ * cgroup, with no limits and no device rules, that cleanup() empties. */
+bool cgroup_accounting_wanted(const struct lab_config *cfg)
+{
+    if (layer_in_force(cfg, LAYER_CGROUP))
+        return false;
+    if (layer_in_force(cfg, LAYER_NS) && cfg->ns[NS_PID])
+        return false;   /* the init's death ends every process in the namespace */
+    return !cg_detect()->unusable[0] && cg_backend() != NULL;
 }
 
 static int cg_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
@@ -440,12 +565,22 @@ static int cg_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
         return -1;
     }
     priv->backend = cg_backend();
+    priv->accounting = !layer_in_force(cfg, LAYER_CGROUP);
+    /* Docker applies its device rules whatever the limits; --privileged
+     * allows every device, and --no-cgroups has none (describe says so). */
+    /* (An ordinary user's sandbox is in a user namespace, where the kernel
+     * refuses mknod of a device anyway, and may not load BPF.) */
+    priv->device_rules = !priv->accounting && !cfg->privileged && geteuid() == 0;
     /* Once a process: the cgroups of an isolab that was killed. */
     if (!stale_removed) {
         stale_removed = true;
         priv->backend->remove_stale(info);
     }
-    return priv->backend->prepare(cfg, info, priv, &ctx->clone_cgroup_fd, err);
+    if (cg_sandbox_name(priv->name, sizeof priv->name, &ctx->cgroup_lock_fd, err) < 0) {
+        priv->name[0] = '\0';
+        return -1;
+    }
+    return priv->backend->prepare(cfg, info, priv, priv->name, &ctx->clone_cgroup_fd, err);
 }
 
 static int cg_attach(const struct lab_config *cfg, struct sandbox_ctx *ctx, pid_t child,
@@ -483,8 +618,8 @@ static void cg_describe(const struct lab_config *cfg, char *buf, size_t n)
     if (info->unusable[0])
         snprintf(buf, n, "cgroups unavailable (%s)", cgroup_mode_name());
     else
-        snprintf(buf, n, "cgroups pids=%s mem=%s cpus=%s (%s)", pids, mem, cpus,
-                 cgroup_mode_name());
+        snprintf(buf, n, "cgroups pids=%s mem=%s cpus=%s, devices %s (%s)", pids, mem, cpus,
+                 cfg->privileged ? "all (--privileged)" : "docker's rules", cgroup_mode_name());
 }
 
 const struct layer_ops cgroup_layer = {

@@ -5,7 +5,9 @@
 
 #include "layer.h"
 
-enum cg_ctrl { CG_PIDS = 0, CG_MEMORY, CG_CPU, CG_NCTRL };
+/* CG_DEVICES is v1's devices controller; v2 has none (a BPF program on the
+ * cgroup stands in, cgroup_devices.c), so it is never in v2_ctrl[]. */
+enum cg_ctrl { CG_PIDS = 0, CG_MEMORY, CG_CPU, CG_DEVICES, CG_NCTRL };
 
 enum cg_mode { CG_MODE_NONE = 0, CG_MODE_V1_LEGACY, CG_MODE_V1_HYBRID, CG_MODE_V2 };
 
@@ -27,6 +29,11 @@ struct cg_backend;
  * (kept in dir[CG_PIDS]), v1 one per controller. */
 struct cg_priv {
     const struct cg_backend *backend;
+    /* The cgroup layer is off: a cgroup with no limits and no device rules,
+     * only so that every descendant is found and ended (sandbox.c). */
+    bool accounting;
+    bool device_rules;      /* Docker's device rules (not under --privileged) */
+    char name[96];          /* "sb-<hex>", "" until made */
     char dir[CG_NCTRL][ISOLAB_PATH_MAX];      /* "" = not created */
     bool created[CG_NCTRL];
 };
@@ -46,7 +53,8 @@ struct cg_backend {
     /* Make the sandbox's cgroup(s) and set the limits; *clone_fd gets a
      * directory to clone into, or stays -1. */
     int (*prepare)(const struct lab_config *cfg, const struct cg_info *info,
-                   struct cg_priv *priv, int *clone_fd, struct isolab_err *err);
+                   struct cg_priv *priv, const char *name, int *clone_fd,
+                   struct isolab_err *err);
     /* Move the child in, before it is released; NULL when it was cloned in. */
     int (*attach)(const struct cg_priv *priv, pid_t child, struct isolab_err *err);
 };
@@ -66,8 +74,17 @@ int cg_read(const char *dir, const char *file, char *buf, size_t n);
 bool cg_has_file(const char *dir, const char *file);
 /* mkdir that accepts EEXIST; fills err naming the path. */
 int cg_mkdir(const char *path, struct isolab_err *err);
-/* "sb<seq>-<pid>.<starttime>": the owning isolab's pid and start time. */
-void cg_sandbox_name(char *out, size_t n);
+/* "sb-<16 hex digits>", random: nothing in it tells the sandbox its host pid.
+ * The owner holds an flock on <lock dir>/<name>.lock (outside the sandbox's
+ * view) for as long as the cgroup lives; *lock_fd gets it. -1 with err. */
+int cg_sandbox_name(char *out, size_t n, int *lock_fd, struct isolab_err *err);
+/* Unlink the owner's lock file of a cgroup (after it is removed). */
+void cg_sandbox_name_release(const char *name);
+/* Docker's default device rules, in v1's devices.allow form. */
+extern const char *const cg_device_allow[];
+/* v2: load Docker's device rules as a BPF_PROG_TYPE_CGROUP_DEVICE program
+ * and attach it to the cgroup directory fd (cgroup_devices.c). */
+int cg_v2_attach_device_program(int cgroup_fd, const char *dir, struct isolab_err *err);
 
 /* Kill every process in dir and rmdir it, retrying briefly. v2 uses
  * cgroup.kill where the kernel has it. Returns 0 once the directory is gone. */

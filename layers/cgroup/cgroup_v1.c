@@ -76,13 +76,49 @@ static int v1_set_limits(const struct lab_config *cfg, const struct cg_priv *pri
     return 0;
 }
 
-static int v1_prepare(const struct lab_config *cfg, const struct cg_info *info,
-                      struct cg_priv *priv, int *clone_fd, struct isolab_err *err)
+/* Docker's device rules: deny all, then allow the list (the kernel takes
+ * one rule a write). Written before any process is in the cgroup. */
+static int v1_set_devices(const struct cg_priv *priv, struct isolab_err *err)
 {
-    char name[96], parent[ISOLAB_PATH_MAX + 16];
-    cg_sandbox_name(name, sizeof name);
+    if (cg_write(priv->dir[CG_DEVICES], "devices.deny", "a", err) < 0)
+        return -1;
+    for (size_t i = 0; cg_device_allow[i]; i++)
+        if (cg_write(priv->dir[CG_DEVICES], "devices.allow", cg_device_allow[i], err) < 0)
+            return -1;
+    return 0;
+}
+
+/* Which hierarchies the sandbox joins: every one for the layer (devices
+ * only with its rules); one for an accounting cgroup, which only has to
+ * find the processes. */
+static bool v1_joins(const struct cg_info *info, const struct cg_priv *priv, int c)
+{
+    if (!info->v1_mount[c][0])
+        return false;
+    if (c == CG_DEVICES)
+        return priv->device_rules;
+    if (!priv->accounting)
+        return true;
+    for (int k = 0; k < c; k++)         /* the first mounted one */
+        if (k != CG_DEVICES && info->v1_mount[k][0])
+            return false;
+    return true;
+}
+
+static int v1_prepare(const struct lab_config *cfg, const struct cg_info *info,
+                      struct cg_priv *priv, const char *name, int *clone_fd,
+                      struct isolab_err *err)
+{
+    char parent[ISOLAB_PATH_MAX + 16];
+    if (priv->device_rules && !info->v1_mount[CG_DEVICES][0]) {
+        isolab_err_set(err, ENOTSUP, "cgroups: Docker's device rules need the devices "
+                       "controller, which this machine's cgroup v1 does not offer");
+        isolab_err_hint(err, "mount it (mount -t cgroup -o devices cgroup /sys/fs/cgroup/devices), "
+                        "or switch the cgroup layer off (--no-cgroups: then no device rules)");
+        return -1;
+    }
     for (int c = 0; c < CG_NCTRL; c++) {
-        if (!info->v1_mount[c][0])
+        if (!v1_joins(info, priv, c))
             continue;
         snprintf(parent, sizeof parent, "%.3900s/isolab", info->v1_mount[c]);
         if (cg_mkdir(parent, err) < 0)
@@ -92,7 +128,9 @@ static int v1_prepare(const struct lab_config *cfg, const struct cg_info *info,
             return -1;
         priv->created[c] = true;
     }
-    return v1_set_limits(cfg, priv, err);
+    if (priv->device_rules && v1_set_devices(priv, err) < 0)
+        return -1;
+    return priv->accounting ? 0 : v1_set_limits(cfg, priv, err);
 }
 
 static int v1_attach(const struct cg_priv *priv, pid_t child, struct isolab_err *err)

@@ -68,31 +68,9 @@ static void v2_remove_stale(const struct cg_info *info)
     cg_remove_stale(parent, 2);
 }
 
-static int v2_prepare(const struct lab_config *cfg, const struct cg_info *info,
-                      struct cg_priv *priv, int *clone_fd, struct isolab_err *err)
+static int v2_set_limits(const struct lab_config *cfg, const char *dir, struct isolab_err *err)
 {
-    char name[96], parent[ISOLAB_PATH_MAX + 16], val[64];
-    char *dir = priv->dir[CG_PIDS];     /* v2: the one directory */
-    cg_sandbox_name(name, sizeof name);
-    snprintf(parent, sizeof parent, "%.3900s/isolab", info->v2_base);
-
-    /* Controllers go base -> isolab -> sandbox. A controller that cannot be
-     * enabled only matters when its limit is asked for. */
-    for (int c = 0; c < CG_NCTRL; c++)
-        if (info->v2_ctrl[c] && enable_ctrl(info->v2_base, c, err) < 0 && cg_limit_wanted(cfg, c))
-            return -1;
-    if (cg_mkdir(parent, err) < 0)
-        return -1;
-    for (int c = 0; c < CG_NCTRL; c++)
-        if (info->v2_ctrl[c] && enable_ctrl(parent, c, err) < 0 && cg_limit_wanted(cfg, c))
-            return -1;
-    isolab_err_clear(err);
-
-    snprintf(dir, ISOLAB_PATH_MAX, "%.3900s/%.90s", parent, name);
-    if (cg_mkdir(dir, err) < 0)
-        return -1;
-    priv->created[CG_PIDS] = true;
-
+    char val[64];
     if (cfg->pids_limit > 0) {
         snprintf(val, sizeof val, "%ld", cfg->pids_limit);
         if (cg_write(dir, "pids.max", val, err) < 0)
@@ -114,11 +92,41 @@ static int v2_prepare(const struct lab_config *cfg, const struct cg_info *info,
         if (cg_write(dir, "cpu.max", val, err) < 0)
             return -1;
     }
+    return 0;
+}
+
+static int v2_prepare(const struct lab_config *cfg, const struct cg_info *info,
+                      struct cg_priv *priv, const char *name, int *clone_fd,
+                      struct isolab_err *err)
+{
+    char parent[ISOLAB_PATH_MAX + 16];
+    char *dir = priv->dir[CG_PIDS];     /* v2: the one directory */
+    snprintf(parent, sizeof parent, "%.3900s/isolab", info->v2_base);
+
+    /* Controllers go base -> isolab -> sandbox. A controller that cannot be
+     * enabled only matters when its limit is asked for. */
+    for (int c = 0; c < CG_NCTRL; c++)
+        if (info->v2_ctrl[c] && enable_ctrl(info->v2_base, c, err) < 0 && cg_limit_wanted(cfg, c))
+            return -1;
+    if (cg_mkdir(parent, err) < 0)
+        return -1;
+    for (int c = 0; c < CG_NCTRL; c++)
+        if (info->v2_ctrl[c] && enable_ctrl(parent, c, err) < 0 && cg_limit_wanted(cfg, c))
+            return -1;
+    isolab_err_clear(err);
+
+    snprintf(dir, ISOLAB_PATH_MAX, "%.3900s/%.90s", parent, name);
+    if (cg_mkdir(dir, err) < 0)
+        return -1;
+    priv->created[CG_PIDS] = true;
+
+    if (!priv->accounting && v2_set_limits(cfg, dir, err) < 0)
+        return -1;
     /* clone3(CLONE_INTO_CGROUP): no attach step, no instant outside. */
     *clone_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (*clone_fd < 0)
         return isolab_err_set(err, errno, "cgroups: opening %s: %s", dir, strerror(errno));
-    return 0;
+    return priv->device_rules ? cg_v2_attach_device_program(*clone_fd, dir, err) : 0;
 }
 
 const struct cg_backend cg_v2_backend = {

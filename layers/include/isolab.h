@@ -65,6 +65,10 @@ struct lab_config {
      * CAP_NET_BIND_SERVICE (Docker 20.10+; --sysctl
      * net.ipv4.ip_unprivileged_port_start=0). false = the kernel's 1024. */
     bool unpriv_ports;
+    /* The default root (an overlay of the host's /) masks the host's
+     * secrets and personal data (/root, /home, shadow files, ssh host keys,
+     * service state under /var/lib); --host-secrets shows them. */
+    bool host_secrets;
 
     /* capabilities: bit n = capability n (CAP_CHOWN = 0 ...) */
     uint64_t caps;
@@ -100,6 +104,11 @@ struct lab_config {
      * (used by probes). Its return value is the exit status. */
     int (*fn)(void *arg);
     void *fn_arg;
+    /* fds above 2 that the command or the function is handed on purpose;
+     * every other fd above 2 is closed before it runs (0 = unused slot).
+     * The function also keeps the fds it opened with O_CLOEXEC (the
+     * engine's own way); an fd without it came from isolab's caller. */
+    int keep_fds[4];
 
     /* The sandbox's terminal (include/live.h): LAB_TTY_OFF (false) no pty, a
      * session without a controlling terminal; LAB_TTY_ON (true, run -t) a pty

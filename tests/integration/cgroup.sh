@@ -22,7 +22,7 @@ else skip_all cgroup "no cgroup hierarchy with a pids controller is mounted"; fi
 desc=$("$ISOLAB" probe --json --pids-limit 64 --memory 256m --cpus 0.5 --only chmod 2>/dev/null |
        jq -r '.layers.cgroups.describe')
 check "cgroup: isolab shows the mode and the limits ($desc)" \
-    [ "$desc" = "cgroups pids=64 mem=256M cpus=0.5 ($mode)" ]
+    [ "$desc" = "cgroups pids=64 mem=256M cpus=0.5, devices docker's rules ($mode)" ]
 
 p=$(probe fork-200 --pids-limit 10)
 echo "# --pids-limit 10: $p"
@@ -50,7 +50,8 @@ fi
 out=$("$ISOLAB" run --no-ns cgroup --pids-limit 10 -- cat /proc/self/cgroup 2>&1)
 printf '%s\n' "$out" | sed 's/^/# /'
 expect_contains "cgroup: the sandbox runs in its own cgroup under isolab/" "$out" "/isolab/sb"
-name=$(printf '%s\n' "$out" | grep -o 'isolab/sb[0-9]*-[0-9]*\.[0-9]*' | head -1)
+# an opaque name, "sb-" and 16 hex digits (no host pid in it)
+name=$(printf '%s\n' "$out" | grep -oE 'isolab/sb-[0-9a-f]{16}' | head -1)
 left=$(for d in /sys/fs/cgroup/isolab /sys/fs/cgroup/*/isolab; do
            [ -n "$name" ] && [ -d "$d/${name#isolab/}" ] && echo "$d"; done)
 check "cgroup: isolab removed the sandbox's cgroup ${name:-?} when it ended" \

@@ -4,7 +4,9 @@
 #   - processes of those sandboxes (matched by a marker unique to this run in
 #     their argv: only processes this script started);
 #   - cgroups of the killed isolabs once the next isolab has started (it
-#     removes them: their owner's pid is in their name);
+#     removes them: nobody holds their owner's lock any more; the owner's
+#     pid is in the lock file /run/isolab/cgroups/<name>.lock, not in the
+#     name, which the sandbox sees);
 #   - sandbox mounts visible in /proc/self/mountinfo.
 source "$(dirname "$0")/../lib.sh"
 plan 5
@@ -31,15 +33,25 @@ marked() {
 # wait (bounded) until CMD prints nothing / something
 wait_until_none() { local i; for i in $(seq 100); do [ -z "$("$@")" ] && return 0; sleep 0.1; done; return 1; }
 sleeping() { local p; for p in $(marked); do [ "$(cat /proc/$p/comm 2>/dev/null)" = sleep ] && echo "$p"; done; }
+# The sleep of run $1 only (its own marker): the previous run's sleep may
+# still be dying when the next one starts, and must not count for it.
+sleeping_run() {
+    local p
+    for p in $(grep -lsa -- "${mark_re}$1" /proc/[0-9]*/cmdline 2>/dev/null | sed 's|^/proc/\([0-9]*\)/cmdline$|\1|'); do
+        [ "$(cat /proc/$p/comm 2>/dev/null)" = sleep ] && echo "$p"
+    done
+}
 
 killed=()
 started=0
 for i in $(seq "$RUNS"); do
-    "$ISOLAB" run -- sleep "$mark" </dev/null >/dev/null 2>&1 &
+    # Same length for every run, so no run's marker is a prefix of another's.
+    run=$(printf '%03d' "$i")
+    "$ISOLAB" run -- sleep "$mark$run" </dev/null >/dev/null 2>&1 &
     pid=$!
     # mid-session: the sandbox's command is running
-    for _ in $(seq 300); do [ -n "$(sleeping)" ] && break; sleep 0.1; done
-    [ -n "$(sleeping)" ] && started=$((started + 1))
+    for _ in $(seq 300); do [ -n "$(sleeping_run "$run")" ] && break; sleep 0.1; done
+    [ -n "$(sleeping_run "$run")" ] && started=$((started + 1))
     kill -KILL "$pid"
     wait "$pid" 2>/dev/null
     killed+=("$pid")
@@ -55,13 +67,20 @@ if [ "$n" -ne 0 ]; then
     kill -KILL $left 2>/dev/null   # ours: they carry this run's marker
 fi
 
-# cgroup dirs named after one of the killed isolabs ("sb<seq>-<pid>.<start>")
+# cgroup dirs (and lock files) of the killed isolabs: the lock file of each
+# holds its owner's pid.
 stale_cgroups() {
-    local d pid
-    for d in /sys/fs/cgroup/isolab /sys/fs/cgroup/*/isolab; do
-        [ -d "$d" ] || continue
+    local lock name d pid owner
+    for lock in /run/isolab/cgroups/sb-*.lock; do
+        [ -f "$lock" ] || continue
+        owner=$(cat "$lock" 2>/dev/null)
+        name=$(basename "$lock" .lock)
         for pid in "${killed[@]}"; do
-            find "$d" -maxdepth 1 -type d -name "sb*-$pid.*"
+            [ "$owner" = "$pid" ] || continue
+            echo "$lock"
+            for d in /sys/fs/cgroup/isolab /sys/fs/cgroup/*/isolab; do
+                [ -d "$d/$name" ] && echo "$d/$name"
+            done
         done
     done
 }

@@ -53,20 +53,29 @@ static int isolab_parents(char parents[CG_NCTRL][ISOLAB_PATH_MAX + 16])
     return n;
 }
 
-/* Sandbox cgroups owned by this process ("sb<seq>-<ourpid>.<start>"). */
+/* Sandbox cgroups owned by this process: the name is opaque ("sb-<hex>"),
+ * the owner's pid is in its lock file /run/isolab/cgroups/<name>.lock. */
 static int count_own_cgroups(void)
 {
-    char parents[CG_NCTRL][ISOLAB_PATH_MAX + 16], tag[32];
+    char parents[CG_NCTRL][ISOLAB_PATH_MAX + 16], me[24];
     int n = isolab_parents(parents), count = 0;
-    snprintf(tag, sizeof tag, "-%d.", (int)getpid());
+    snprintf(me, sizeof me, "%d\n", (int)getpid());
     for (int i = 0; i < n; i++) {
         DIR *d = opendir(parents[i]);
         if (!d)
             continue;
         struct dirent *de;
-        while ((de = readdir(d)))
-            if (strncmp(de->d_name, "sb", 2) == 0 && strstr(de->d_name, tag))
+        while ((de = readdir(d))) {
+            char lock[512], owner[24] = "";
+            if (strncmp(de->d_name, "sb-", 3) != 0)
+                continue;
+            snprintf(lock, sizeof lock, "/run/isolab/cgroups/%.255s.lock", de->d_name);
+            FILE *f = fopen(lock, "re");
+            if (f && fgets(owner, sizeof owner, f) && strcmp(owner, me) == 0)
                 count++;
+            if (f)
+                fclose(f);
+        }
         closedir(d);
     }
     return count;
@@ -93,7 +102,8 @@ static void test_mode_detected(void **state)
     cfg.cpus = 0.5;
     char d[256], want[256];
     layer_describe(&cfg, LAYER_CGROUP, d, sizeof d);
-    snprintf(want, sizeof want, "cgroups pids=64 mem=256M cpus=0.5 (%s)", mode);
+    snprintf(want, sizeof want, "cgroups pids=64 mem=256M cpus=0.5, devices docker's rules (%s)",
+             mode);
     assert_string_equal(d, want);
 }
 
@@ -182,6 +192,7 @@ static void test_cleanup_kills_leftovers_and_removes(void **state)
     cfg.pids_limit = 50;
     cfg.fn = leave_orphan;
     cfg.fn_arg = &p[1];
+    cfg.keep_fds[0] = p[1];     /* handed on purpose: not closed as inherited */
     int status = -1;
     struct isolab_err err;
     isolab_err_clear(&err);
@@ -224,16 +235,27 @@ static void test_stale_cgroups_removed_at_start(void **state)
             pause();
     }
     char parents[CG_NCTRL][ISOLAB_PATH_MAX + 16], dirs[CG_NCTRL][ISOLAB_PATH_MAX + 64];
-    char pidbuf[24];
+    char newdirs[CG_NCTRL][ISOLAB_PATH_MAX + 64], pidbuf[24], name[32], lock[128];
     snprintf(pidbuf, sizeof pidbuf, "%d", (int)victim);
     int n = isolab_parents(parents);
     struct isolab_err err;
+    /* The opaque form: its lock file is there, and nobody holds it. */
+    snprintf(name, sizeof name, "sb-%08x%08x", (unsigned)getpid(), (unsigned)rand());
+    snprintf(lock, sizeof lock, "/run/isolab/cgroups/%s.lock", name);
+    FILE *lf = fopen(lock, "we");
+    if (!lf)
+        fail_msg("creating %s: %s (an isolab started before creates the directory)", lock,
+                 strerror(errno));
+    fprintf(lf, "%d\n", (int)dead);
+    fclose(lf);
     for (int i = 0; i < n; i++) {
+        /* The old form of an older isolab, named after its dead pid. */
         snprintf(dirs[i], sizeof dirs[i], "%.4000s/sb7-%d.1", parents[i], (int)dead);
+        snprintf(newdirs[i], sizeof newdirs[i], "%.4000s/%s", parents[i], name);
         assert_int_equal(cg_mkdir(parents[i], &err), 0);
-        if (mkdir(dirs[i], 0755) < 0)
+        if (mkdir(dirs[i], 0755) < 0 || mkdir(newdirs[i], 0755) < 0)
             fail_msg("mkdir %s: %s", dirs[i], strerror(errno));
-        if (cg_write(dirs[i], "cgroup.procs", pidbuf, &err) < 0)
+        if (cg_write(newdirs[i], "cgroup.procs", pidbuf, &err) < 0)
             fail_msg("%s", err.msg);
     }
     pid_t child = fork();
@@ -251,12 +273,23 @@ static void test_stale_cgroups_removed_at_start(void **state)
         waitpid(victim, NULL, 0);
     }
     int left = 0;
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         if (access(dirs[i], F_OK) == 0) {
             printf("# still there: %s\n", dirs[i]);
             rmdir(dirs[i]);
             left++;
         }
+        if (access(newdirs[i], F_OK) == 0) {
+            printf("# still there: %s\n", newdirs[i]);
+            rmdir(newdirs[i]);
+            left++;
+        }
+    }
+    if (access(lock, F_OK) == 0) {
+        printf("# the lock file is still there: %s\n", lock);
+        unlink(lock);
+        left++;
+    }
     prctl(PR_SET_CHILD_SUBREAPER, 0);
     assert_int_equal(w, victim);
     assert_true(WIFSIGNALED(vst) && WTERMSIG(vst) == SIGKILL);

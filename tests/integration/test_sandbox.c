@@ -105,6 +105,39 @@ static void test_wait_reports_the_errno_of_waitpid(void **state)
     assert_non_null(strstr(r.msg, strerror(ECHILD)));
 }
 
+/* The probe runner (cfg->fn) never execs: an fd isolab's caller left open
+ * (no FD_CLOEXEC) must be closed before it runs, its own (CLOEXEC) kept. */
+static int inherited_fd, own_fd;
+static int fn_sees_fds(void *arg)
+{
+    (void)arg;
+    bool inherited_open = fcntl(inherited_fd, F_GETFD) >= 0;
+    bool own_open = fcntl(own_fd, F_GETFD) >= 0;
+    return (inherited_open ? 1 : 0) | (own_open ? 0 : 2);
+}
+
+static void test_fn_runs_without_the_callers_fds(void **state)
+{
+    (void)state;
+    inherited_fd = open("/", O_RDONLY | O_DIRECTORY);
+    own_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    assert_true(inherited_fd >= 0 && own_fd >= 0);
+    struct lab_config cfg;
+    lab_config_init_docker(&cfg);
+    cfg.tty = false;
+    cfg.fn = fn_sees_fds;
+    struct isolab_err err;
+    isolab_err_clear(&err);
+    int status = -1;
+    int rc = sandbox_run(&cfg, &status, &err);
+    close(inherited_fd);
+    close(own_fd);
+    if (rc < 0)
+        fail_msg("sandbox_run: %s", err.msg);
+    /* 1: the caller's fd was still open; 2: the runner's own was closed. */
+    assert_int_equal(status, 0);
+}
+
 int main(void)
 {
     if (geteuid() != 0) {
@@ -113,6 +146,7 @@ int main(void)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wait_reports_the_errno_of_waitpid),
+        cmocka_unit_test(test_fn_runs_without_the_callers_fds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,7 +7,9 @@
 # learner's terminal at all) when stdin is a pipe.
 . "$(dirname "$0")/lib/tmux.sh"
 tm_need tui_pty
-PY=$(command -v python3) || { skip tui_pty "python3 is not installed"; exit 0; }
+# The sandbox masks /root and /home: a python3 from a home directory (pyenv)
+# is out of its sight, so use the system one.
+PY=$(PATH=/usr/local/bin:/usr/bin:/bin command -v python3) || { skip tui_pty "python3 is not installed in /usr/bin or /usr/local/bin"; exit 0; }
 HELPER=$ROOT/tests/tui/tiocsti.py
 
 tm_start 100 30

@@ -238,6 +238,19 @@ fi
         else fail "$name"; note "verdict: $v, detail: $(probe_get "$W/unl" $MEMHOG .detail)"; fi
     fi
 
+    # -- cgroup v2 device rules: a BPF_PROG_TYPE_CGROUP_DEVICE program.
+    # 1:11 is /dev/kmsg, opened for writing and truncated: nothing written.
+    name="cgroups: v2 device program refuses opening a node outside Docker's rules"
+    run_isolab "$W/dev" run --security-opt apparmor=unconfined -- \
+        sh -c 'mknod /etc/k c 1 11 && echo made; (: > /etc/k) && echo OPENED; (: > /dev/null) && echo NULL-OK'
+    if grep -q made "$W/dev" && ! grep -q OPENED "$W/dev" && grep -q NULL-OK "$W/dev" &&
+       grep -q "Operation not permitted" "$W/dev.err" "$W/dev"; then pass "$name"
+    else fail "$name"; note "$(cat "$W/dev" "$W/dev.err")"; fi
+    name="cgroups: --privileged attaches no device program (every device opens)"
+    run_isolab "$W/devp" run --privileged -- sh -c 'mknod /etc/k c 1 11 && (: > /etc/k) && echo OPENED'
+    if grep -q OPENED "$W/devp"; then pass "$name"
+    else fail "$name"; note "$(cat "$W/devp" "$W/devp.err")"; fi
+
 }
 
 # ---- 3. the integration tests, as on the host -----------------------------

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Escapes that worked under isolab's default flags and not under Docker
+# (issue 15), each asserted on what the kernel did to a real sandbox:
+#   - inherited fds: the sandbox sees 0 1 2 only, and a host directory that
+#     isolab's caller held open is no way out, even with no LSM;
+#   - devices: a node made with mknod is refused at open() by the device
+#     cgroup (Docker's rules), and nothing reaches the host's kernel log;
+#   - signals: a signal sent to isolab reaches the command; a daemon started
+#     with no pid namespace and no cgroup layer dies with the sandbox;
+#   - the isolab binary: not writable through /proc/<pid>/exe from inside;
+#   - host secrets: /etc/shadow, /root, /home, ssh host keys are masked;
+#   - the host pid: the sandbox's cgroup name does not carry it.
+# Every process started here is marked (a unique argv word) and killed by pid.
+source "$(dirname "$0")/../lib.sh"
+if ! need_root; then
+    skip escape_fixes "these tests start sandboxes (namespaces, cgroups, devices) as root"
+    exit 0
+fi
+[ -x "$ISOLAB" ] || { fail "escape_fixes: $ISOLAB is not built"; exit 1; }
+work=$(mktemp -d /tmp/isolab-escape.XXXXXX)
+mypids=()
+cleanup() {
+    local p
+    for p in "${mypids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# ---- 1. inherited file descriptors ------------------------------------------
+mkdir "$work/hostdir"
+fds=$(exec 7<"$work/hostdir"; "$ISOLAB" run -- sh -c 'ls /proc/self/fd' </dev/null 2>&1 | sort -n | tr '\n' ' ')
+# ls's own fd for the directory it lists is 3.
+if [ "$fds" = "0 1 2 3 " ]; then pass "fds: the command sees 0 1 2 only (and ls's own 3)"
+else fail "fds: the command sees 0 1 2 only (and ls's own 3)"; echo "#   saw: $fds"; fi
+out=$(exec 7<"$work/hostdir"; "$ISOLAB" run -- sh -c 'cd /proc/self/fd/7 && echo ESCAPED' </dev/null 2>&1)
+expect_not_contains "fds: cd /proc/self/fd/7 fails" "$out" ESCAPED
+(exec 7<"$work/hostdir"; "$ISOLAB" run --security-opt apparmor=unconfined -- \
+    sh -c 'echo x > /proc/self/fd/7/written-from-inside; echo x > /proc/self/fd/7/../../written-too' \
+    </dev/null >/dev/null 2>&1)
+check "fds: with no LSM a write through the caller's fd creates nothing on the host" \
+    test ! -e "$work/hostdir/written-from-inside"
+out=$(exec 7<"$work/hostdir"; "$ISOLAB" run --no-ns pid -- sh -c 'ls /proc/self/fd' </dev/null 2>&1 | tr '\n' ' ')
+expect_not_contains "fds: also without a pid namespace (no init in between)" "$out" " 7 "
+# The pid-namespace init never execs: what it holds is /proc/1/fd.
+out=$(exec 7<"$work/hostdir"; "$ISOLAB" run -- sh -c 'ls /proc/1/fd' </dev/null 2>&1 | tr '\n' ' ')
+expect_not_contains "fds: the sandbox's init holds none of the caller's fds" "$out" "7"
+out=$(cd "$work/hostdir" && "$ISOLAB" run -- pwd </dev/null 2>&1)
+check "fds: the working directory is the new root's /, not the caller's" test "$out" = /
+# The probe runner never execs: it runs the probes with the caller's fds closed.
+out=$(exec 7<"$work/hostdir"; "$ISOLAB" probe --json --only read-shadow </dev/null 2>&1)
+expect_contains "fds: the probe runner still reports (its own pipe kept)" "$out" '"read-shadow"'
+
+# ---- what -v says is what is in force ---------------------------------------
+eff=$("$ISOLAB" run --privileged -- sh -c 'grep CapEff /proc/self/status' </dev/null 2>&1 | awk '{print $2}')
+n=0; v=$((16#${eff:-0})); while [ "$v" -ne 0 ]; do n=$((n + (v & 1))); v=$((v >> 1)); done
+out=$("$ISOLAB" run --privileged -v -- true </dev/null 2>&1)
+expect_contains "describe: --privileged -v names the $n capabilities CapEff holds" "$out" "caps $n (all, --privileged)"
+
+# ---- 5. host secrets ----------------------------------------------------------
+secret=$(mktemp /root/.isolab-escape-test.XXXXXX); echo "secret-$$" > "$secret"
+out=$("$ISOLAB" run -- sh -c "wc -c < /etc/shadow; cat $secret; ls /home | wc -l" </dev/null 2>&1 | tr '\n' ' ')
+rm -f "$secret"
+if [ -s /etc/shadow ]; then
+    check "secrets: /etc/shadow reads empty in the default root" test "${out%% *}" = 0
+else
+    skip "secrets: /etc/shadow reads empty in the default root" "the host's /etc/shadow is empty"
+fi
+expect_not_contains "secrets: a file in the host's /root is not there" "$out" "secret-$$"
+key=$(ls /etc/ssh/ssh_host_*_key 2>/dev/null | head -1)
+if [ -n "$key" ]; then
+    out=$("$ISOLAB" run -- sh -c "wc -c < $key" </dev/null 2>&1)
+    check "secrets: the ssh host key $key reads empty" test "$out" = 0
+else
+    skip "secrets: the ssh host keys read empty" "this host has no /etc/ssh/ssh_host_*_key"
+fi
+if [ -s /etc/shadow ]; then
+    out=$("$ISOLAB" run --host-secrets -- sh -c 'wc -c < /etc/shadow' </dev/null 2>&1)
+    check "secrets: --host-secrets shows them again" test "$out" = "$(wc -c < /etc/shadow)"
+else
+    skip "secrets: --host-secrets shows them again" "the host's /etc/shadow is empty or missing"
+fi
+out=$("$ISOLAB" run -v -- true </dev/null 2>&1)
+expect_contains "secrets: -v says they are masked" "$out" "host secrets masked"
+
+# ---- 2. devices -----------------------------------------------------------------
+# 1:11 is /dev/kmsg: opened for writing and truncated (": >"), which writes
+# nothing even where it opens. /etc is in the overlay (no nodev).
+if [ "$("$ISOLAB" run -v -- true </dev/null 2>&1 | grep -c 'cgroups unavailable')" = 0 ]; then
+    out=$("$ISOLAB" run --security-opt apparmor=unconfined -- \
+          sh -c 'mknod /etc/k c 1 11 && echo made; (: > /etc/k) && echo OPENED' </dev/null 2>&1)
+    expect_contains "devices: mknod is allowed (c *:* m)" "$out" made
+    expect_not_contains "devices: opening a node outside the rules is refused" "$out" OPENED
+    expect_contains "devices: ... with Operation not permitted" "$out" "Operation not permitted"
+    out=$("$ISOLAB" run -- sh -c '(: > /dev/null) && (: > /dev/full) && echo OPENED' </dev/null 2>&1)
+    expect_contains "devices: null and full still open" "$out" OPENED
+    out=$("$ISOLAB" run --privileged -- sh -c 'mknod /etc/k c 1 11 && (: > /etc/k) && echo OPENED' </dev/null 2>&1)
+    expect_contains "devices: --privileged allows every device (as Docker's)" "$out" OPENED
+    out=$("$ISOLAB" run --no-cgroups -v -- true </dev/null 2>&1)
+    expect_contains "devices: -v says --no-cgroups has no device rules" "$out" "no device rules"
+else
+    skip "devices" "no cgroup can be made here"
+fi
+
+# ---- 3. a daemon with no pid namespace and no cgroup layer ----------------------
+mark="3000.$$$RANDOM"
+"$ISOLAB" run --no-ns pid --no-cgroups -- sh -c "setsid sleep $mark </dev/null >/dev/null 2>&1 & sleep 0.2" \
+    </dev/null >/dev/null 2>&1
+left=$(for p in $(grep -lsa -- "${mark/./[.]}" /proc/[0-9]*/cmdline | sed 's|/proc/\([0-9]*\)/.*|\1|'); do
+    [ "$(cat /proc/$p/comm 2>/dev/null)" = sleep ] && echo "$p"; done)
+for p in $left; do kill -KILL "$p"; done
+check "survivors: a setsid daemon dies with the sandbox (--no-ns pid --no-cgroups)" test -z "$left"
+# (no cgroup namespace, or the name would not be visible at all)
+name=$("$ISOLAB" run --no-ns cgroup -- cat /proc/self/cgroup </dev/null 2>&1 | grep -o 'sb[^/]*' | head -1)
+case "$name" in
+    *$$*|"") fail "names: the cgroup's name ($name) carries no host pid";;
+    sb-*) pass "names: the cgroup's name ($name) is opaque";;
+    *) fail "names: the cgroup's name ($name) is opaque";;
+esac
+
+# ---- 3. signals sent to isolab reach the command ---------------------------------
+# isolab runs with SIGINT at its default (a background job of a script starts
+# with it ignored, and a shell cannot trap what it inherited ignored).
+sig_run() {  # SIG EXTRA-FLAGS... ; prints "status output"
+    local sig=$1 m="2000.$$$RANDOM" p i; shift
+    python3 -c 'import signal,os,sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])' \
+        "$ISOLAB" run "$@" -- sh -c "trap 'echo GOT-$sig; exit 3' $sig; sleep $m & wait" \
+        </dev/null >"$work/sig.out" 2>&1 &
+    p=$!; mypids+=("$p")
+    for i in $(seq 100); do
+        grep -qsa -- "${m/./[.]}" /proc/[0-9]*/cmdline && [ -n "$(pgrep -xf "sleep ${m/./[.]}")" ] && break
+        sleep 0.1
+    done
+    sleep 0.3   # the trap is set before sleep starts; this is only for sh's wait
+    kill -"$sig" "$p"; wait "$p"; echo "$? $(cat "$work/sig.out")"
+    for q in $(pgrep -xf "sleep ${m/./[.]}"); do kill -KILL "$q"; done   # this run's marker only
+}
+if command -v python3 >/dev/null; then
+    for s in TERM HUP INT; do
+        expect_contains "signals: SIG$s sent to isolab reaches the command" "$(sig_run $s)" "3 GOT-$s"
+    done
+    expect_contains "signals: ... also with no pid namespace" "$(sig_run TERM --no-ns pid)" "3 GOT-TERM"
+else
+    skip "signals: SIGTERM, SIGHUP, SIGINT reach the command" \
+        "python3 is missing (it starts isolab with SIGINT at its default)"
+fi
+# A command that ignores SIGTERM is killed after the stop timeout, and cleaned up.
+m="2100.$$$RANDOM"
+"$ISOLAB" run --no-ns pid -- sh -c "trap '' TERM; sleep $m & wait; wait" </dev/null >/dev/null 2>&1 &
+p=$!; mypids+=("$p")
+for i in $(seq 100); do [ -n "$(pgrep -xf "sleep ${m/./[.]}")" ] && break; sleep 0.1; done
+kill -TERM "$p"; wait "$p"; rc=$?
+check "signals: a command that ignores SIGTERM is killed after the stop timeout (status $rc)" test "$rc" = 137
+left=$(pgrep -xf "sleep ${m/./[.]}")
+check "signals: ... and nothing of it is left" test -z "$left"
+[ -n "$left" ] && kill -KILL $left
+
+# ---- 4. a survivor rewrites isolab's binary (CVE-2019-5736), on a copy ----------
+# Under --privileged --no-ns pid --no-cgroups, a daemon holds isolab's
+# /proc/<pid>/exe and, once isolab has exited (no ETXTBSY any more), reopens
+# it for writing. The target is a copy of isolab, never the real binary.
+cp "$ISOLAB" "$work/isolab-copy"
+before=$(sha256sum < "$work/isolab-copy")
+m="2200.$$$RANDOM"
+"$work/isolab-copy" run --privileged --no-ns pid --no-cgroups -- sh -c \
+    "exec 9</proc/\$PPID/exe; setsid sh -c 'sleep $m & wait; echo PWNED > /proc/self/fd/9' </dev/null >/dev/null 2>&1 & sleep 0.3" \
+    </dev/null >/dev/null 2>&1
+survivor=$(pgrep -xf "sleep ${m/./[.]}")
+for q in $survivor; do kill -KILL "$q"; done    # ours: this run's marker
+check "exe: no survivor is left to rewrite isolab's binary" test -z "$survivor"
+sleep 0.5   # only for a survivor's write to land before the hash (it must not)
+check "exe: the binary's hash is unchanged" test "$(sha256sum < "$work/isolab-copy")" = "$before"
