@@ -448,7 +448,7 @@ static void try_device(struct probe_result *r, mode_t type, dev_t dev, int flags
         probe_allow(r, "made %s %u:%u at %s and opened it (closed unused)", what, ma, mi, node);
     else
         probe_block(r, e, "made %s %u:%u, but open: %s%s", what, ma, mi, ename(e),
-                    e == EPERM ? " (a device cgroup)" : "");
+                    e == EPERM ? " (a device cgroup, or the host itself)" : "");
 }
 
 PROBE_FN(probe_escape_device)
