@@ -215,10 +215,10 @@ uint64_t lab_config_seccomp_caps(const struct lab_config *cfg)
 static int exe_dir(char *out, size_t n)
 {
     char buf[PATH_MAX];
-    ssize_t len = readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (len <= 0)
+    /* the binary's real path, also when it runs from its sealed copy */
+    snprintf(buf, sizeof buf, "%s", isolab_self_path());
+    if (!buf[0])
         return -1;
-    buf[len] = '\0';
     char *slash = strrchr(buf, '/');
     if (!slash)
         return -1;

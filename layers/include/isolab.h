@@ -206,4 +206,12 @@ bool layer_in_force(const struct lab_config *cfg, enum layer_id id);
 uint64_t lab_config_caps_in_force(const struct lab_config *cfg);
 uint64_t lab_config_seccomp_caps(const struct lab_config *cfg);
 
+/* Run from a sealed memfd copy of the binary (CVE-2019-5736, as runc): call
+ * first thing in main(). Re-execs once; returns at once in the copy, or
+ * where memfds are not available (then the binary runs from its file). Set
+ * ISOLAB_NO_SEALED_COPY=1 to skip it. (layers/sealed_self.c) */
+void isolab_run_sealed(char **argv);
+/* The binary's real path on the host (for the data directory beside it). */
+const char *isolab_self_path(void);
+
 #endif

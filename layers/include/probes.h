@@ -56,6 +56,11 @@ struct probe_env {
     char host_hostname[65];
     unsigned int host_has;              /* enum probe_host_feature bits */
     unsigned int kernel_version;        /* KERNEL_VERSION(a,b,c) of uname -r */
+    /* added for the escapes family (probe_escape.c): */
+    unsigned long long host_root_dev;   /* stat("/") on the host: st_dev, st_ino */
+    unsigned long long host_root_ino;
+    unsigned long long host_disk;       /* dev_t of the block device under the host's
+                                           root; 0 = not on a block device */
 };
 /* Fill env from the host (call outside any sandbox; probes_run does). */
 void probe_env_init(struct probe_env *env);

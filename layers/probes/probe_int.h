@@ -106,6 +106,17 @@ PROBE_FN(probe_fork_many);
 PROBE_FN(probe_memory_hog);
 PROBE_FN(probe_cpu_share);
 
+/* probe_escape.c: the "escapes" family (catalogue ids escape-...) */
+PROBE_FN(probe_escape_tiocsti);
+PROBE_FN(probe_escape_fd_leak);
+PROBE_FN(probe_escape_proc_exe);
+PROBE_FN(probe_escape_release_agent);
+PROBE_FN(probe_escape_core_pattern);
+PROBE_FN(probe_escape_device);
+PROBE_FN(probe_escape_host_disk);
+/* host side: the host's root and its disk, for probe_env_init */
+void probe_escape_env_init(struct probe_env *env);
+
 /* host side helpers (probes.c) */
 unsigned long long probe_proc_starttime(pid_t pid);
 int probe_count_ifaces(void);

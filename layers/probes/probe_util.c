@@ -187,6 +187,7 @@ void probe_env_init(struct probe_env *env)
     if (exists("/proc/sys/kernel/io_uring_disabled") ||
         (env->kernel_version >= PROBE_KV(5, 1, 0) && env->kernel_version < PROBE_KV(6, 6, 0)))
         env->host_has |= PROBE_HAS_IO_URING;
+    probe_escape_env_init(env);
 }
 
 pid_t probe_fork_with_pipe(struct probe_result *r, int p[2])

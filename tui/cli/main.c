@@ -411,6 +411,7 @@ static int cmd_tui(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    isolab_run_sealed(argv);
     if (argc > 1) {
         const char *c = argv[1];
         if (!strcmp(c, "-h") || !strcmp(c, "--help") || !strcmp(c, "help")) {

@@ -1,0 +1,92 @@
+/* CVE-2019-5736 (runc): a process in a sandbox that reaches /proc/<pid>/exe
+ * of the runtime -- isolab itself without a pid namespace, and always the
+ * probe runner and the pid-namespace init, which are forks of isolab that
+ * never exec -- could reopen the host's binary for writing once isolab has
+ * exited, and replace it. As runc's fix does, isolab runs from a sealed
+ * memfd copy of itself: /proc/<pid>/exe then names a file that no write can
+ * change (F_SEAL_WRITE) and that is not on any filesystem. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "isolab.h"
+
+#ifndef F_SEAL_FUTURE_WRITE
+#define F_SEAL_FUTURE_WRITE 0x0010
+#endif
+
+/* Where the binary really lives (for the data directory beside it), passed
+ * across the re-exec; "" until known. */
+static char self_path[PATH_MAX];
+
+const char *isolab_self_path(void)
+{
+    if (!self_path[0]) {
+        ssize_t len = readlink("/proc/self/exe", self_path, sizeof self_path - 1);
+        self_path[len > 0 ? len : 0] = '\0';
+    }
+    return self_path;
+}
+
+static bool running_sealed(void)
+{
+    _cleanup_close_ int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    int seals = self >= 0 ? fcntl(self, F_GET_SEALS) : -1;
+    return seals >= 0 && (seals & F_SEAL_WRITE);
+}
+
+static int sealed_copy(const char *path)
+{
+    _cleanup_close_ int src = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (src < 0 || fstat(src, &st) < 0)
+        return -1;
+    _cleanup_close_ int m = memfd_create("isolab", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (m < 0)
+        return -1;
+    off_t off = 0;
+    while (off < st.st_size) {
+        ssize_t n = sendfile(m, src, &off, (size_t)(st.st_size - off));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+    }
+    if (fcntl(m, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
+        return -1;
+    return steal_fd(&m);
+}
+
+void isolab_run_sealed(char **argv)
+{
+    const char *env = getenv("ISOLAB_SELF");
+    if (running_sealed()) {
+        if (env)
+            snprintf(self_path, sizeof self_path, "%s", env);
+        unsetenv("ISOLAB_SELF");   /* not for the sandbox's environment */
+        return;
+    }
+    if (getenv("ISOLAB_NO_SEALED_COPY"))
+        return;
+    const char *path = isolab_self_path();
+    if (!path[0])
+        return;
+    int m = sealed_copy(path);
+    if (m < 0)
+        return;     /* no memfd here: run as we are (the probe says so) */
+    if (setenv("ISOLAB_SELF", path, 1) == 0) {
+        extern char **environ;
+        fexecve(m, argv, environ);
+    }
+    /* fexecve failed: carry on from the file */
+    unsetenv("ISOLAB_SELF");
+    close(m);
+}
