@@ -102,6 +102,10 @@ struct lab_config {
     void *fn_arg;
 
     bool tty;                     /* foreground process group on the terminal */
+
+    /* A seccomp-notify supervisor (live_notify.h) that the seccomp layer
+     * hands its listener to; NULL = the plain filter. Not owned. */
+    struct live_sup *live;
 };
 
 /* Docker's defaults: namespaces mnt,uts,pid,ipc,net(,time if the kernel has

@@ -11,6 +11,7 @@
 #include "cli_flags.h"
 #include "cmd_export.h"
 #include "cmd_lab.h"
+#include "cmd_live.h"
 #include "cmd_profiles.h"
 #include "cli_json.h"
 #include "isolab.h"
@@ -26,6 +27,11 @@ static void usage(FILE *f)
             "       isolab run [layer flags] [-v] [-- CMD ARGS]\n"
             "                                            run CMD (default: your shell) in the sandbox;\n"
             "                                            -v says what each layer enforces and how\n"
+            "       isolab run ... --trace[=FILE] [--json] [--live]\n"
+            "                                            the notified syscalls, their verdicts and rules;\n"
+            "                                            --live answers from the profile file, reloaded on save\n"
+            "       isolab record -o PROFILE [layer flags] [--merge FILE] -- CMD\n"
+            "                                            write the minimal profile CMD needs\n"
             "       isolab probe [layer flags] [--json] [--blame] [--only ID,ID]\n"
             "                                            try every probe in the sandbox\n"
             "       isolab syscalls [layer flags] [--json]  seccomp verdict for every syscall\n"
@@ -62,6 +68,8 @@ static void freep(void *p)
 
 static int run_extra(void *ud, int argc, char **argv, int *i)
 {
+    if (live_cli_option(argc, argv, i))
+        return 1;
     if (strcmp(argv[*i], "-v") && strcmp(argv[*i], "--verbose"))
         return 0;
     *(bool *)ud = true;
@@ -105,7 +113,11 @@ static int cmd_run(int argc, char **argv)
     struct isolab_err err;
     isolab_err_clear(&err);
     int status = 0;
-    if (sandbox_run(&cfg, &status, &err) < 0) {
+    if (live_cli_begin(&cfg) < 0)
+        return 125;
+    int rc = sandbox_run(&cfg, &status, &err);
+    live_cli_end();
+    if (rc < 0) {
         isolab_err_print(&err);
         return 125;  /* Docker's "the runtime failed" status */
     }
@@ -404,6 +416,8 @@ int main(int argc, char **argv)
         }
         if (!strcmp(c, "run"))
             return cmd_run(argc - 1, argv + 1);
+        if (!strcmp(c, "record"))
+            return cmd_record(argc - 1, argv + 1);
         if (!strcmp(c, "probe"))
             return cmd_probe(argc - 1, argv + 1);
         if (!strcmp(c, "lint"))
