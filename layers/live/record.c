@@ -131,13 +131,19 @@ int live_record_write(const struct live_sup *sup, const char *out_path, const ch
         json_array_append_new(drop, json_string("clone3"));
     json_t *cmd = json_array();
     collect(sup, sup->used, cmd, drop);
+    /* a run that caught no signal and did not end by itself still needs
+     * these in any other run: returning from a handler, ending */
+    static const char *const always[] = { "rt_sigreturn", "exit", "exit_group" };
+    for (size_t a = 0; a < sizeof always / sizeof always[0]; a++)
+        add_name(cmd, always[a]);
     json_t *setup = json_array();
     collect(sup, sup->setup, setup, used);   /* only what the command did not use */
     json_decref(used);
     json_decref(none);
     json_decref(drop);
     json_array_append_new(syscalls, rule(cmd, "SCMP_ACT_ALLOW", 0, "used by the command after "
-                                         "its execve (isolab record)"));
+                                         "its execve (isolab record), and rt_sigreturn, exit, "
+                                         "exit_group, which every process may need"));
     if (json_array_size(setup))
         json_array_append_new(syscalls, rule(setup, "SCMP_ACT_ALLOW", 0,
                                              "isolab's launcher, between loading the filter "

@@ -4,7 +4,7 @@
 # kernel then applied them), KILL, a nested listener's EBUSY, live policy
 # from a watched file in one running shell, and isolab record.
 source "$(dirname "$0")/../lib.sh"
-plan 19
+plan 22
 cd "$ROOT" || exit 1
 T=$(mktemp -d)
 trap 'exec 3>&- 2>/dev/null; [ -n "${SHPID:-}" ] && kill "$SHPID" 2>/dev/null; rm -rf "$T"' EXIT
@@ -92,5 +92,17 @@ check "live: the same shell all along (one \$\$: $(printf '%s' "$o" | grep -o 'p
 
 # ---- record --------------------------------------------------------------------
 "$ISOLAB" record -o "$T/ls.json" -- ls / >/dev/null 2>"$T/rec.err"
+check "record: wrote a profile ($(tail -1 "$T/rec.err"))" [ -s "$T/ls.json" ]
 check "record: ls / under the recorded profile succeeds" \
-    "$ISOLAB" run --security-opt seccomp="$T/ls.json" -- ls / >/dev/null
+    "$ISOLAB" run --security-opt seccomp="$T/ls.json" -- ls / >/dev/null 2>&1
+check "record: unshare -U true under it fails" \
+    bash -c '! "$1" run --security-opt seccomp="$2" -- unshare -U true 2>/dev/null' _ "$ISOLAB" "$T/ls.json"
+lint=$("$ISOLAB" lint "$T/ls.json" 2>&1)
+check "record: isolab lint finds no error ($(printf '%s' "$lint" | tail -1))" \
+    bash -c '"$1" lint "$2" >/dev/null 2>&1' _ "$ISOLAB" "$T/ls.json"
+check "record: setup calls are apart, in the launcher's rule" \
+    jq -e '.syscalls[1].comment | test("launcher")' "$T/ls.json" >/dev/null
+d=$("$ISOLAB" diff "$DOCKER" "$T/ls.json" 2>&1 | tail -1)
+check "record: isolab diff against docker-default shows the difference ($d)" \
+    bash -c '[[ "$1" =~ ^[0-9]+\ syscalls\ decided\ differently ]]' _ "$d"
+exit $_t_failed
