@@ -78,6 +78,7 @@ check: tests
 bench: isolab
 	@bash bench/run.sh
 	@bash bench/tui_latency.sh
+	@bash bench/notify.sh
 
 fuzz:
 	@bash tests/fuzz/run.sh
