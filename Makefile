@@ -79,6 +79,7 @@ bench: isolab
 	@bash bench/run.sh
 	@bash bench/tui_latency.sh
 	@bash bench/pty.sh
+	@bash bench/notify.sh
 
 fuzz:
 	@bash tests/fuzz/run.sh

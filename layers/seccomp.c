@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "layer.h"
+#include "live_notify.h"
 #include "readfile.h"
 #include "seccomp_int.h"
 
@@ -35,6 +36,9 @@ struct seccomp_state {
     char listener[ISOLAB_PATH_MAX];
     int notify_sock;
     int pid_pipe[2];
+    /* Live (cfg->live): the supervisor's hand-over slot and ack pipe */
+    volatile int *live_slot;
+    int live_ack;
 };
 
 /* ---- a small cache: validate, prepare and describe share one parse and
@@ -361,11 +365,52 @@ static int compile_for(const struct lab_config *cfg, struct seccomp_state *st,
     return rc;
 }
 
+/* The live supervisor's filter (live_compile: one filter, the notified
+ * verdicts as USER_NOTIF) and the hand-over of its listener. The child
+ * cannot send it with a syscall: under the new filter that call may itself
+ * wait for the supervisor, which has no listener yet. So the child stores
+ * the fd number in a page shared with the parent (no syscall), the
+ * supervisor takes a copy with pidfd_getfd and writes an ack, and only then
+ * does the child close its own copy (before execve: the command never holds
+ * the listener). */
+static int seccomp_live_prepare(const struct lab_config *cfg, struct seccomp_state *st,
+                        struct isolab_err *err)
+{
+    char path[ISOLAB_PATH_MAX];
+    if (seccomp_profile_path(cfg, path, sizeof path, err) < 0)
+        return -1;
+    pthread_mutex_lock(&cache_lock);
+    struct seccomp_profile *p = cached_profile(path, err);
+    int rc = p ? live_compile(cfg->live, p, lab_config_seccomp_caps(cfg), &st->prog, err) : -1;
+    st->flags = (p ? p->flags : 0) | SECCOMP_FILTER_FLAG_NEW_LISTENER;
+    pthread_mutex_unlock(&cache_lock);
+    if (rc < 0)
+        return -1;
+    if (st->flags & SECCOMP_FILTER_FLAG_TSYNC)
+        st->flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+    return live_sup_handoff(cfg->live, &st->live_slot, &st->live_ack, err);
+}
+
+static void live_hand_over(struct seccomp_state *st, int fd)
+{
+    char c;
+    *st->live_slot = fd;
+    ssize_t n;
+    do
+        n = read(st->live_ack, &c, 1);   /* EOF if isolab is gone: go on */
+    while (n < 0 && errno == EINTR);
+    close(steal_fd(&st->live_ack));
+    close(fd);
+}
+
 static int seccomp_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                            struct isolab_err *err)
 {
     struct seccomp_state *st = ctx->priv[LAYER_SECCOMP];
     st->notify_sock = st->pid_pipe[0] = st->pid_pipe[1] = -1;
+    st->live_ack = -1;
+    if (cfg->live)
+        return seccomp_live_prepare(cfg, st, err);
     if (compile_for(cfg, st, err) < 0)
         return -1;
     if (!st->listener[0])
@@ -392,6 +437,10 @@ static int seccomp_attach(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                           struct isolab_err *err)
 {
     struct seccomp_state *st = ctx->priv[LAYER_SECCOMP];
+    if (st && cfg->live && st->live_slot) {
+        st->live_ack = -1;   /* the supervisor closes the parent's copy */
+        return live_sup_serve(cfg->live, child, err);
+    }
     if (!st || !st->listener[0] || st->pid_pipe[1] < 0)
         return 0;
     ssize_t w = write(st->pid_pipe[1], &child, sizeof child);
@@ -478,6 +527,10 @@ static int seccomp_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
     }
     if (!(st->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER))
         return 0;
+    if (cfg->live) {
+        live_hand_over(st, (int)fd);
+        return 0;
+    }
     int rc = send_listener_fd(st, (int)fd, host_pid, err);
     close((int)fd);
     return rc;

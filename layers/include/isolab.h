@@ -115,6 +115,11 @@ struct lab_config {
      * of its own relayed by isolab; LAB_TTY_AUTO a pty when isolab's stdin
      * and stdout are both terminals (the default; run -T forces off). */
     enum lab_tty { LAB_TTY_OFF = 0, LAB_TTY_ON = 1, LAB_TTY_AUTO = 2 } tty;
+
+
+    /* A seccomp-notify supervisor (live_notify.h) that the seccomp layer
+     * hands its listener to; NULL = the plain filter. Not owned. */
+    struct live_sup *live;
 };
 
 /* Docker's defaults: namespaces mnt,uts,pid,ipc,net(,time if the kernel has

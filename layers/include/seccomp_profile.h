@@ -140,6 +140,14 @@ int seccomp_profile_eval(const struct seccomp_profile *p, uint64_t caps,
                          uint32_t arch, const char *syscall,
                          const uint64_t *args, struct sc_verdict *out);
 
+/* The same with runc's stub limit for (caps, arch) known already (from
+ * sc_enosys_last; the live supervisor asks once per model, not per call);
+ * SC_LAST_UNKNOWN computes it. */
+#define SC_LAST_UNKNOWN (-2L)
+int seccomp_profile_eval_last(const struct seccomp_profile *p, uint64_t caps,
+                              uint32_t arch, const char *syscall, const uint64_t *args,
+                              long last_known, struct sc_verdict *out);
+
 /* Compile for the native arch (and its sub-arches) with libseccomp, export
  * to BPF. Unknown syscall names are skipped; each one is reported through
  * warn (may be NULL) and counted in *nwarnings. */
@@ -148,6 +156,21 @@ int seccomp_profile_compile(const struct seccomp_profile *p, uint64_t caps,
                             struct sock_fprog *prog, unsigned int *flags,
                             seccomp_warn_fn warn, void *ud, int *nwarnings,
                             struct isolab_err *err);
+
+/* A mapped compile: the plain filter's own tree (the same rules, the same
+ * order, the same argument checks), with other return values. Each distinct
+ * action k of seccomp_profile_actions() (k = 0: defaultAction) returns
+ * ret[k] (SECCOMP_RET_* with data) instead; ret == NULL leaves the markers
+ * ERRNO(SC_MARKER_BASE + k), which the model-versus-kernel proof loads so
+ * that no call is ever executed. runc's ENOSYS stub stays as it is. Unknown
+ * names are skipped silently (the plain compile reports them). */
+#define SC_MARKER_BASE 4000u
+#define SC_MARKER_MAX 90
+size_t seccomp_profile_actions(const struct seccomp_profile *p, uint64_t caps, uint32_t *acts,
+                               size_t max);
+int seccomp_profile_compile_mapped(const struct seccomp_profile *p, uint64_t caps,
+                                   const uint32_t *ret, size_t nret, struct sock_fprog *prog,
+                                   unsigned int *flags, struct isolab_err *err);
 
 /* The seccomp layer's compile warnings in this process (each unknown
  * syscall name, once per compilation, as "seccomp: FILE:LINE:COL: ...") go

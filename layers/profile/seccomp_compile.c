@@ -175,6 +175,13 @@ int seccomp_profile_eval(const struct seccomp_profile *p, uint64_t caps,
                          uint32_t arch, const char *syscall,
                          const uint64_t *args, struct sc_verdict *out)
 {
+    return seccomp_profile_eval_last(p, caps, arch, syscall, args, SC_LAST_UNKNOWN, out);
+}
+
+int seccomp_profile_eval_last(const struct seccomp_profile *p, uint64_t caps,
+                              uint32_t arch, const char *syscall, const uint64_t *args,
+                              long last_known, struct sc_verdict *out)
+{
     memset(out, 0, sizeof *out);
     if (!arch)
         arch = seccomp_arch_native();
@@ -188,7 +195,9 @@ int seccomp_profile_eval(const struct seccomp_profile *p, uint64_t caps,
     }
 
     unsigned long kver = kernel_version_code();
-    long last = nr >= 0 && !out->unresolved ? sc_enosys_last(p, caps, arch, kver) : -1;
+    long last = -1;
+    if (nr >= 0 && !out->unresolved)
+        last = last_known != SC_LAST_UNKNOWN ? last_known : sc_enosys_last(p, caps, arch, kver);
     if (last >= 0 && nr > last) {
         /* runc's stub answers before any rule is looked at */
         out->action = SC_ACT_ERRNO;
@@ -366,16 +375,19 @@ static void patch_marker(struct sock_fprog *prog, uint32_t marker)
     }
 }
 
+struct compile_map;
+static uint32_t map_rule_action(const struct compile_map *m, uint32_t act);
+
 static int add_rule(scmp_filter_ctx ctx, const struct seccomp_profile *p,
                     const struct sc_rule *r, size_t ri, const char *name, int nr,
-                    uint32_t marker, struct isolab_err *err)
+                    uint32_t marker, const struct compile_map *m, struct isolab_err *err)
 {
     struct scmp_arg_cmp conds[6 * 7];
     size_t n = r->nargs < 42 ? r->nargs : 42;
     for (size_t i = 0; i < n; i++)
         conds[i] = (struct scmp_arg_cmp){ r->args[i].index, (enum scmp_compare)r->args[i].op,
                                           r->args[i].value, r->args[i].value_two };
-    uint32_t act = compile_action(rule_scmp(r), marker);
+    uint32_t act = m ? map_rule_action(m, rule_scmp(r)) : compile_action(rule_scmp(r), marker);
     int rc = 0;
     if (args_repeat_index(r)) {
         for (size_t i = 0; i < n && rc == 0; i++)
@@ -436,10 +448,64 @@ static int export_bpf(scmp_filter_ctx ctx, const struct seccomp_profile *p,
     return 0;
 }
 
-int seccomp_profile_compile(const struct seccomp_profile *p, uint64_t caps,
-                            struct sock_fprog *prog, unsigned int *flags,
-                            seccomp_warn_fn warn, void *ud, int *nwarnings,
-                            struct isolab_err *err)
+/* The distinct actions of the plain filter for caps, as libseccomp values:
+ * [0] the default's, then each applicable rule's that differs from it, in
+ * the order of the rules. Returns how many (at most max). */
+size_t seccomp_profile_actions(const struct seccomp_profile *p, uint64_t caps, uint32_t *acts,
+                               size_t max)
+{
+    uint32_t native = seccomp_arch_native();
+    unsigned long kver = kernel_version_code();
+    size_t n = 0;
+    if (max)
+        acts[n++] = default_scmp(p);
+    for (size_t ri = 0; ri < p->nrules && n < max; ri++) {
+        if (!seccomp_rule_applies(&p->rules[ri], caps, native, kver))
+            continue;
+        uint32_t a = rule_scmp(&p->rules[ri]);
+        size_t k;
+        for (k = 0; k < n && acts[k] != a; k++)
+            ;
+        if (k == n)
+            acts[n++] = a;
+    }
+    return n;
+}
+
+/* In a mapped compile each distinct action k is compiled as ERRNO(base + k):
+ * libseccomp builds the very tree of the plain filter (one class per action,
+ * as there), and only the return values differ. */
+static uint32_t mapped_action(const uint32_t *acts, size_t nacts, uint32_t act)
+{
+    for (size_t k = 0; k < nacts; k++)
+        if (acts[k] == act)
+            return SCMP_ACT_ERRNO(SC_MARKER_BASE + (uint32_t)k);
+    return act;
+}
+
+static void patch_mapped(struct sock_fprog *prog, const uint32_t *ret, size_t nacts)
+{
+    for (unsigned i = 0; ret && i < prog->len; i++) {
+        struct sock_filter *f = &prog->filter[i];
+        if (f->code != (BPF_RET | BPF_K) || (f->k & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_ERRNO)
+            continue;
+        uint32_t d = f->k & SECCOMP_RET_DATA;
+        if (d >= SC_MARKER_BASE && d < SC_MARKER_BASE + nacts)
+            f->k = ret[d - SC_MARKER_BASE];
+    }
+}
+
+struct compile_map {
+    bool on;
+    const uint32_t *ret;       /* NULL: keep the markers */
+    uint32_t acts[SC_MARKER_MAX];
+    size_t nacts;
+};
+
+static int compile_core(const struct seccomp_profile *p, uint64_t caps,
+                        const struct compile_map *m, struct sock_fprog *prog,
+                        unsigned int *flags, seccomp_warn_fn warn, void *ud, int *nwarnings,
+                        struct isolab_err *err)
 {
     struct warner w = { warn, ud, nwarnings, NULL, 0 };
     prog->filter = NULL;
@@ -447,9 +513,9 @@ int seccomp_profile_compile(const struct seccomp_profile *p, uint64_t caps,
     if (nwarnings)
         *nwarnings = 0;
     uint32_t def = default_scmp(p);
-    uint32_t marker = big_errno_marker(p);
+    uint32_t marker = m->on ? 0 : big_errno_marker(p);
     __attribute__((cleanup(cleanup_scmp))) scmp_filter_ctx ctx =
-        seccomp_init(compile_action(def, marker));
+        seccomp_init(m->on ? mapped_action(m->acts, m->nacts, def) : compile_action(def, marker));
     if (!ctx)
         return isolab_err_set(err, ENOMEM, "seccomp: %s: seccomp_init failed", p->path);
     /* The launcher sets no_new_privs itself when asked; loading without it
@@ -476,7 +542,7 @@ int seccomp_profile_compile(const struct seccomp_profile *p, uint64_t caps,
                 warn_unknown(&w, p, r, ri, r->names[k]);
                 continue;
             }
-            rc = add_rule(ctx, p, r, ri, r->names[k], nr, marker, err);
+            rc = add_rule(ctx, p, r, ri, r->names[k], nr, marker, m->on ? m : NULL, err);
             if (rc == 0 && r->action == SC_ACT_NOTIFY)
                 notify = true;
         }
@@ -487,6 +553,8 @@ int seccomp_profile_compile(const struct seccomp_profile *p, uint64_t caps,
     if (export_bpf(ctx, p, prog, err) < 0)
         return -1;
     patch_marker(prog, marker);
+    if (m->on)
+        patch_mapped(prog, m->ret, m->nacts);
     if (sc_enosys_prepend(p, caps, kver, prog, err) < 0) {
         free(prog->filter);
         prog->filter = NULL;
@@ -494,7 +562,7 @@ int seccomp_profile_compile(const struct seccomp_profile *p, uint64_t caps,
         return -1;
     }
     unsigned int fl = p->flags;
-    if (notify && p->listener_path) {
+    if (notify && p->listener_path && !m->on) {
         fl |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
         if (fl & SECCOMP_FILTER_FLAG_TSYNC)
             fl |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
@@ -502,4 +570,34 @@ int seccomp_profile_compile(const struct seccomp_profile *p, uint64_t caps,
     if (flags)
         *flags = fl;
     return 0;
+}
+
+int seccomp_profile_compile(const struct seccomp_profile *p, uint64_t caps,
+                            struct sock_fprog *prog, unsigned int *flags,
+                            seccomp_warn_fn warn, void *ud, int *nwarnings,
+                            struct isolab_err *err)
+{
+    struct compile_map m = { .on = false };
+    return compile_core(p, caps, &m, prog, flags, warn, ud, nwarnings, err);
+}
+
+int seccomp_profile_compile_mapped(const struct seccomp_profile *p, uint64_t caps,
+                                   const uint32_t *ret, size_t nret, struct sock_fprog *prog,
+                                   unsigned int *flags, struct isolab_err *err)
+{
+    struct compile_map m = { .on = true, .ret = ret };
+    m.nacts = seccomp_profile_actions(p, caps, m.acts, SC_MARKER_MAX);
+    if (m.nacts >= SC_MARKER_MAX)
+        return isolab_err_set(err, E2BIG, "seccomp: %s: more than %d distinct actions; a "
+                              "mapped (live or marker) filter holds at most %d", p->path,
+                              SC_MARKER_MAX - 1, SC_MARKER_MAX - 1);
+    if (ret && nret < m.nacts)
+        return isolab_err_set(err, EINVAL, "seccomp: %s: %zu return values for %zu actions",
+                              p->path, nret, m.nacts);
+    return compile_core(p, caps, &m, prog, flags, NULL, NULL, NULL, err);
+}
+
+static uint32_t map_rule_action(const struct compile_map *m, uint32_t act)
+{
+    return mapped_action(m->acts, m->nacts, act);
 }

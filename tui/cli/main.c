@@ -11,6 +11,7 @@
 #include "cli_flags.h"
 #include "cmd_export.h"
 #include "cmd_lab.h"
+#include "cmd_live.h"
 #include "cmd_profiles.h"
 #include "cli_json.h"
 #include "isolab.h"
@@ -28,6 +29,11 @@ static void usage(FILE *f)
             "                                            -v says what each layer enforces and how;\n"
             "                                            -t/-T force a pty of its own on/off (default:\n"
             "                                            a pty when stdin and stdout are terminals)\n"
+            "       isolab run ... --trace[=FILE] [--json] [--live]\n"
+            "                                            the notified syscalls, their verdicts and rules;\n"
+            "                                            --live answers from the profile file, reloaded on save\n"
+            "       isolab record -o PROFILE [layer flags] [--merge FILE] -- CMD\n"
+            "                                            write the minimal profile CMD needs\n"
             "       isolab probe [layer flags] [--json] [--blame] [--only ID,ID]\n"
             "                                            try every probe in the sandbox\n"
             "       isolab syscalls [layer flags] [--json]  seccomp verdict for every syscall\n"
@@ -70,6 +76,8 @@ struct run_opts {
 static int run_extra(void *ud, int argc, char **argv, int *i)
 {
     struct run_opts *o = ud;
+    if (live_cli_option(argc, argv, i))
+        return 1;
     if (!strcmp(argv[*i], "-v") || !strcmp(argv[*i], "--verbose"))
         o->verbose = true;
     else if (!strcmp(argv[*i], "-t") || !strcmp(argv[*i], "--tty"))
@@ -119,8 +127,12 @@ static int cmd_run(int argc, char **argv)
     struct isolab_err err;
     isolab_err_clear(&err);
     int status = 0;
+    if (live_cli_begin(&cfg) < 0)
+        return 125;
     /* A pty of its own: live_relay() inside sandbox_wait() serves it. */
-    if (sandbox_run(&cfg, &status, &err) < 0) {
+    int rc = sandbox_run(&cfg, &status, &err);
+    live_cli_end();
+    if (rc < 0) {
         isolab_err_print(&err);
         return 125;  /* Docker's "the runtime failed" status */
     }
@@ -420,6 +432,8 @@ int main(int argc, char **argv)
         }
         if (!strcmp(c, "run"))
             return cmd_run(argc - 1, argv + 1);
+        if (!strcmp(c, "record"))
+            return cmd_record(argc - 1, argv + 1);
         if (!strcmp(c, "probe"))
             return cmd_probe(argc - 1, argv + 1);
         if (!strcmp(c, "lint"))
