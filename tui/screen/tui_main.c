@@ -525,6 +525,8 @@ static bool read_keys(struct tui *t)
     int r;
     while ((r = get_wch(&wc)) != ERR) {
         bool is_key = r == KEY_CODE_YES;
+        if (is_key && wc == KEY_RESIZE)
+            return true;   /* drawn (the pane and its pty resized) before the next key */
         if (tui_pane_key(t, is_key, wc))
             continue;
         if ((is_key || wc < 128) && !handle_key(t, (int)wc))

@@ -636,7 +636,7 @@ static void draw_frame(struct tui *t, struct tui_pane *p, struct tui_rect r)
     if (!p->sb)
         snprintf(state, sizeof state, " %s; it ran under %s ", p->exit_msg, p->title);
     else if (stale)
-        snprintf(state, sizeof state, " OLD layers (changed since it started; R restarts): %s ",
+        snprintf(state, sizeof state, " OLD layers, R restarts: %s ",
                  p->title);
     else if (p->scroll)
         snprintf(state, sizeof state, " scrollback -%d/%d  %s ", p->scroll, p->sb_n, p->title);
