@@ -68,12 +68,16 @@ alive "jobs: isolab survives Ctrl-C and Ctrl-Z in the pane"
 # rows 2..37, columns 55..119 (36x65); 100x30: below the probes (13x100).
 tm send-keys -t t 'clear; stty size' Enter
 tm_expect "resize: stty size is the pane's size" "36 65"
+# tmux passes a resize on to the pane after a delay: type once isolab has
+# drawn the new layout (which resizes the pty in the same frame).
 tm resize-window -t t -x 100 -y 30
+tm_wait_re '^ \[x\] seccomp +docker-default' >/dev/null
 tm send-keys -t t 'clear; stty size' Enter
 tm_expect "resize: a smaller terminal changes stty size in the pane" "13 100"
 s=$(tm_screen)
 expect_contains "resize: 100x30: the layers stay visible above the pane" "$s" "[x] seccomp"
 tm resize-window -t t -x 120 -y 40
+tm_wait_re '^ +docker-default.json \(301' >/dev/null
 tm send-keys -t t 'clear; stty size' Enter
 tm_expect "resize: and back" "36 65"
 
