@@ -1,7 +1,7 @@
 # isolab — build, run, test. See README.md.
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := libseccomp jansson ncursesw libcap libapparmor
+PKGS := libseccomp jansson ncursesw libcap libapparmor vterm
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g
@@ -19,7 +19,7 @@ DEPS_PKGS := build-essential pkg-config libseccomp-dev libjansson-dev libncurses
 	libcap-dev libapparmor-dev apparmor libcmocka-dev tmux busybox-static \
 	qemu-system-x86 linux-image-amd64 bubblewrap runc clang libclang-rt-14-dev cpio kmod \
 	iproute2 util-linux procps jq hyperfine golang-github-containers-common \
-	docker.io libyaml-dev
+	docker.io libyaml-dev libvterm-dev
 
 LIB_SRCS := $(wildcard $(ENGINE_DIRS:%=%/*.c))
 TUI_SRCS := $(wildcard tui/*/*.c)

@@ -68,7 +68,7 @@ for preset in docker unconfined docker-privileged; do
     tm_isolab -- --preset "$preset"
     tm_wait "unshare-user" >/dev/null
     tm_wait_probes
-    tm send-keys -t t s
+    tm send-keys -t t S
     tm_expect "tui $preset: the shell starts" "(isolab)"
     tm send-keys -t t "clear; $PY $HELPER $(hex "qtouch $f") $OUTER_DEV $OUTER_RDEV; exit" Enter
     tm_expect "tui $preset: back from the shell" "back from the sandbox shell"

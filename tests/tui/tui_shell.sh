@@ -10,7 +10,7 @@ tm_isolab -- --preset docker
 tm_wait "unshare-user" >/dev/null
 tm_wait_probes
 
-tm send-keys -t t s
+tm send-keys -t t S
 tm_expect "shell: banner names the preset and how to leave" "[isolab docker; exit returns]"
 tm_expect "shell: the prompt shows it is inside isolab" "(isolab)"
 tm send-keys -t t 'echo "host=$(hostname) env=$ISOLAB"' Enter
@@ -33,7 +33,7 @@ tm_expect "shell: the screen is redrawn" "unshare-user"
 # With seccomp off the same command succeeds.
 tm send-keys -t t Space
 tm_expect_row "shell: seccomp off flips the row first" unshare-user 'ALLOWED'
-tm send-keys -t t s
+tm send-keys -t t S
 tm_expect "shell: second shell" "[isolab docker; exit returns] seccomp off"
 tm send-keys -t t 'clear; unshare -U true; echo rc=$?' Enter
 tm_expect "shell: unshare -U with seccomp off prints rc=0" "rc=0"

@@ -38,7 +38,7 @@ tm send-keys -t t 'clear' Enter
 tm_isolab -- --preset docker
 tm_wait "unshare-user" >/dev/null
 tm_wait_probes
-tm send-keys -t t s
+tm send-keys -t t S
 tm_wait "(isolab)" >/dev/null
 tm send-keys -t t 'kill -SEGV $$' Enter
 tm_expect "signals: a crashed shell is reported on the screen" "the shell died with signal 11"

@@ -125,6 +125,9 @@ struct tui {
     char prompt_label[128];
     char prompt_buf[128];
     int prompt_arg;
+
+    /* the shell pane (tui_pane.c), NULL when closed */
+    struct tui_pane *pane;
 };
 
 extern volatile sig_atomic_t tui_quit_signal;
@@ -135,6 +138,11 @@ int  tui_term_init(struct tui *t);
 void tui_term_restore(void);     /* idempotent; every exit path calls it */
 void tui_install_signals(void);
 int  tui_run_shell(struct tui *t);
+/* A shell's config for the current screen (pty on, the last valid profile);
+ * *env is to be freed after sandbox_start. */
+int  tui_shell_config(const struct tui *t, struct lab_config *c, char ***env);
+/* Every layer as it is in force, on one line. */
+void tui_shell_describe(const struct tui *t, char *buf, size_t n);
 int  tui_run_editor(struct tui *t, const char *path);
 void tui_hline(int y, int x, int w);
 void tui_box(int y, int x, int h, int w, const char *title);

@@ -14,6 +14,7 @@
 
 #include "tui.h"
 #include "tui_lab.h"
+#include "tui_pane.h"
 
 /* The LSM layer's list of active LSMs (lsm_int.h); weak so that the TUI
  * falls back to reading /sys itself if it is not there. */
@@ -105,11 +106,18 @@ static void draw_too_small(struct tui *t)
 }
 
 #define KEYS_NARROW "Spc toggle  Ent details  p presets  c syscalls  e edit  s shell  ? help  q quit"
-#define KEYS_WIDE "Space toggle  Enter details  Tab layers/probes  p presets  c syscalls  e $EDITOR  s shell  r re-run  ? help  q quit"
+#define KEYS_WIDE "Space toggle  Enter details  Tab layers/probes  p presets  c syscalls  e $EDITOR  s shell  S full  r re-run  ? help  q quit"
+#define KEYS_PANE_FOCUS "Keys go to the shell.  " TUI_PANE_FOCUS_NAME " back to the lab  Shift-PgUp/PgDn scroll back"
+#define KEYS_PANE_WIDE TUI_PANE_FOCUS_NAME " shell  z zoom  R restart shell  X close  Space toggle  Enter details  Tab layers/probes  c syscalls  ? help  q quit"
+#define KEYS_PANE_NARROW TUI_PANE_FOCUS_NAME " shell  z zoom  R restart  X close  Spc toggle  c syscalls  ? help  q quit"
 
 static void draw_legend(struct tui *t, int y)
 {
     const char *k = t->cols >= (int)strlen(KEYS_WIDE) ? KEYS_WIDE : KEYS_NARROW;
+    if (tui_pane_focused(t))
+        k = KEYS_PANE_FOCUS;
+    else if (tui_pane_is_open(t))
+        k = t->cols >= (int)strlen(KEYS_PANE_WIDE) ? KEYS_PANE_WIDE : KEYS_PANE_NARROW;
     switch (t->mode) {
     case MODE_HELP: k = "any key: back"; break;
     case MODE_DETAILS: k = "Up/Down move  Space/Enter change  Esc back"; break;
@@ -176,7 +184,12 @@ static void draw_help(struct tui *t)
         "  Enter        layer details: caps, namespaces, cgroup limits, profiles;",
         "               on a probe: each layer alone and what decided it",
         "  p presets    c syscall list    e $EDITOR (default vi)    r re-run",
-        "  s            a shell inside the sandbox; exit or Ctrl-D comes back",
+        "  s            a shell in a pane of this screen, in a sandbox with the layers",
+        "               shown; " TUI_PANE_FOCUS_NAME " moves the focus between the shell and the lab",
+        "  z            zoom the shell to the whole screen and back (vi, top, less)",
+        "  R / X        restart the shell with the current layers / close the pane",
+        "  Shift-PgUp   in the shell: scroll back (2000 lines); PgDn or a key: back",
+        "  S            the shell on the whole terminal; exit or Ctrl-D comes back",
         "  q            quit (Ctrl-C too)",
         "  L            labs: open one; its step shows at the bottom (] next [ prev h hint)",
         "Syscall list (c)",
@@ -211,6 +224,15 @@ static void draw(struct tui *t)
         return;
     }
     erase();
+    if (tui_pane_zoomed(t)) {   /* the shell is the screen (vi, top, less) */
+        struct tui_layout L;
+        tui_layout(t->rows, t->cols, 1, t->rows - 2, true, false, true, &L);
+        curs_set(0);
+        tui_pane_draw(t, L.shell);
+        tui_pane_place_cursor(t);
+        refresh();
+        return;
+    }
     char st[512];
     tui_status_line(st, sizeof st);
     attron(A_BOLD);
@@ -219,25 +241,24 @@ static void draw(struct tui *t)
     printw("  %-.*s", t->cols - 9, st);
 
     int bottom = t->rows - 2;   /* message row; legend below it */
+    bool pane = tui_pane_is_open(t);
     /* The open lab's step takes the bottom rows (tui_lab.c). */
-    int labh = tui_lab_panel_height(t, t->cols >= 120 ? bottom - 1 : bottom - 1 - (LAYER_COUNT + 2),
+    int fixed = t->cols >= 120 ? 0 : LAYER_COUNT + 2 + (pane ? 8 : 0);
+    int labh = tui_lab_panel_height(t, bottom - 1 - fixed,
                                     t->cols >= 120 ? 2 * LAYER_COUNT + 2 : 6, t->cols - 2);
-    if (t->cols >= 120) {
-        int lw = t->cols * 45 / 100;
-        if (lw < 50)
-            lw = 50;
-        int rw = t->cols - lw - 1;
-        tui_draw_layers(t, 1, 0, bottom - 1 - labh, lw, true);
+    struct tui_layout L;
+    tui_layout(t->rows, t->cols, 1, bottom - labh, pane, false, false, &L);
+    tui_draw_layers(t, L.layers.y, L.layers.x, L.layers.h, L.layers.w, L.layers_two_line);
+    if (!pane && L.probes.x > 0) {   /* the line between the two columns */
         if (t->ascii_lines)
-            mvvline(2, lw, '|', bottom - 2 - labh);
+            mvvline(L.probes.y + 1, L.probes.x - 1, '|', L.probes.h - 1);
         else
-            mvvline(2, lw, ACS_VLINE, bottom - 2 - labh);
-        tui_draw_probes(t, 1, lw + 1, bottom - 1 - labh, rw);
-    } else {
-        int lh = LAYER_COUNT + 2;
-        tui_draw_layers(t, 1, 0, lh, t->cols, false);
-        tui_draw_probes(t, 1 + lh, 0, bottom - 1 - lh - labh, t->cols);
+            mvvline(L.probes.y + 1, L.probes.x - 1, ACS_VLINE, L.probes.h - 1);
     }
+    if (L.probes.h)
+        tui_draw_probes(t, L.probes.y, L.probes.x, L.probes.h, L.probes.w);
+    if (L.shell.h)
+        tui_pane_draw(t, L.shell);
     if (labh)
         tui_lab_draw_panel(t, bottom - labh, 0, labh, t->cols);
     switch (t->mode) {
@@ -255,6 +276,8 @@ static void draw(struct tui *t)
     draw_legend(t, bottom + 1);
     if (t->prompt != PROMPT_NONE)
         move(bottom, (int)(strlen(t->prompt_label) + strlen(t->prompt_buf)));
+    else if (t->mode == MODE_MAIN)
+        tui_pane_place_cursor(t);
     refresh();
 }
 
@@ -404,11 +427,31 @@ static bool command_key(struct tui *t, int ch, bool *quit)
     case 'e': case 'E':
         tui_edit_external(t);
         return true;
-    case 's': case 'S':
+    case 's':
+        tui_pane_open(t);
+        return true;
+    case 'S':   /* the whole terminal to a shell, until it exits */
         tui_run_shell(t);
         tui_config_changed(t);
         return true;
-    case 'r': case 'R':
+    case TUI_PANE_FOCUS_KEY: case 'z': case 'X':
+        if (!tui_pane_is_open(t))
+            tui_msg(t, false, "no shell pane: s opens one");
+        else if (ch == 'z')
+            tui_pane_toggle_zoom(t);
+        else if (ch == 'X')
+            tui_pane_close(t);
+        else
+            tui_pane_set_focus(t, true);
+        return true;
+    case 'R':
+        if (tui_pane_is_open(t)) {
+            tui_pane_restart(t);
+            return true;
+        }
+        /* without a pane R re-runs the probes, as r */
+        __attribute__((fallthrough));
+    case 'r':
         tui_msg(t, false, "running the probes again");
         tui_config_changed(t);
         return true;
@@ -474,6 +517,24 @@ static bool handle_key(struct tui *t, int ch)
     return true;
 }
 
+/* Every key waiting: to the pane while it has the focus, else to the lab
+ * (which takes no characters beyond ASCII). Returns false to quit. */
+static bool read_keys(struct tui *t)
+{
+    wint_t wc;
+    int r;
+    while ((r = get_wch(&wc)) != ERR) {
+        bool is_key = r == KEY_CODE_YES;
+        if (is_key && wc == KEY_RESIZE)
+            return true;   /* drawn (the pane and its pty resized) before the next key */
+        if (tui_pane_key(t, is_key, wc))
+            continue;
+        if ((is_key || wc < 128) && !handle_key(t, (int)wc))
+            return false;
+    }
+    return true;
+}
+
 int tui_run(struct lab_config *cfg, const char *preset_name)
 {
     static struct tui t;
@@ -502,23 +563,26 @@ int tui_run(struct lab_config *cfg, const char *preset_name)
         if (t.probes_wanted)
             tui_probes_start(&t);
         draw(&t);
-        struct pollfd pf[3] = {
+        short pane_ev;
+        int pane_fd = tui_pane_fd(&t, &pane_ev);
+        struct pollfd pf[4] = {
             { .fd = STDIN_FILENO, .events = POLLIN },
             { .fd = t.inotify_fd, .events = POLLIN },
             { .fd = t.probe_fd, .events = POLLIN },
+            { .fd = pane_fd, .events = pane_ev },   /* the shell pane's pty */
         };
-        int r = poll(pf, 3, 100);
+        int r = poll(pf, 4, 100);
         if (r < 0 && errno != EINTR)
             break;
         if (tui_quit_signal)
             break;
         tui_probes_poll(&t);
         tui_watch_poll(&t);
-        int ch;
-        while (running && (ch = getch()) != ERR)
-            running = handle_key(&t, ch);
+        tui_pane_poll(&t, r > 0 ? pf[3].revents : 0);
+        running = read_keys(&t);
     }
 
+    tui_pane_close(&t);   /* the pane's sandbox is killed and waited for */
     t.exit_status = tui_quit_signal ? 128 + tui_quit_signal : 0;
     tui_probes_free(&t);
     tui_term_restore();

@@ -16,6 +16,7 @@
 
 #include "live.h"
 #include "tui.h"
+#include "tui_pane.h"
 
 volatile sig_atomic_t tui_quit_signal;
 
@@ -29,6 +30,8 @@ static void on_ignored_signal(int sig) { (void)sig; }
 /* A crash of isolab itself: put the terminal back, then die as we would. */
 static void on_fatal_signal(int sig)
 {
+    if (tui_pane_pid > 0)
+        kill(tui_pane_pid, SIGKILL);   /* the pane's sandbox goes with us */
     if (have_termios)
         tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
     static const char reset[] = "\033[?1000l\033[?1049l\033[?25h\r\n";
@@ -78,6 +81,10 @@ static void start_curses(struct tui *t)
     nodelay(stdscr, TRUE);
     curs_set(0);
     set_escdelay(50);
+    /* Shift-PgUp/PgDn as xterm and tmux send them, where terminfo (TERM=screen)
+     * does not name them: the shell pane's scrollback keys. */
+    define_key("\033[5;2~", KEY_SPREVIOUS);
+    define_key("\033[6;2~", KEY_SNEXT);
     t->color = false;
     const char *nc = getenv("NO_COLOR");
     if (has_colors() && !(nc && *nc)) {
@@ -219,24 +226,32 @@ static char **shell_env(const struct tui *t)
     return env;
 }
 
-int tui_run_shell(struct tui *t)
+/* The config of a shell for the current screen: the layers in force, the
+ * last valid profile snapshot, a pty of its own. *env is to be freed. */
+int tui_shell_config(const struct tui *t, struct lab_config *c, char ***env)
 {
-    struct lab_config c = *t->cfg;
-    c.argv = NULL;
-    c.fn = NULL;
-    c.tty = LAB_TTY_ON;
-    char **env = shell_env(t);
-    c.envp = env;
-    if (t->active_path[0] && c.layer_on[LAYER_SECCOMP])
-        snprintf(c.seccomp_profile, sizeof c.seccomp_profile, "%s", t->active_path);
+    *c = *t->cfg;
+    c->argv = NULL;
+    c->fn = NULL;
+    c->tty = LAB_TTY_ON;
+    *env = shell_env(t);
+    if (!*env)
+        return -1;
+    c->envp = *env;
+    if (t->active_path[0] && c->layer_on[LAYER_SECCOMP])
+        snprintf(c->seccomp_profile, sizeof c->seccomp_profile, "%s", t->active_path);
+    return 0;
+}
 
-    /* One line: what is in force, cut to the terminal's width. */
+/* One line: every layer as it is in force ("seccomp docker-default.json |
+ * lsm landlock isolab-default | ..."). */
+void tui_shell_describe(const struct tui *t, char *buf, size_t n)
+{
     struct lab_config eff;
     tui_effective_config(t, &eff);
-    char banner[1024];
-    size_t off = (size_t)snprintf(banner, sizeof banner, "[isolab %s; exit returns]",
-                                  t->preset[0] ? t->preset : "defaults");
-    for (int id = 0; id < LAYER_COUNT && off < sizeof banner; id++) {
+    size_t off = 0;
+    buf[0] = 0;
+    for (int id = 0; id < LAYER_COUNT && off < n; id++) {
         char d[256];
         if (!t->cfg->layer_on[id]) {
             snprintf(d, sizeof d, "%s off", layer_name(id));
@@ -253,8 +268,22 @@ int tui_run_shell(struct tui *t)
             else
                 snprintf(d, sizeof d, "%s %s", layer_name(id), raw);
         }
-        off += (size_t)snprintf(banner + off, sizeof banner - off, "%s%s", id ? " | " : " ", d);
+        off += (size_t)snprintf(buf + off, n - off, "%s%s", id ? " | " : "", d);
     }
+}
+
+int tui_run_shell(struct tui *t)
+{
+    struct lab_config c;
+    char **env = NULL;
+    if (tui_shell_config(t, &c, &env) < 0) {
+        tui_msg(t, true, "shell: out of memory");
+        return -1;
+    }
+    char banner[1024], desc[900];
+    tui_shell_describe(t, desc, sizeof desc);
+    snprintf(banner, sizeof banner, "[isolab %s; exit returns] %s",
+             t->preset[0] ? t->preset : "defaults", desc);
     int width = COLS > 10 && COLS < (int)sizeof banner ? COLS - 1 : 79;
     if ((int)strlen(banner) > width) {
         banner[width - 3] = 0;
