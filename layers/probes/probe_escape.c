@@ -156,7 +156,7 @@ static bool fd_reaches_host(int fd, const struct stat *st, const struct stat *ro
     ssize_t l = readlink(link, path, sizeof path - 1);
     path[l > 0 ? l : 1] = '\0';
     if (root_is_host) {
-        snprintf(what, n, "fd %d (%s) is the host's own: the sandbox has the host's root", fd,
+        snprintf(what, n, "fd %d (%.100s) is the host's own: the sandbox has the host's root", fd,
                  path);
         return true;
     }
@@ -172,7 +172,7 @@ static bool fd_reaches_host(int fd, const struct stat *st, const struct stat *ro
     }
     struct stat seen;
     if (path[0] != '/' || stat(path, &seen) < 0 || !same_file(&seen, st)) {
-        snprintf(what, n, "fd %d is a file the sandbox's root does not show at %s", fd, path);
+        snprintf(what, n, "fd %d is a file the sandbox's root does not show at %.100s", fd, path);
         return true;
     }
     return false;
