@@ -23,6 +23,7 @@
 #include "live_notify.h"
 #include "readfile.h"
 #include "seccomp_int.h"
+#include "sendfd.h"
 
 /* The layer's private state: compiled in the parent, loaded in the child. */
 struct seccomp_state {
@@ -476,20 +477,7 @@ static int send_listener_fd(struct seccomp_state *st, int nfd, pid_t pid,
                        "\"metadata\":\"%s\",\"state\":{\"ociVersion\":\"1.0.2\","
                        "\"id\":\"isolab-%d\",\"status\":\"creating\",\"pid\":%d,"
                        "\"bundle\":\"/\"}}", (int)pid, meta, (int)pid, (int)pid);
-    struct iovec iov = { state, (size_t)len };
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    memset(&u, 0, sizeof u);
-    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-                         .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(cm), &nfd, sizeof nfd);
-    ssize_t s = sendmsg(st->notify_sock, &mh, MSG_NOSIGNAL);
+    ssize_t s = isolab_send_fd(st->notify_sock, state, (size_t)len, nfd);
     int e = errno;
     close(steal_fd(&st->notify_sock));
     if (s < 0) {

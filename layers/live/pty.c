@@ -16,6 +16,7 @@
 
 #include "layer.h"
 #include "pty.h"
+#include "sendfd.h"
 
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
@@ -108,20 +109,7 @@ void live_close(struct live_io *io)
 static int send_fd(int sock, int fd)
 {
     char c = 'm';
-    struct iovec iov = {.iov_base = &c, .iov_len = 1};
-    union {
-        struct cmsghdr h;
-        char buf[CMSG_SPACE(sizeof(int))];
-    } u;
-    memset(&u, 0, sizeof u);
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
-                         .msg_control = u.buf, .msg_controllen = sizeof u.buf};
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-    return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+    return isolab_send_fd(sock, &c, 1, fd) == 1 ? 0 : -1;
 }
 
 int live_receive_master(struct live_io *io, struct isolab_err *err)
