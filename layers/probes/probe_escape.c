@@ -392,18 +392,7 @@ PROBE_FN(probe_escape_core_pattern)
 {
     (void)env;
     const char *path = "/proc/sys/kernel/core_pattern";
-    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-    int e = errno;
-    if (fd < 0) {
-        probe_block(r, e, "open %s for writing: %s", path, ename(e));
-        return;
-    }
-    struct stat st;
-    bool masked = fstat(fd, &st) == 0 && S_ISCHR(st.st_mode);
-    close(fd);
-    if (masked)
-        probe_block(r, 0, "masked: a /dev/null is mounted over %s", path);
-    else
+    if (probe_open_unmasked(r, path, O_WRONLY, " for writing"))
         probe_allow(r, "opened %s for writing (closed unwritten): a crash would run any "
                     "program as root on the host", path);
 }

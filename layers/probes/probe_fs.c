@@ -79,18 +79,7 @@ PROBE_FN(probe_mknod)
  * over it (Docker's masked paths) counts as blocked. */
 static void open_kernel_file(struct probe_result *r, const char *path, int flags)
 {
-    int fd = open(path, flags | O_CLOEXEC | O_NOCTTY);
-    int e = errno;
-    if (fd < 0) {
-        probe_block(r, e, "open %s: %s", path, strerrorname_np(e) ? strerrorname_np(e) : "?");
-        return;
-    }
-    struct stat st;
-    bool masked = fstat(fd, &st) == 0 && S_ISCHR(st.st_mode);
-    close(fd);
-    if (masked)
-        probe_block(r, 0, "masked: a /dev/null is mounted over %s", path);
-    else
+    if (probe_open_unmasked(r, path, flags, ""))
         probe_allow(r, "opened %s (and closed it untouched)", path);
 }
 

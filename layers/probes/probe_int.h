@@ -46,6 +46,12 @@ int probe_tmpdir(struct probe_result *r, char *buf, size_t n);
 int probe_tmpfile(struct probe_result *r, char *dir, size_t dn, char *file, size_t fn);
 void probe_tmp_cleanup(const char *dir, const char *file);
 
+/* Open path (flags | O_CLOEXEC | O_NOCTTY) and close it untouched. true when
+ * it opened and is not masked; otherwise r is BLOCKED: "open <path><how>:
+ * <errno name>", or masked when a /dev/null (a character device) is mounted
+ * over it (Docker's masked paths). The caller writes the allowed detail. */
+bool probe_open_unmasked(struct probe_result *r, const char *path, int flags, const char *how);
+
 #define PROBE_FN(name) void name(struct probe_result *r, const struct probe_env *env)
 
 /* probe_sys.c: namespaces, mounts, privileged syscalls */

@@ -55,6 +55,23 @@ bool probe_kernel_lacks(struct probe_result *r, int err, const struct probe_env 
     return true;
 }
 
+bool probe_open_unmasked(struct probe_result *r, const char *path, int flags, const char *how)
+{
+    int fd = open(path, flags | O_CLOEXEC | O_NOCTTY);
+    int e = errno;
+    if (fd < 0) {
+        probe_block(r, e, "open %s%s: %s", path, how,
+                    strerrorname_np(e) ? strerrorname_np(e) : "?");
+        return false;
+    }
+    struct stat st;
+    bool masked = fstat(fd, &st) == 0 && S_ISCHR(st.st_mode);
+    close(fd);
+    if (masked)
+        probe_block(r, 0, "masked: a /dev/null is mounted over %s", path);
+    return !masked;
+}
+
 int probe_tmpdir(struct probe_result *r, char *buf, size_t n)
 {
     snprintf(buf, n, "/tmp/isolab-probe-%d-XXXXXX", (int)getpid());
