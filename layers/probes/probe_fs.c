@@ -145,8 +145,14 @@ PROBE_FN(probe_read_shadow)
     int fd = open("/etc/shadow", O_RDONLY | O_CLOEXEC);
     int e = errno;
     if (fd >= 0) {
+        struct stat st;
+        bool masked = fstat(fd, &st) == 0 && S_ISCHR(st.st_mode);
         close(fd);
-        probe_allow(r, "opened /etc/shadow (and read nothing)");
+        if (masked)   /* the default root hides the host's secrets */
+            probe_block(r, 0, "masked: a /dev/null is mounted over /etc/shadow "
+                        "(--host-secrets shows the host's)");
+        else
+            probe_allow(r, "opened /etc/shadow (and read nothing)");
         return;
     }
     if (e == ENOENT) {
