@@ -37,7 +37,12 @@ J
 out=$("$ISOLAB" run --trace --security-opt seccomp="$T/deny.json" -- \
       sh -c 'touch /tmp/f && chmod 600 /tmp/f; echo "chmod rc=$?"' 2>&1)
 expect_contains "chmod is refused by the kernel" "$out" "chmod rc=1"
-expect_contains "feed: fchmodat with the path and the mode" "$out" 'fchmodat(AT_FDCWD, "/tmp/f", 0600) = EPERM'
+# coreutils' chmod calls fchmodat, busybox's (the VM) chmod: either, decoded
+case $out in
+*'fchmodat(AT_FDCWD, "/tmp/f", 0600) = EPERM'*|*'chmod("/tmp/f", 0600) = EPERM'*)
+    pass "feed: fchmodat (or chmod) with the path and the mode" ;;
+*) fail "feed: fchmodat (or chmod) with the path and the mode"; printf '%s\n' "$out" | sed 's/^/#   /' ;;
+esac
 expect_contains "feed: the deny rule's file:line" "$out" "[deny.json:3]"
 
 out=$("$ISOLAB" run --trace --security-opt seccomp="$T/deny.json" -- mkdir /tmp/x 2>&1)
@@ -98,8 +103,18 @@ check "record: ls / under the recorded profile succeeds" \
 check "record: unshare -U true under it fails" \
     bash -c '! "$1" run --security-opt seccomp="$2" -- unshare -U true 2>/dev/null' _ "$ISOLAB" "$T/ls.json"
 lint=$("$ISOLAB" lint "$T/ls.json" 2>&1)
-check "record: isolab lint finds no error ($(printf '%s' "$lint" | tail -1))" \
-    bash -c '"$1" lint "$2" >/dev/null 2>&1' _ "$ISOLAB" "$T/ls.json"
+lint_errors=$(printf '%s\n' "$lint" | grep ': error: ')
+if [ -z "$lint_errors" ]; then
+    pass "record: isolab lint finds no error ($(printf '%s' "$lint" | tail -1))"
+elif [ "$(printf '%s\n' "$lint_errors" | grep -vc '\[launch\]$')" = 0 ] &&
+     ls --help 2>&1 | grep -qi busybox; then
+    # A static ls (busybox, in the VM) needs no mmap or pread64, so its
+    # recorded profile runs ls (checked above) while lint's rule for a
+    # dynamically linked shell finds those missing: that one finding only.
+    pass "record: lint's only error is the shell-start rule, for a static ls"
+else
+    fail "record: isolab lint finds no error"; printf '%s\n' "$lint" | sed 's/^/#   /'
+fi
 check "record: setup calls are apart, in the launcher's rule" \
     bash -c 'jq -e ".syscalls[1].comment | test(\"launcher\")" "$1" >/dev/null' _ "$T/ls.json"
 d=$("$ISOLAB" diff "$DOCKER" "$T/ls.json" 2>&1 | tail -1)
