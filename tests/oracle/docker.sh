@@ -21,16 +21,7 @@
 
 PROFILE="$ROOT/../shared/peers/moby-profiles/seccomp/default.json"
 
-# Probes whose result depends on nesting or on the root filesystem rather
-# than on the layers; they are left out, each for its reason.
-declare -A EXCLUDED=(
-    [host-processes]="isolab is pid 1 of Docker's pid namespace, so it always sees 'the host's' process"
-    [host-interfaces]="compares with the host's interfaces; inside Docker the 'host' is the container"
-    [host-hostname]="compares with the host's hostname; inside Docker that is the container id"
-    [read-shadow]="depends on the root filesystem: isolab's default root masks the host's /etc/shadow, the image has a shadow file of its own (or none)"
-    [escape-host-disk]="looks for the host's root block device; inside Docker's image the root is an overlay, not a disk"
-    [cpu-share]="measures CPU time on a shared machine (\"cannot tell\" when busy); no layer decides it"
-)
+oracle_excluded Docker
 
 if ! need_root; then skip "docker oracle" "needs root (dockerd)"; exit 0; fi
 if [ ! -f "$PROFILE" ]; then skip "docker oracle" "no $PROFILE (../shared/peers)"; exit 0; fi

@@ -87,3 +87,18 @@ oracle_make_image() {
 oracle_results() {
     jq -r '.probes[] | "\(.id) \(.result)"' | sort
 }
+
+# Probes whose result depends on nesting or on the root filesystem rather
+# than on the layers: both oracles leave them out, each for its reason.
+# oracle_excluded NAME fills EXCLUDED for a runtime ("Docker", "runc").
+declare -A EXCLUDED
+oracle_excluded() {
+    EXCLUDED=(
+        [host-processes]="isolab is pid 1 of $1's pid namespace, so it always sees 'the host's' process"
+        [host-interfaces]="compares with the host's interfaces; inside $1 the 'host' is the container"
+        [host-hostname]="compares with the host's hostname; inside $1 that is the container's"
+        [read-shadow]="depends on the root filesystem: isolab's default root masks the host's /etc/shadow, the image has a shadow file of its own (or none)"
+        [escape-host-disk]="looks for the host's root block device; inside $1's image the root is an overlay, not a disk"
+        [cpu-share]="measures CPU time on a shared machine (\"cannot tell\" when busy); no layer decides it"
+    )
+}

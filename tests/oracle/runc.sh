@@ -9,14 +9,7 @@
 . "$(dirname "$0")/docker_lib.sh"
 
 PROFILE="$ROOT/../shared/peers/moby-profiles/seccomp/default.json"
-declare -A EXCLUDED=(
-    [host-processes]="isolab is pid 1 of runc's pid namespace"
-    [host-interfaces]="compares with the 'host' inside the bundle, which is the container"
-    [host-hostname]="compares with the 'host' hostname inside the bundle, which is the container's"
-    [read-shadow]="depends on the root filesystem: isolab's default root masks the host's /etc/shadow, the image has a shadow file of its own (or none)"
-    [escape-host-disk]="looks for the host's root block device; inside the bundle's image the root is an overlay, not a disk"
-    [cpu-share]="measures CPU time on a shared machine; no layer decides it"
-)
+oracle_excluded runc
 if ! need_root; then skip "runc round trip" "needs root"; exit 0; fi
 if ! command -v runc >/dev/null; then skip "runc round trip" "runc is not installed (make deps)"; exit 0; fi
 if ! command -v jq >/dev/null; then skip "runc round trip" "needs jq (make deps)"; exit 0; fi
