@@ -143,6 +143,24 @@ else
     skip "signals: SIGTERM, SIGHUP, SIGINT reach the command" \
         "python3 is missing (it starts isolab with SIGINT at its default)"
 fi
+# The sandbox starts with every signal at its default, as a container does:
+# signals that isolab's caller ignored (here INT and HUP, as for a script's
+# background job under nohup) are not ignored inside, so the command can
+# trap them and the proxy reaches it. docker.sh compares this with Docker.
+ign=$( (trap '' INT HUP; exec "$ISOLAB" run -T -- grep SigIgn /proc/self/status) </dev/null 2>&1)
+expect_contains "signals: ignored by isolab's caller, not ignored in the sandbox" "$ign" "0000000000000000"
+for ns in "" "--no-ns pid"; do
+    m="2050.$$$RANDOM"
+    (trap '' INT; exec "$ISOLAB" run $ns -- sh -c "trap 'echo GOT-INT; exit 3' INT; sleep $m & wait") \
+        </dev/null >"$work/sigign.out" 2>&1 &
+    p=$!; mypids+=("$p")
+    for i in $(seq 100); do [ -n "$(pgrep -xf "sleep ${m/./[.]}")" ] && break; sleep 0.1; done
+    sleep 0.3   # the trap is set before sleep starts; this is only for sh's wait
+    kill -INT "$p"; wait "$p"; rc=$?
+    expect_contains "signals: SIGINT reaches the command though isolab's caller ignored it ${ns:-(pid ns)}" \
+        "$rc $(cat "$work/sigign.out")" "3 GOT-INT"
+    for q in $(pgrep -xf "sleep ${m/./[.]}"); do kill -KILL "$q"; done
+done
 # A command that ignores SIGTERM is killed after the stop timeout, and cleaned up.
 m="2100.$$$RANDOM"
 "$ISOLAB" run --no-ns pid -- sh -c "trap '' TERM; sleep $m & wait; wait" </dev/null >/dev/null 2>&1 &

@@ -141,3 +141,106 @@ export_roundtrip "export docker: --cap-add SYS_ADMIN, no-new-privileges" "${S[@]
 export_roundtrip "export docker: podman preset (ports stay privileged)" --preset podman --security-opt "seccomp=$PROFILE"
 out=$("$ISOLAB" export --format docker 2>&1 >/dev/null)
 expect_contains "export docker: the fidelity report names the time namespace" "$out" "no time namespace"
+
+# Shell checks, compared by exit status: the same busybox script runs
+# under docker run and under isolab run with the same flags, and the two
+# exit statuses must be equal. Each script turns what the kernel said into
+# a distinct status, so "equal" means the same verdict.
+#   device: mknod is allowed (CAP_MKNOD), but the device cgroup refuses to
+#           open a node the default rules leave out (1:11, /dev/kmsg; 7:0,
+#           a loop device); 1:3 (/dev/null) opens. Opened and closed,
+#           nothing is written.
+#   fd:     the caller holds fd 7 open on a host directory; the sandbox
+#           must not see it (runc's CVE-2024-21626).
+#   signal: SIGTERM sent to the client (docker run / isolab run) reaches
+#           the command, whose trap exits 42.
+# The node is made in the root (an overlay on both sides, with devices
+# allowed), not in /tmp: isolab's /tmp is a nodev tmpfs, where every node
+# is refused whatever the device cgroup says.
+DEV_SCRIPT='n=$1; t=$2; f=/dev-node-${n%:*}-${n#*:}
+mknod $f $t ${n%:*} ${n#*:} || exit 10
+if [ "$t" = b ]; then ( : <$f ) 2>/dev/null || exit 20
+else ( : >$f ) 2>/dev/null || exit 20; fi; exit 0'
+FD_SCRIPT='[ -e /proc/self/fd/7 ] && exit 7; cd /proc/self/fd/7 2>/dev/null && exit 8; exit 0'
+SIG_SCRIPT='trap "exit 42" TERM; echo ready; sleep 100 & wait; exit 3'
+
+# shell_status SIDE FLAGS... -- SCRIPT ARGS...: the exit status of SCRIPT run
+# by busybox sh under docker (SIDE=d) or isolab (SIDE=h).
+shell_status() {
+    local side=$1; shift
+    local flags=()
+    while [ "$1" != "--" ]; do flags+=("$1"); shift; done
+    shift
+    local rc=0
+    if [ "$side" = d ]; then
+        docker_ run --rm --network none "${flags[@]}" "$ORACLE_IMAGE" \
+            /bin/busybox sh -c "$@" >/dev/null 2>&1 </dev/null || rc=$?
+    else
+        ISOLAB_QUIET=1 "$ISOLAB" run -T --security-opt apparmor=unconfined "${flags[@]}" -- \
+            /bin/busybox sh -c "$@" >/dev/null 2>&1 </dev/null || rc=$?
+    fi
+    echo "$rc"
+}
+
+# shell_compare NAME EXPECTED FLAGS... -- SCRIPT ARGS...: both sides give
+# EXPECTED (the expectation guards against two sides that agree by both
+# failing to start).
+shell_compare() {
+    local name=$1 want=$2; shift 2
+    local d h
+    d=$(shell_status d "$@")
+    h=$(shell_status h "$@")
+    if [ "$d" = "$h" ] && [ "$d" = "$want" ]; then
+        pass "$name: docker and isolab both exit $d"
+    else
+        fail "$name: docker exits $d, isolab exits $h (expected $want)"
+    fi
+}
+
+shell_compare "device: mknod 1:11 (kmsg) then open for writing is refused" 20 \
+    "${S[@]}" -- "$DEV_SCRIPT" sh 1:11 c
+shell_compare "device: a loop device node (7:0) does not open" 20 \
+    "${S[@]}" -- "$DEV_SCRIPT" sh 7:0 b
+shell_compare "device: a node for /dev/null (1:3) opens" 0 \
+    "${S[@]}" -- "$DEV_SCRIPT" sh 1:3 c
+shell_compare "device: --cap-drop MKNOD refuses the mknod itself" 10 \
+    "${S[@]}" --cap-drop MKNOD -- "$DEV_SCRIPT" sh 1:11 c
+
+exec 7</
+shell_compare "fd: the caller's fd 7 (the host's /) is not in the sandbox" 0 \
+    "${S[@]}" -- "$FD_SCRIPT"
+exec 7<&-
+
+# signal_status SIDE SIG: starts the trap script, waits for its "ready",
+# sends SIG and returns the status of the client process this shell started.
+# isolab: SIG goes to isolab run, whose proxy passes it on. Docker: Debian's
+# docker.io 20.10 client does not proxy signals here (it dies of SIGTERM and
+# leaves the container running, docker/cli#2653), so the signal goes by
+# `docker kill -s`, the API call the proxy itself makes.
+signal_status() {
+    local side=$1 sig=$2 out pid rc=0 name=isolab-oracle-sig-$$
+    local script="trap 'exit 42' $sig; echo ready; sleep 100 & wait; exit 3"
+    out=$(mktemp "$ORACLE_DIR/sig.XXXXXX")
+    if [ "$side" = d ]; then
+        docker_ run --rm --name "$name" --network none "${S[@]}" "$ORACLE_IMAGE" \
+            /bin/busybox sh -c "$script" >"$out" 2>&1 </dev/null &
+    else
+        ISOLAB_QUIET=1 "$ISOLAB" run -T --security-opt apparmor=unconfined "${S[@]}" -- \
+            /bin/busybox sh -c "$script" >"$out" 2>&1 </dev/null &
+    fi
+    pid=$!
+    for _ in $(seq 300); do grep -q ready "$out" && break; sleep 0.1; done
+    if [ "$side" = d ]; then docker_ kill -s "$sig" "$name" >/dev/null 2>&1
+    else kill -s "$sig" "$pid" 2>/dev/null; fi
+    wait "$pid" || rc=$?
+    rm -f "$out"
+    echo "$rc"
+}
+for sig in TERM HUP INT; do
+    d=$(signal_status d $sig); h=$(signal_status h $sig)
+    if [ "$d" = "$h" ] && [ "$d" = 42 ]; then
+        pass "signal: SIG$sig reaches the command, whose trap exits 42 (both exit $d)"
+    else
+        fail "signal: SIG$sig: docker exits $d, isolab exits $h (expected 42)"
+    fi
+done

@@ -71,7 +71,7 @@ oracle_make_root() {
     done
     cp -r "$ROOT/profiles" "$ROOT/labs" "$r/"
     cp /bin/busybox "$r/bin/busybox"
-    for a in sh true cat ls id; do ln -sf busybox "$r/bin/$a"; done
+    for a in sh true cat ls id mknod sleep test wc; do ln -sf busybox "$r/bin/$a"; done
     printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534::/:/bin/sh\n' > "$r/etc/passwd"
     printf 'root:x:0:\nnogroup:x:65534:\n' > "$r/etc/group"
     printf 'root:*:19000:0:99999:7:::\n' > "$r/etc/shadow"
