@@ -146,8 +146,8 @@ static int split(struct imp *m, struct words *w)
             }
             c = t[i];
         } else if (c == '\'' || c == '"') {
-            if (c == '"' && memchr(t + i + 1, '$', strcspn(t + i + 1, "\"")))
-                w->dollar = true;
+            for (size_t j = i + 1; c == '"' && j < m->len && t[j] != '"'; j++)
+                w->dollar |= t[j] == '$';
             int l0 = line;
             if (quoted(m, &i, &line, &b) < 0) {
                 free(b.s);
