@@ -297,7 +297,9 @@ static void out_path(struct imp *m, char *out, size_t n)
     const char *full = realpath(m->name, rp) ? rp : m->name;
     uint64_t h = sc_fnv1a(SC_FNV_INIT, full, strlen(full));
     int bl = (int)strcspn(base, ".");
-    snprintf(out, n, "%s/%.*s-%08x.seccomp.json", dir, bl > 64 ? 64 : bl, base, (unsigned)h);
+    if (snprintf(out, n, "%s/%.*s-%08x.seccomp.json", dir, bl > 64 ? 64 : bl, base,
+                 (unsigned)h) >= (int)n)
+        snprintf(out, n, "/tmp/%08x.seccomp.json", (unsigned)h);
 }
 
 /* The parser's "seccomp: NAME:L:C: PATH: what" as "import: NAME:L:C:

@@ -20,6 +20,7 @@
 #include "sc_diff.h"
 #include "seccomp_profile.h"
 #include "tui.h"
+#include "tui_export.h"
 
 static void usage(FILE *f)
 {
@@ -429,6 +430,7 @@ static int cmd_tui(int argc, char **argv)
         fprintf(stderr, "isolab: unknown command '%s'\n  hint: see 'isolab --help'\n", argv[i]);
         return 2;
     }
+    tui_set_start_note(cli_import_summary());
     return tui_run(&cfg, preset);
 }
 
