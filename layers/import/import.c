@@ -134,6 +134,22 @@ void imp_apparmor(struct imp *m, const char *name, const char *field)
              "profiles/apparmor/ to model it", name);
 }
 
+void imp_nonroot_caps(struct imp *m, uint64_t ambient, const char *field)
+{
+    struct lab_config *cfg = m->cfg;
+    if (!cfg->set_user || cfg->uid == 0 || cfg->privileged || !cfg->layer_on[LAYER_CAPS] ||
+        ambient == cfg->caps)
+        return;
+    cfg->seccomp_caps_fixed = true;
+    cfg->seccomp_caps = cfg->caps;
+    cfg->caps = ambient;
+    if (ambient == 0)
+        imp_note(m, field, "uid %u is not root and the runtime sets no ambient capabilities: "
+                 "the process runs with none (isolab empties its bounding set too; the "
+                 "seccomp filter is the one for the bounding set, as the runtime's)",
+                 (unsigned)cfg->uid);
+}
+
 /* A JSON object (an OCI config), a docker run line, or YAML. */
 static enum import_kind detect(const char *text, size_t len)
 {

@@ -377,6 +377,7 @@ static int command(struct imp *m, struct words *ws)
         return imp_err(m, ws->v[ws->n - 1].line, 0, NULL, "write the image after the flags: "
                        "docker run [FLAGS] IMAGE [CMD]", "no image");
     snprintf(m->info->what, sizeof m->info->what, "docker run %s", ws->v[i].s);
+    imp_nonroot_caps(m, 0, "--user");
     if (i + 1 < ws->n)
         imp_note(m, "command", "\"%s...\" after the image: isolab probes, or runs the command "
                  "you give it", ws->v[i + 1].s);

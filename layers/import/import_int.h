@@ -45,6 +45,12 @@ int imp_hostname(struct imp *m, const char *v, int line, int col, const char *fi
  * note. */
 void imp_apparmor(struct imp *m, const char *name, const char *field);
 
+/* A process that is not root keeps across execve only its ambient
+ * capabilities (the runtimes set none; an OCI file names them): cfg->caps
+ * becomes that set, and the seccomp filter stays the one resolved for the
+ * bounding set, as the runtime builds it. Named in the report at field. */
+void imp_nonroot_caps(struct imp *m, uint64_t ambient, const char *field);
+
 int import_oci(struct imp *m);
 int import_k8s(struct imp *m);
 int import_docker(struct imp *m);

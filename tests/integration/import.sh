@@ -8,7 +8,7 @@ source "$(dirname "$0")/../lib.sh"
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 cd "$ROOT" || exit 1
 export XDG_STATE_HOME=$TMP/state ISOLAB_QUIET=1
-plan 36
+plan 38
 command -v jq >/dev/null || skip_all "import" "jq is not installed"
 
 # verdict FILE PROBE [ARGS]: the probe's verdict under the imported file
@@ -42,6 +42,14 @@ check "Pod without a securityContext: Kubernetes' Unconfined default lets unshar
     [ "$(verdict "$TMP/plain.yaml" unshare-user)" = allowed ]
 check "... where Docker's defaults block it" \
     [ "$("$ISOLAB" probe --only unshare-user --json 2>/dev/null | jq -r '.probes[0].verdict')" = blocked ]
+
+pod "$TMP/user.yaml" '    securityContext:
+      runAsUser: 1000
+      capabilities:
+        add: ["SYS_ADMIN"]'
+check "Pod: runAsUser 1000 keeps no capability across execve (no ambient set): chown blocked" \
+    [ "$(verdict "$TMP/user.yaml" chown)" = blocked ]
+expect_contains "... and the report says why" "$("$ISOLAB" import "$TMP/user.yaml" 2>&1)" "spec.containers[0].securityContext.runAsUser: uid 1000 is not root"
 
 # A Deployment with a Localhost profile beside the file, and with --seccomp-dir
 mkdir -p "$TMP/dep/profiles" "$TMP/sc/profiles"
