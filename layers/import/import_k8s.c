@@ -348,8 +348,7 @@ static int pod(struct ky *k, yaml_node_t *ps, const char *path, yaml_node_t *met
     ky_path(p, sizeof p, cpath, "securityContext");
     if (k8s_security_context(k, csc, p, true) < 0 || k8s_resources(k, c, cpath) < 0)
         return -1;
-    snprintf(p, sizeof p, "%s.securityContext.runAsUser", ky_get(k, csc, "runAsUser") ? cpath :
-             path);
+    ky_path(p, sizeof p, ky_get(k, csc, "runAsUser") ? cpath : path, "securityContext.runAsUser");
     imp_nonroot_caps(m, 0, p);
     snprintf(m->info->what + strlen(m->info->what),
              sizeof m->info->what - strlen(m->info->what), ", container %s", cname ? cname : "?");
