@@ -117,12 +117,17 @@ int cmd_import(int argc, char **argv)
     for (int k = 1; k < argc; k++)
         args[k + 1] = argv[k];
     args[argc + 1] = NULL;
-    for (int k = 2; k < argc; k++)
-        if (strncmp(argv[k], "--container", 11) && strncmp(argv[k], "--seccomp-dir", 13) &&
-            (k == 1 || (strcmp(argv[k - 1], "--container") && strcmp(argv[k - 1], "--seccomp-dir")))) {
-            fprintf(stderr, "isolab import: unexpected argument '%s'\n  hint: see 'isolab "
-                    "import --help'\n", argv[k]);
+    for (int k = 1; k < argc; k++) {
+        int j = k;
+        if (k > 1 && cli_import_skip(argc, argv, &j)) {
+            k = j - 1;
+            continue;
+        }
+        if (k > 1 || argv[k][0] == '-') {
+            fprintf(stderr, "isolab import: unexpected argument '%s'\n  hint: isolab import FILE "
+                    "[--container NAME] [--seccomp-dir DIR]\n", argv[k]);
             return 2;
         }
+    }
     return cli_import_from(&cfg, argc + 1, args, 1, stdout) < 0 ? 2 : 0;
 }
