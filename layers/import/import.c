@@ -98,8 +98,15 @@ int imp_check_profile(struct imp *m, const char *path, int line, int col, const 
         snprintf(what, sizeof what, "%s", e.msg);
         return imp_err(m, line, col, field, e.hint, "%s", what);
     }
+    imp_profile_warnings(m, p, field);
     seccomp_profile_free(p);
     return 0;
+}
+
+void imp_profile_warnings(struct imp *m, const struct seccomp_profile *p, const char *field)
+{
+    for (size_t i = 0; i < p->nwarnings; i++)
+        imp_note(m, field, "%s", p->warnings[i]);
 }
 
 int imp_hostname(struct imp *m, const char *v, int line, int col, const char *field)

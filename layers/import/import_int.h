@@ -38,6 +38,10 @@ int imp_find_file(const char *rel, const char *const *dirs, size_t ndirs, char *
 /* Loads the seccomp profile at path to check it now; on an error the
  * profile's own message comes after "FIELD: ". */
 int imp_check_profile(struct imp *m, const char *path, int line, int col, const char *field);
+/* The profile's warnings (unknown fields, unknown capability names) as
+ * notes at field. */
+struct seccomp_profile;
+void imp_profile_warnings(struct imp *m, const struct seccomp_profile *p, const char *field);
 /* A hostname as the --hostname flag takes it. */
 int imp_hostname(struct imp *m, const char *v, int line, int col, const char *field);
 /* An AppArmor profile name: isolab's own policies (docker-default and

@@ -351,6 +351,7 @@ static int oci_seccomp(struct imp *m, json_t *lx)
     isolab_err_clear(&pe);
     if (seccomp_profile_parse(t, m->len, m->name, &p, &pe) < 0)
         return seccomp_err(m, &pe);
+    imp_profile_warnings(m, p, "linux.seccomp");
     seccomp_profile_free(p);
     char path[ISOLAB_PATH_MAX];
     out_path(m, path, sizeof path);

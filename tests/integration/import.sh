@@ -8,7 +8,7 @@ source "$(dirname "$0")/../lib.sh"
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 cd "$ROOT" || exit 1
 export XDG_STATE_HOME=$TMP/state ISOLAB_QUIET=1
-plan 38
+plan 39
 command -v jq >/dev/null || skip_all "import" "jq is not installed"
 
 # verdict FILE PROBE [ARGS]: the probe's verdict under the imported file
@@ -150,6 +150,10 @@ out=$("$ISOLAB" probe --from "$TMP/team.yaml" --only getpid 2>&1)
 expect_contains "probe --from prints the report before the results" "$(printf '%s' "$out" | head -12)" "isolab cannot model"
 check "hostPID: true shares the host's pid namespace" \
     [ "$(verdict "$TMP/team.yaml" host-processes 2>/dev/null)" = allowed ]
+
+printf '{"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "sycalls": []}}}\n' > "$TMP/warn.json"
+expect_contains "config.json: a misspelt field in linux.seccomp is named, at config.json's line:col" \
+    "$("$ISOLAB" import "$TMP/warn.json" 2>&1)" 'warn.json:1:59: sycalls: unknown field "sycalls" is ignored; did you mean "syscalls"?'
 
 # ---- round trips through the binary: export, import, the same verdicts ------
 probes=unshare-user,chmod,chown,mount-tmpfs,bind-80,raw-socket,clock-settime,sethostname,ptrace,keyctl,fork-200
