@@ -2,9 +2,10 @@
 # The export key (o): it asks for the format, writes the configuration on
 # the screen under the state dir, shows the path and the fidelity report;
 # the Pod it wrote imports back to the same capabilities. Esc cancels.
-# isolab --from FILE opens the lab on an imported file and says so.
+# isolab --from FILE opens the lab on an imported file and says so, with
+# what isolab cannot model in a box over the first frame.
 . "$(dirname "$0")/lib/tmux.sh"
-plan 10
+plan 12
 tm_need tui_export
 
 EXP=$TM_DIR/state/isolab/export
@@ -43,3 +44,13 @@ tm send-keys -t t q
 tm_wait_exit
 if tm_wait 'tuitest$' >/dev/null; then pass "--from: q quits back to the shell"
 else fail "--from: q quits back to the shell"; fi
+
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: gv}\nspec:\n  runtimeClassName: gvisor\n  containers:\n  - {name: app, image: debian}\n' > "$TM_DIR/gv.yaml"
+tm send-keys -t t 'clear' Enter
+tm_isolab -- --from "$TM_DIR/gv.yaml"
+tm_expect "--from: what isolab cannot model, by field path, over the lab" "spec.runtimeClassName: \"gvisor\""
+tm send-keys -t t Space
+if tm_wait_gone "(any key: the lab)" >/dev/null; then pass "--from: a key closes the box"
+else fail "--from: a key closes the box"; fi
+tm send-keys -t t q
+tm_wait_exit || fail "--from: q quits"

@@ -9,10 +9,16 @@
 #include "import.h"
 
 static char summary[512];
+static char report[sizeof ((struct export_report *)0)->text];
 
 const char *cli_import_summary(void)
 {
     return summary;
+}
+
+const char *cli_import_report(void)
+{
+    return report;
 }
 
 static const char *opt_value(int argc, char **argv, int k, const char *name)
@@ -93,6 +99,7 @@ int cli_import_from(struct lab_config *cfg, int argc, char **argv, int start, FI
     }
     snprintf(summary, sizeof summary, "imported %s (%s)%s", from, info.what,
              rep.n ? ": some fields are not modelled (isolab import FILE lists them)" : "");
+    snprintf(report, sizeof report, "%s", rep.text);
     if (out)
         show(out, from, cfg, &info, &rep);
     return 1;

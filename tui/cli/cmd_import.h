@@ -18,5 +18,7 @@ int cli_import_skip(int argc, char **argv, int *i);
 int cmd_import(int argc, char **argv);
 /* The last import's one-line summary, for the TUI's status line ("" if none). */
 const char *cli_import_summary(void);
+/* Its notes: what isolab cannot model, one "- " line each ("" if none). */
+const char *cli_import_report(void);
 
 #endif

@@ -430,7 +430,7 @@ static int cmd_tui(int argc, char **argv)
         fprintf(stderr, "isolab: unknown command '%s'\n  hint: see 'isolab --help'\n", argv[i]);
         return 2;
     }
-    tui_set_start_note(cli_import_summary());
+    tui_set_start_note(cli_import_summary(), cli_import_report());
     return tui_run(&cfg, preset);
 }
 

@@ -10,10 +10,12 @@
 #include "tui_export.h"
 
 static char start_note[600];
+static char start_report[8192];
 
-void tui_set_start_note(const char *note)
+void tui_set_start_note(const char *note, const char *report)
 {
     snprintf(start_note, sizeof start_note, "%s", note ? note : "");
+    snprintf(start_report, sizeof start_report, "%s", report ? report : "");
 }
 
 const char *tui_start_note(void)
@@ -86,6 +88,21 @@ static void show_result(struct tui *t, const char *format, const char *written,
     char title[64];
     snprintf(title, sizeof title, "Exported (%s)", format);
     box_lines(t, title, lines, n);
+    wait_key();
+}
+
+void tui_start_report(struct tui *t)
+{
+    if (!start_report[0])
+        return;
+    char lines[40][256];
+    int n = 0, width = (t->cols - 8 < 96 ? t->cols - 8 : 96);
+    snprintf(lines[n++], 256, "%s", start_note);
+    snprintf(lines[n++], 256, "What isolab cannot model (the lab shows the rest):");
+    n = wrap(start_report, width, lines, n, 38);
+    snprintf(lines[n++], 256, "(any key: the lab)");
+    box_lines(t, "Imported", lines, n);
+    start_report[0] = '\0';
     wait_key();
 }
 

@@ -12,8 +12,11 @@
 void tui_export_dialog(struct tui *t);
 
 /* A line for the status line when the TUI opens (isolab --from FILE: what
- * was imported); "" = none. */
-void tui_set_start_note(const char *note);
+ * was imported; "" = none) and the import's report (what isolab cannot
+ * model), shown in a box over the first frame until a key. */
+void tui_set_start_note(const char *note, const char *report);
 const char *tui_start_note(void);
+/* Shows the pending report once (nothing if none). */
+void tui_start_report(struct tui *t);
 
 #endif

@@ -573,6 +573,7 @@ int tui_run(struct lab_config *cfg, const char *preset_name)
         if (t.probes_wanted)
             tui_probes_start(&t);
         draw(&t);
+        tui_start_report(&t);   /* isolab --from FILE: what isolab cannot model */
         short pane_ev;
         int pane_fd = tui_pane_fd(&t, &pane_ev);
         struct pollfd pf[4] = {
