@@ -109,14 +109,14 @@ static int oci_caps(struct imp *m, json_t *proc)
     cfg->layer_on[LAYER_CAPS] = true;
     cfg->caps = given[0] ? mask[0] : mask[1];
     bool nonroot = cfg->set_user && cfg->uid != 0;
-    for (int k = 1; k < 5 && !nonroot; k++) {
-        uint64_t expect = k < 3 || nonroot ? cfg->caps : 0;
+    /* for root, inheritable and ambient change nothing across execve */
+    for (int k = 1; k < 3 && !nonroot; k++) {
+        uint64_t expect = cfg->caps;
         if (mask[k] != expect) {
             char f[64];
             snprintf(f, sizeof f, "process.capabilities.%s", sets[k]);
-            imp_note(m, f, "differs from the bounding set; isolab gives the process %s "
-                     "(the bounding set in every set%s)", k < 3 ? "one set" : "its sets",
-                     ", inheritable and ambient empty for root");
+            imp_note(m, f, "differs from the bounding set; isolab gives the process one "
+                     "set (the bounding set as effective and permitted too)");
         }
     }
     if (nonroot)   /* what the process keeps across execve */

@@ -8,7 +8,7 @@ source "$(dirname "$0")/../lib.sh"
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 cd "$ROOT" || exit 1
 export XDG_STATE_HOME=$TMP/state ISOLAB_QUIET=1
-plan 39
+plan 40
 command -v jq >/dev/null || skip_all "import" "jq is not installed"
 
 # verdict FILE PROBE [ARGS]: the probe's verdict under the imported file
@@ -119,6 +119,14 @@ expect_contains "docker run line: -v is named as not modelled, with its line" "$
 printf 'docker run --pids-limit 10 --cap-drop ALL debian\n' > "$TMP/run2.txt"
 check "docker run line: --cap-drop ALL blocks chown" \
     [ "$(verdict "$TMP/run2.txt" chown)" = blocked ]
+
+# runc's own default bundle (runc spec): 3 capabilities, no seccomp
+if command -v runc >/dev/null && mkdir -p "$TMP/rs" && (cd "$TMP/rs" && runc spec); then
+    check "runc spec's config.json: chown blocked (no CAP_CHOWN), bind-80 allowed (NET_BIND_SERVICE)" \
+        [ "$(verdict "$TMP/rs/config.json" chown)/$(verdict "$TMP/rs/config.json" bind-80)" = blocked/allowed ]
+else
+    skip "runc spec's config.json" "runc is not installed (make deps installs it)"
+fi
 
 # ---- what isolab cannot model is named with its field path -------------------
 cat > "$TMP/team.yaml" <<'Y'
