@@ -1,7 +1,7 @@
 # isolab — build, run, test. See README.md.
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := libseccomp jansson ncursesw libcap libapparmor vterm
+PKGS := libseccomp jansson ncursesw libcap libapparmor vterm yaml-0.1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g
@@ -9,7 +9,7 @@ CFLAGS ?= -O2 -g
 ISOLAB_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
 	-DISOLAB_DATADIR='"$(PREFIX)/share/isolab"' -Ilayers/include $(PKG_CFLAGS)
 # The engine's own folders; tui/ sees only layers/include (the public headers).
-ENGINE_DIRS := layers layers/util layers/cgroup layers/lsm layers/profile layers/probes layers/lab layers/live layers/export
+ENGINE_DIRS := layers layers/util layers/cgroup layers/lsm layers/profile layers/probes layers/lab layers/live layers/export layers/import
 ENGINE_INC := $(ENGINE_DIRS:%=-I%)
 LDLIBS += $(PKG_LIBS)
 BUILD ?= build

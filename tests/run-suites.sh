@@ -101,7 +101,7 @@ if [ -x "$ASAN_BIN" ]; then
     for t in build/asan/tests/integration/test_*; do
         [ -x "$t" ] && SUITE_KIND=asan run_suite "asan/integration/$(basename "$t")" "$t"
     done
-    for t in engine profiles labs; do
+    for t in engine profiles labs import; do
         ISOLAB=$PWD/tests/asan-isolab SUITE_KIND=sh,asan \
             run_suite "asan/integration/$t.sh" bash "tests/integration/$t.sh"
     done

@@ -129,6 +129,11 @@ static void ns_flags(struct line *l, const struct lab_config *cfg, struct export
     if (!on || !cfg->ns[NS_MNT])
         export_note(rep, "namespaces: a Docker container always has its own mount "
                     "namespace; isolab shares the host's files here");
+    struct lab_config d;
+    lab_config_init_docker(&d);
+    if (on && !cfg->ns[NS_TIME] && d.ns[NS_TIME])
+        export_note(rep, "namespaces: Docker gives the container a time namespace of its own "
+                    "here (as isolab's docker preset); this configuration has none");
     if (on && cfg->ns[NS_USER])
         export_note(rep, "namespaces: Docker has no per-container user namespace (only the "
                     "daemon's --userns-remap); this line runs without one");

@@ -41,6 +41,13 @@ char *export_docker(const struct lab_config *cfg, const struct export_opts *o,
 char *export_k8s(const struct lab_config *cfg, const struct export_opts *o,
                  json_t **profile, struct export_report *rep, struct isolab_err *err);
 
+/* The export for format ("docker", "oci", "k8s") as files in dir (made if
+ * missing): docker-run.sh, config.json, or pod.yaml with the Localhost
+ * profile isolab.json beside it. The paths written go to written, ", "
+ * between them. 0, or -1 with err set. */
+int export_to_dir(const struct lab_config *cfg, const char *format, const char *dir,
+                  char *written, size_t n, struct export_report *rep, struct isolab_err *err);
+
 /* Docker's masked and read-only paths, as the namespaces layer applies them. */
 const char *const *ns_docker_masked_paths(size_t *n);
 const char *const *ns_docker_readonly_paths(size_t *n);

@@ -45,6 +45,10 @@ extern const size_t sc_arch_count;
 void sc_json_locate(const char *text, size_t len, const char *path,
                     bool want_key, int *line, int *col);
 
+/* Where the value at path starts and ends (byte offsets, end exclusive);
+ * false when the path does not exist completely. */
+bool sc_json_span(const char *text, size_t len, const char *path, size_t *start, size_t *end);
+
 /* Line and column of each of the first n elements of the array at path
  * (0 where there is none), in one pass. */
 void sc_json_array_positions(const char *text, size_t len, const char *path,

@@ -140,7 +140,8 @@ static void offset_to_linecol(const char *s, size_t off, int *line, int *col)
     *col = c;
 }
 
-static size_t locate_offset(const char *text, size_t len, const char *path, bool want_key)
+static size_t locate_offset_ex(const char *text, size_t len, const char *path, bool want_key,
+                               bool *complete)
 {
     struct scan sc = { text, len, 0 };
     skip_ws(&sc);
@@ -179,7 +180,27 @@ static size_t locate_offset(const char *text, size_t len, const char *path, bool
     }
     if (want_key && last_was_key && !*p && keypos != (size_t)-1)
         found = keypos;
+    if (complete)
+        *complete = !*p;
     return found > len ? len : found;
+}
+
+static size_t locate_offset(const char *text, size_t len, const char *path, bool want_key)
+{
+    return locate_offset_ex(text, len, path, want_key, NULL);
+}
+
+bool sc_json_span(const char *text, size_t len, const char *path, size_t *start, size_t *end)
+{
+    bool complete;
+    size_t off = locate_offset_ex(text, len, path, false, &complete);
+    if (!complete || off >= len)
+        return false;
+    struct scan sc = { text, len, off };
+    skip_value(&sc);
+    *start = off;
+    *end = sc.i > len ? len : sc.i;
+    return true;
 }
 
 void sc_json_locate(const char *text, size_t len, const char *path,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fuzz suite: libFuzzer (clang) over the profile loader, and the lab loader
-# when it exists, seeded with every shipped and peer profile. Bounded by a
+# Fuzz suite: libFuzzer (clang) over the profile loader, the lab loader and
+# the importers (oci, k8s, docker), seeded with every shipped and peer profile. Bounded by a
 # run count, so it always ends; a crash is a failure with the input saved.
 source "$(dirname "$0")/../lib.sh"
 cd "$ROOT"
@@ -14,7 +14,7 @@ if [ ! -f "$rt" ]; then
     skip_all fuzz "clang's libFuzzer runtime is not installed ($rt; Debian: libclang-rt-14-dev)"
 fi
 out=build/fuzz; mkdir -p "$out"
-PKG="$(pkg-config --cflags --libs libseccomp jansson libcap) $(pkg-config --libs libapparmor 2>/dev/null)"
+PKG="$(pkg-config --cflags --libs libseccomp jansson libcap yaml-0.1) $(pkg-config --libs libapparmor 2>/dev/null)"
 srcs=$(find layers -name '*.c' | sort)
 incs=$(find layers -type d | sed 's/^/-I/')
 for target in tests/fuzz/fuzz_*.c; do
@@ -28,7 +28,10 @@ for target in tests/fuzz/fuzz_*.c; do
     corpus=$out/$name.corpus; mkdir -p "$corpus"
     cp profiles/seccomp/*.json "$corpus/" 2>/dev/null
     cp "$ROOT"/../shared/peers/moby-profiles/seccomp/*.json "$ROOT"/../shared/peers/moby-profiles/seccomp/fixtures/*.json "$corpus/" 2>/dev/null
-    case $name in fuzz_lab*) cp labs/*.json "$corpus/" 2>/dev/null ;; esac
+    case $name in
+    fuzz_lab*) cp labs/*.json "$corpus/" 2>/dev/null ;;
+    fuzz_import*) cp tests/fuzz/import-seeds/* "$corpus/" ;;
+    esac
     if "$bin" -runs="$RUNS" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
             -artifact_prefix="$out/$name-" "$corpus" >"$out/$name.log" 2>&1; then
         pass "fuzz: $name ran $RUNS inputs without a crash"

@@ -5,11 +5,14 @@
 #include <string.h>
 
 #include "cli_flags.h"
+#include "cmd_import.h"
 
 int cli_layer_flags(struct lab_config *cfg, int argc, char **argv, int start,
                     const struct cli_flag_opts *o)
 {
     int i = start;
+    if (o->from && cli_import_from(cfg, argc, argv, start, o->from_out ? o->from_out : stdout) < 0)
+        return -1;
     while (i < argc) {
         if (!strcmp(argv[i], "--")) {
             i++;
@@ -19,6 +22,8 @@ int cli_layer_flags(struct lab_config *cfg, int argc, char **argv, int start,
             o->help(stdout);
             exit(0);
         }
+        if (o->from && cli_import_skip(argc, argv, &i))
+            continue;
         struct isolab_err err;
         isolab_err_clear(&err);
         int rc = lab_config_parse_flag(cfg, argc, argv, &i, &err);

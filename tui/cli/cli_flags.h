@@ -17,6 +17,11 @@ struct cli_flag_opts {
     void *ud;
     void (*help)(FILE *f);      /* -h/--help print it and exit 0; NULL: not an option */
     bool fit_host;              /* then fit cfg to this host and print the notes */
+    /* --from FILE imports a runtime's configuration first (cmd_import.c);
+     * the layer flags after it edit it. Its report goes to from_out (NULL:
+     * stdout). */
+    bool from;
+    FILE *from_out;
 };
 
 /* Parses layer flags (Docker's names, and -u, Docker's short --user) and

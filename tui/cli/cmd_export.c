@@ -21,7 +21,7 @@ struct cmd_export_opts {
 static void export_usage(FILE *f)
 {
     fprintf(f,
-            "usage: isolab export --format docker|oci|k8s [layer flags] [-o FILE]\n"
+            "usage: isolab export --format docker|oci|k8s [--from FILE] [layer flags] [-o FILE]\n"
             "                     [--image IMAGE] [--name POD] [--seccomp-out FILE] [-- CMD ARGS]\n"
             "  docker  the docker run line giving the same layers\n"
             "  oci     a runc bundle's config.json (put a rootfs/ beside it)\n"
@@ -151,7 +151,8 @@ int cmd_export(int argc, char **argv)
     cfg.tty = false;
     struct cmd_export_opts o = {.format = NULL};
     struct cli_flag_opts fo = {.cmd = "isolab export", .extra = export_extra, .ud = &o,
-                               .help = export_usage, .fit_host = false};
+                               .help = export_usage, .fit_host = false, .from = true,
+                               .from_out = stderr};
     int i = cli_layer_flags(&cfg, argc, argv, 1, &fo);
     if (i < 0)
         return 2;

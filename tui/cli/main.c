@@ -10,6 +10,7 @@
 
 #include "cli_flags.h"
 #include "cmd_export.h"
+#include "cmd_import.h"
 #include "cmd_lab.h"
 #include "cmd_live.h"
 #include "cmd_profiles.h"
@@ -19,6 +20,7 @@
 #include "sc_diff.h"
 #include "seccomp_profile.h"
 #include "tui.h"
+#include "tui_export.h"
 
 static void usage(FILE *f)
 {
@@ -44,6 +46,10 @@ static void usage(FILE *f)
             "       isolab demo LAB                      step through a lab in front of a room\n"
             "       isolab export --format docker|oci|k8s [layer flags] [-o FILE] [-- CMD]\n"
             "                                            the configuration for docker, runc or a Pod\n"
+            "       isolab import FILE [--container NAME] [--seccomp-dir DIR]\n"
+            "                                            read a runc config.json, a Pod/Deployment YAML\n"
+            "                                            or a docker run line; show what isolab makes of it\n"
+            "       isolab probe|run|export --from FILE  ... with it as the configuration (also: isolab --from FILE)\n"
             "       isolab export-seccomp [layer flags] [--format oci|bpf] [-o FILE]\n"
             "                                            the filter as runc or bwrap would take it\n"
             "\n%s"
@@ -57,8 +63,14 @@ static void usage(FILE *f)
 static int parse_layer_flags(struct lab_config *cfg, int argc, char **argv, const char *cmd,
                              cli_extra_fn extra, void *ud)
 {
+    /* --from FILE: the imported configuration and what isolab cannot model
+     * come first, on stdout before probe's table, else on stderr. */
+    bool json = false;
+    for (int k = 1; k < argc && strcmp(argv[k], "--"); k++)
+        json |= !strcmp(argv[k], "--json");
     struct cli_flag_opts o = {.cmd = cmd, .extra = extra, .ud = ud, .help = usage,
-                              .fit_host = true};
+                              .fit_host = true, .from = true,
+                              .from_out = !json && !strcmp(cmd, "isolab probe") ? stdout : stderr};
     return cli_layer_flags(cfg, argc, argv, 1, &o);
 }
 
@@ -418,6 +430,7 @@ static int cmd_tui(int argc, char **argv)
         fprintf(stderr, "isolab: unknown command '%s'\n  hint: see 'isolab --help'\n", argv[i]);
         return 2;
     }
+    tui_set_start_note(cli_import_summary(), cli_import_report());
     return tui_run(&cfg, preset);
 }
 
@@ -444,6 +457,8 @@ int main(int argc, char **argv)
             return cmd_explain(argc - 1, argv + 1);
         if (!strcmp(c, "export"))
             return cmd_export(argc - 1, argv + 1);
+        if (!strcmp(c, "import"))
+            return cmd_import(argc - 1, argv + 1);
         if (!strcmp(c, "export-seccomp"))
             return cmd_export_seccomp(argc - 1, argv + 1);
         if (!strcmp(c, "syscalls"))

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tui.h"
+#include "tui_export.h"
 #include "tui_lab.h"
 #include "tui_pane.h"
 
@@ -184,6 +185,7 @@ static void draw_help(struct tui *t)
         "  Enter        layer details: caps, namespaces, cgroup limits, profiles;",
         "               on a probe: each layer alone and what decided it",
         "  p presets    c syscall list    e $EDITOR (default vi)    r re-run",
+        "  o            export: a docker run line, a runc config.json or a Pod, + report",
         "  s            a shell in a pane of this screen, in a sandbox with the layers",
         "               shown; " TUI_PANE_FOCUS_NAME " moves the focus between the shell and the lab",
         "  z            zoom the shell to the whole screen and back (vi, top, less)",
@@ -427,6 +429,9 @@ static bool command_key(struct tui *t, int ch, bool *quit)
     case 'e': case 'E':
         tui_edit_external(t);
         return true;
+    case TUI_EXPORT_KEY:   /* the configuration for docker, runc or a Pod */
+        tui_export_dialog(t);
+        return true;
     case 's':
         tui_pane_open(t);
         return true;
@@ -552,6 +557,11 @@ int tui_run(struct lab_config *cfg, const char *preset_name)
     tui_probes_init(&t);
     tui_presets_load(&t);
     tui_profile_init(&t);
+    if (tui_start_note()[0]) {   /* isolab --from FILE */
+        char was[sizeof t.msg];
+        snprintf(was, sizeof was, "%s", t.msg);
+        tui_msg(&t, false, "%s%s%s", tui_start_note(), was[0] ? "; " : "", was);
+    }
     if (tui_term_init(&t) < 0) {
         tui_probes_free(&t);
         tui_profile_free(&t);
@@ -563,6 +573,7 @@ int tui_run(struct lab_config *cfg, const char *preset_name)
         if (t.probes_wanted)
             tui_probes_start(&t);
         draw(&t);
+        tui_start_report(&t);   /* isolab --from FILE: what isolab cannot model */
         short pane_ev;
         int pane_fd = tui_pane_fd(&t, &pane_ev);
         struct pollfd pf[4] = {
