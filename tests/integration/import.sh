@@ -8,7 +8,7 @@ source "$(dirname "$0")/../lib.sh"
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 cd "$ROOT" || exit 1
 export XDG_STATE_HOME=$TMP/state ISOLAB_QUIET=1
-plan 40
+plan 42
 command -v jq >/dev/null || skip_all "import" "jq is not installed"
 
 # verdict FILE PROBE [ARGS]: the probe's verdict under the imported file
