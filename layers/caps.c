@@ -90,9 +90,13 @@ static int change_user(const struct lab_config *cfg, struct sandbox_ctx *ctx,
 }
 
 /* Bounding first (needs CAP_SETPCAP, still held), then the uid change, then
- * E/P/I in one capset, then ambient. For uid 0 the bounding set decides what
- * an exec'd program gets; for another uid the ambient set carries the caps
- * across execve, so inheritable and ambient are set to the same list. */
+ * E/P in one capset, then ambient cleared. For uid 0 the bounding set decides
+ * what an exec'd program gets. Another uid keeps nothing across execve: Docker,
+ * runc and Kubernetes set no inheritable or ambient capabilities (Docker
+ * 20.10.14 emptied the inheritable set for CVE-2022-24769), so E/P are
+ * emptied here already, and a probe run in this process sees what an exec'd
+ * program would. The bounding set keeps the list: a setuid-root program can
+ * still gain it, as in a container. */
 static int caps_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                       enum child_step step, struct isolab_err *err)
 {
@@ -114,27 +118,17 @@ static int caps_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
     _cleanup_cap_ cap_t caps = cap_init();
     if (!caps)
         return isolab_err_set(err, errno, "caps: cap_init: %s", strerror(errno));
-    for (int c = 0; c <= last; c++) {
+    for (int c = 0; c <= last && !nonroot; c++) {
         if (!(keep & (1ull << c)))
             continue;
         cap_value_t v = c;
         cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET);
         cap_set_flag(caps, CAP_PERMITTED, 1, &v, CAP_SET);
-        if (nonroot)
-            cap_set_flag(caps, CAP_INHERITABLE, 1, &v, CAP_SET);
     }
     if (cap_set_proc(caps) < 0)
         return isolab_err_set(err, errno, "caps: capset: %s", strerror(errno));
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
         return isolab_err_set(err, errno, "caps: clearing the ambient set: %s", strerror(errno));
-    if (nonroot) {
-        for (int c = 0; c <= last; c++) {
-            if ((keep & (1ull << c)) &&
-                prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
-                return isolab_err_set(err, errno, "caps: raising %s in the ambient set: %s",
-                                      isolab_cap_name(c), strerror(errno));
-        }
-    }
     return 0;
 }
 
@@ -142,7 +136,7 @@ static void caps_describe(const struct lab_config *cfg, char *buf, size_t n)
 {
     /* What is in force, not what the caps list says: --privileged holds
      * every capability whatever cfg->caps is. */
-    uint64_t c = lab_config_caps_in_force(cfg);
+    uint64_t c = lab_config_caps_bounding(cfg);
     int count = __builtin_popcountll(c);
     const char *what = cfg->privileged ? "all, --privileged"
                      : c == caps_docker_default() ? "docker"
@@ -161,7 +155,10 @@ static void caps_describe(const struct lab_config *cfg, char *buf, size_t n)
     if (cfg->no_new_privs && len > 0 && (size_t)len < n)
         len += snprintf(buf + len, n - len, ", no-new-privs");
     if (cfg->set_user && len > 0 && (size_t)len < n)
-        snprintf(buf + len, n - len, ", user %u:%u", cfg->uid, cfg->gid);
+        snprintf(buf + len, n - len, ", user %u:%u%s", cfg->uid, cfg->gid,
+                 lab_config_runs_nonroot(cfg) && c
+                     ? " (not root: none effective after execve, as under Docker: no ambient set)"
+                     : "");
 }
 
 const struct layer_ops caps_layer = {

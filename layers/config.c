@@ -200,16 +200,26 @@ bool layer_in_force(const struct lab_config *cfg, enum layer_id id)
     return true;
 }
 
-uint64_t lab_config_caps_in_force(const struct lab_config *cfg)
+uint64_t lab_config_caps_bounding(const struct lab_config *cfg)
 {
     if (cfg->privileged || !layer_in_force(cfg, LAYER_CAPS))
         return caps_all_known();
     return cfg->caps;
 }
 
+bool lab_config_runs_nonroot(const struct lab_config *cfg)
+{
+    return cfg->set_user && cfg->uid != 0 && layer_in_force(cfg, LAYER_CAPS);
+}
+
+uint64_t lab_config_caps_in_force(const struct lab_config *cfg)
+{
+    return lab_config_runs_nonroot(cfg) ? 0 : lab_config_caps_bounding(cfg);
+}
+
 uint64_t lab_config_seccomp_caps(const struct lab_config *cfg)
 {
-    return cfg->seccomp_caps_fixed ? cfg->seccomp_caps : lab_config_caps_in_force(cfg);
+    return cfg->seccomp_caps_fixed ? cfg->seccomp_caps : lab_config_caps_bounding(cfg);
 }
 
 static int exe_dir(char *out, size_t n)

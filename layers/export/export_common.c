@@ -77,11 +77,6 @@ void export_common_notes(const struct lab_config *cfg, const char *target,
     if (cfg->layer_on[LAYER_NS] && cfg->ns[NS_TIME] && strcmp(target, "oci") != 0)
         export_note(rep, "namespaces: %s has no time namespace; the container shares the "
                     "host's clocks (CLOCK_MONOTONIC/BOOTTIME offsets)", target);
-    if (strcmp(target, "oci") != 0 && cfg->set_user && cfg->uid != 0 && !cfg->privileged &&
-        layer_in_force(cfg, LAYER_CAPS) && cfg->caps)
-        export_note(rep, "caps: uid %u is not root, and %s sets no ambient capabilities: the "
-                    "process runs with none effective; isolab gives it its capabilities as "
-                    "ambient ones", (unsigned)cfg->uid, target);
     if (cfg->rootfs[0] && strcmp(target, "oci") != 0)
         export_note(rep, "rootfs: --rootfs %s has no %s field; the image gives the root "
                     "filesystem", cfg->rootfs, target);

@@ -82,7 +82,7 @@ static void caps_flags(struct line *l, const struct lab_config *cfg)
         put(l, "--privileged");
         return;
     }
-    uint64_t caps = lab_config_caps_in_force(cfg), dflt = caps_docker_default();
+    uint64_t caps = lab_config_caps_bounding(cfg), dflt = caps_docker_default();
     if (caps == caps_all_known()) {
         flag2(l, "--cap-add", "ALL");
         return;

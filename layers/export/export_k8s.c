@@ -87,7 +87,7 @@ static void k8s_caps(struct yaml_out *o, const struct lab_config *cfg)
 {
     if (cfg->privileged)
         return;
-    uint64_t caps = lab_config_caps_in_force(cfg), dflt = caps_docker_default();
+    uint64_t caps = lab_config_caps_bounding(cfg), dflt = caps_docker_default();
     bool all = caps == caps_all_known();
     if (!all && caps == dflt)
         return;

@@ -53,14 +53,13 @@ static json_t *oci_process(const struct lab_config *cfg)
             json_array_append_new(args, json_string(*a));
     else
         json_array_append_new(args, json_string("sh"));
-    uint64_t caps = lab_config_caps_in_force(cfg);
-    bool nonroot = cfg->set_user && cfg->uid != 0;
+    uint64_t caps = lab_config_caps_bounding(cfg);
     json_t *c = json_pack("{s:o, s:o, s:o, s:o, s:o}",
                           "bounding", export_caps_json(caps, true),
                           "effective", export_caps_json(caps, true),
                           "permitted", export_caps_json(caps, true),
-                          "inheritable", export_caps_json(nonroot ? caps : 0, true),
-                          "ambient", export_caps_json(nonroot ? caps : 0, true));
+                          "inheritable", export_caps_json(0, true),
+                          "ambient", export_caps_json(0, true));
     json_t *p = json_pack("{s:b, s:{s:i, s:i}, s:o, s:[s, s], s:s, s:o, s:b}",
                           "terminal", 0, "user", "uid", (int)(cfg->set_user ? cfg->uid : 0),
                           "gid", (int)(cfg->set_user ? cfg->gid : 0), "args", args, "env",

@@ -144,17 +144,17 @@ void imp_apparmor(struct imp *m, const char *name, const char *field)
 void imp_nonroot_caps(struct imp *m, uint64_t ambient, const char *field)
 {
     struct lab_config *cfg = m->cfg;
-    if (!cfg->set_user || cfg->uid == 0 || cfg->privileged || !cfg->layer_on[LAYER_CAPS] ||
-        ambient == cfg->caps)
+    if (!lab_config_runs_nonroot(cfg) || !lab_config_caps_bounding(cfg))
         return;
-    cfg->seccomp_caps_fixed = true;
-    cfg->seccomp_caps = cfg->caps;
-    cfg->caps = ambient;
     if (ambient == 0)
         imp_note(m, field, "uid %u is not root and the runtime sets no ambient capabilities: "
-                 "the process runs with none (isolab empties its bounding set too; the "
-                 "seccomp filter is the one for the bounding set, as the runtime's)",
+                 "the process runs with none effective after execve (the bounding set and "
+                 "the seccomp filter keep the list, as the runtime's; isolab does the same)",
                  (unsigned)cfg->uid);
+    else
+        imp_note(m, field, "uid %u is not root and the config raises ambient capabilities: "
+                 "isolab does not model an ambient set, so the process runs here with none "
+                 "effective, as under Docker's and Kubernetes' defaults", (unsigned)cfg->uid);
 }
 
 /* A JSON object (an OCI config), a docker run line, or YAML. */

@@ -50,9 +50,10 @@ int imp_hostname(struct imp *m, const char *v, int line, int col, const char *fi
 void imp_apparmor(struct imp *m, const char *name, const char *field);
 
 /* A process that is not root keeps across execve only its ambient
- * capabilities (the runtimes set none; an OCI file names them): cfg->caps
- * becomes that set, and the seccomp filter stays the one resolved for the
- * bounding set, as the runtime builds it. Named in the report at field. */
+ * capabilities (the runtimes set none; an OCI file names them). isolab's
+ * engine does what the runtimes do (no ambient set: lab_config_caps_in_force
+ * is empty for a uid other than 0), so this only names it in the report at
+ * field, and says that an ambient set an OCI file asks for is not modelled. */
 void imp_nonroot_caps(struct imp *m, uint64_t ambient, const char *field);
 
 int import_oci(struct imp *m);

@@ -203,11 +203,17 @@ const char *lsm_mechanism_name(void);
  * --privileged for seccomp)? */
 bool layer_in_force(const struct lab_config *cfg, enum layer_id id);
 
-/* The one rule for capabilities. In force: every known capability when the
- * caps layer is off or under --privileged, else cfg->caps. Seccomp resolves
- * includes/excludes.caps against cfg->seccomp_caps when it is fixed (a
- * layer-alone attribution run keeps the full configuration's set), else
- * against the capabilities in force. */
+/* The one rule for capabilities. The bounding set: every known capability
+ * when the caps layer is off or under --privileged, else cfg->caps. In
+ * force (what the command holds after execve): the bounding set for root;
+ * nothing for another uid (--user 1000), as under Docker, runc and
+ * Kubernetes, which set no ambient capabilities, so a non-root process keeps
+ * none across execve. Seccomp resolves includes/excludes.caps against
+ * cfg->seccomp_caps when it is fixed (a layer-alone attribution run keeps
+ * the full configuration's set), else against the bounding set, as runc
+ * does (the spec's list, whatever the user). */
+uint64_t lab_config_caps_bounding(const struct lab_config *cfg);
+bool lab_config_runs_nonroot(const struct lab_config *cfg);
 uint64_t lab_config_caps_in_force(const struct lab_config *cfg);
 uint64_t lab_config_seccomp_caps(const struct lab_config *cfg);
 

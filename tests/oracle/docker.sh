@@ -206,6 +206,13 @@ shell_compare "device: a node for /dev/null (1:3) opens" 0 \
 shell_compare "device: --cap-drop MKNOD refuses the mknod itself" 10 \
     "${S[@]}" --cap-drop MKNOD -- "$DEV_SCRIPT" sh 1:11 c
 
+# --user 1000 with a capability added: Docker sets no ambient set, so the
+# process holds none after execve; nor must isolab's.
+NOCAPS_SCRIPT='grep -qE "CapEff:[[:space:]]+0+$" /proc/self/status || exit 30
+grep -qE "CapBnd:[[:space:]]+0+$" /proc/self/status && exit 31; exit 0'
+shell_compare "caps: --user 1000 --cap-add NET_BIND_SERVICE holds none after execve (bounding set kept)" 0 \
+    "${S[@]}" --user 1000:1000 --cap-add NET_BIND_SERVICE -- "$NOCAPS_SCRIPT"
+
 exec 7</
 shell_compare "fd: the caller's fd 7 (the host's /) is not in the sandbox" 0 \
     "${S[@]}" -- "$FD_SCRIPT"
