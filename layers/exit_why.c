@@ -266,16 +266,40 @@ static int explain_exec(struct why_ctx *c)
 
 /* The setup died without a report: a KILL/TRAP rule on one of isolab's
  * own calls at that step. */
+static size_t killed_calls(const struct why_ctx *c, char *buf, size_t n);
+
 static int explain_setup_died(struct why_ctx *c)
 {
     const struct sandbox_exit *ex = c->ex;
     if (!c->p)
         return 0;
-    if (ex->step == STEP_CAPS && !c->cfg->no_new_privs)
-        return explain_caps_denied(c);
-    if (ex->step == STEP_EXEC)
-        return explain_exec(c);
-    return 0;
+    if (ex->step == STEP_CAPS && !c->cfg->no_new_privs && explain_caps_denied(c))
+        return 1;
+    if (ex->step == STEP_EXEC && explain_exec(c))
+        return 1;
+    if (ex->status != 128 + SIGSYS && ex->status != 128 + SIGSEGV)
+        return 0;
+    /* a call of isolab's own setup after the filter was loaded */
+    struct exit_why *w = c->out;
+    w->cause = EXIT_WHY_SETUP_DENIED;
+    char list[512];
+    size_t n = killed_calls(c, list, sizeof list);
+    put(w->what, sizeof w->what, "seccomp: the profile %s %s one of the calls isolab itself "
+        "makes at this step, after the filter was loaded (at step %d)", c->name,
+        ex->status == 128 + SIGSYS ? "kills" : "denies", c->cfg->no_new_privs ? 7 : 5);
+    if (is_kill(c->p->default_action))
+        append(w->what, sizeof w->what, ": its defaultAction %s kills every call it does not "
+               "allow", sc_action_name(c->p->default_action));
+    else if (n)
+        append(w->what, sizeof w->what, ": it kills %s", list);
+    append(w->what, sizeof w->what, ".");
+    put(w->hint, sizeof w->hint, "%s; isolab lint %s lists what a program needs",
+        c->cfg->no_new_privs ? "allow what isolab and the program need"
+                             : "add --security-opt no-new-privileges, which loads the filter "
+                               "last, just before execve", c->path);
+    if (append_lint_launch(c))
+        w->cause = EXIT_WHY_NOSTART;
+    return 1;
 }
 
 static int explain_start(struct why_ctx *c)

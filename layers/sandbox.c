@@ -381,6 +381,9 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
     isolab_err_clear(&e);
     child_page = sb->shared;
 
+    /* A caller that ignores SIGCHLD would hand that on to the init (whose
+     * wait would fail) and through execve to the command. */
+    signal(SIGCHLD, SIG_DFL);
     /* Die with isolab, even when it is SIGKILLed. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     char c;
