@@ -6,9 +6,13 @@
  *   2 hostname                              (namespaces)
  *   2b console: setsid; a new pty from the sandbox's own devpts, its master
  *     sent to isolab, its slave on fds 0/1/2 and the controlling terminal
- *     (of the command's session: with a pid namespace the init's forked
- *     child takes it); without a pty, terminal fds among 0/1/2 become
- *     pipes (live/pty.c). Before LSM and seccomp, as runc's console.
+ *     of the command's session; without a pty, terminal fds among 0/1/2
+ *     become pipes (live/pty.c). Before LSM and seccomp, as runc's console.
+ *     With a pid namespace the init forks the command here, which takes
+ *     the terminal (setsid, TIOCSCTTY) before any filter; from here on
+ *     both apply steps 3-7 to themselves, the init with a copy of the
+ *     filter without the listener. (Under a live supervisor, which takes
+ *     the listener from the first process, the init forks after step 7.)
  *   3 LSM: AppArmor change_onexec or Landlock
  *   4 no_new_privs when asked
  *   5 seccomp, when no_new_privs is off (loading needs CAP_SYS_ADMIN,
@@ -18,7 +22,10 @@
  *   8 execve (or the probe runner function)
  *
  * A child-side failure travels back over a CLOEXEC pipe as (step, errno,
- * message, hint); the child never prints to the learner's terminal. */
+ * message, hint), and first into a shared page (sandbox_exit.c), which
+ * needs no syscall under a filter that denies write(); the child never
+ * prints to the learner's terminal. The parent explains a failed start
+ * and the command's end with exit_why.c (include/exit_why.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
