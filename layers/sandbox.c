@@ -245,8 +245,8 @@ static int write_id_maps(const struct lab_config *cfg, pid_t pid, struct isolab_
     return 0;
 }
 
-/* The report page of the process that will exec the command (child side;
- * NULL in the pid-namespace init). */
+/* The report page (child side): the command's progress and report, or the
+ * pid-namespace init's report when it fails first. */
 static struct child_shared *child_page;
 
 static _Noreturn void child_fail_kind(int fd, enum child_step step, const struct isolab_err *e,
