@@ -230,9 +230,12 @@ static int explain_exec(struct why_ctx *c)
         explain_exec_seccomp(c))
         return 1;
     if (ex->errnum == ENOENT) {
-        put(w->what, sizeof w->what, "%s: the namespaces layer: %s %s.", ex->msg, root,
-                 ex->exec_kind == EXEC_KIND_NO_INTERP ? "lacks the program's interpreter"
-                                                     : "has no such program");
+        put(w->what, sizeof w->what, "%s: %s%s %s.", ex->msg,
+            root_ns ? "the namespaces layer: " : "", root,
+            ex->exec_kind == EXEC_KIND_NO_INTERP ? (root_ns ? "lacks the program's interpreter"
+                                                           : "lack the program's interpreter")
+                                                : (root_ns ? "has no such program"
+                                                           : "have no such program"));
         put(w->hint, sizeof w->hint, "%s", c->cfg->rootfs[0]
                  ? "copy the program (and its libraries and interpreter) into the --rootfs "
                    "directory, or give its path inside it"
@@ -251,7 +254,7 @@ static int explain_exec(struct why_ctx *c)
                  "forbids exec (noexec).", ex->msg);
         put(w->hint, sizeof w->hint, "run it from another directory, or through its "
                  "interpreter (sh FILE)");
-    } else if (layer_in_force(c->cfg, LAYER_LSM)) {
+    } else if (ex->exec_kind == EXEC_KIND_MODE_OK && layer_in_force(c->cfg, LAYER_LSM)) {
         put(w->what, sizeof w->what, "%s: the LSM layer refused it (%s policy %s): the "
                  "file and its mount allow exec, and seccomp allows execve.", ex->msg,
                  lsm_mechanism_name(), c->cfg->lsm_profile[0] ? c->cfg->lsm_profile
