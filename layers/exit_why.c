@@ -314,9 +314,23 @@ static int explain_start(struct why_ctx *c)
     if (ex->step == STEP_CAPS && have && !c->cfg->no_new_privs &&
         (ex->errnum == EPERM || ex->errnum == EACCES))
         return explain_caps_denied(c);
-    if (ex->step == STEP_EXEC)
-        return explain_exec(c);
-    return 0;
+    if (ex->step == STEP_EXEC && explain_exec(c))
+        return 1;
+    /* any other step after the filter was loaded (under a live supervisor
+     * the init forks the command after it too): under a profile nothing
+     * starts under, say so */
+    int loaded = c->cfg->no_new_privs ? STEP_SECCOMP_LATE : STEP_SECCOMP_EARLY;
+    bool after = (ex->step > loaded && ex->step <= STEP_EXEC) ||
+                 (ex->step == STEP_CONSOLE && c->cfg->live);
+    if (!have || !after)
+        return 0;
+    put(c->out->what, sizeof c->out->what, "%s.", ex->msg);
+    if (!append_lint_launch(c))
+        return 0;
+    c->out->cause = EXIT_WHY_NOSTART;
+    put(c->out->hint, sizeof c->out->hint, "isolab lint %s lists what is missing; allow it, or "
+        "start from profiles/seccomp/docker-default.json and deny what you must", c->path);
+    return 1;
 }
 
 /* ---- the command's end --------------------------------------------------------- */
