@@ -11,7 +11,7 @@
 # TIOCSCTTY) comes before the filter, so a profile that denies setsid or
 # ioctl still gives the shell its terminal.
 source "$(dirname "$0")/../lib.sh"
-plan 42
+plan 43
 need_root || skip_all exits "these tests create namespaces, cgroups and filters as root"
 
 T=$(mktemp -d)
@@ -64,6 +64,8 @@ run --security-opt no-new-privileges --security-opt seccomp="$T/custom-seccomp.j
 check "nostart nnp: exits non-zero, not a segfault ($rc)" [ "$rc" != 0 -a "$rc" != 139 ]
 expect_contains "nostart nnp: seccomp refused execve" "$err" "seccomp refused it: the profile custom-seccomp.json denies execve"
 expect_contains "nostart nnp: run says what lint says" "$err" "a shell cannot start under this profile"
+run --security-opt no-new-privileges --security-opt seccomp="$ROOT/profiles/seccomp/tiny-allowlist.json" --trace="$T/feed" -- true
+expect_contains "nostart --trace: a start that fails after the filter says what lint says" "$err" "a shell cannot start under this profile"
 # not only that file: another profile nothing starts under, KILL by default
 profile kill-all '{"defaultAction":"SCMP_ACT_KILL_PROCESS","syscalls":[{"names":["capset","prctl","close","fcntl","openat","getdents64","setsid","ioctl","execve","exit_group"],"action":"SCMP_ACT_ALLOW"}]}'
 run --security-opt seccomp="$T/kill-all.json" -- /bin/sh -c true
