@@ -43,6 +43,10 @@ struct sandbox_ctx {
      * else -1. The child closes both of these: they are the host's. */
     int cgroup_lock_fd;
     pid_t child;            /* host pid of the sandbox's first process */
+    /* Child side: this process is the pid-namespace init, which forked the
+     * command at the console step and applies steps 3-7 to itself too; its
+     * seccomp filter is a copy without the listener (seccomp.c). */
+    bool init_copy;
     /* fds the engine passes to the sandbox on purpose (the pty relay's
      * socketpair end, ...): every other fd above 2 is closed before the
      * command runs (sandbox_fds.c). Add with sandbox_ctx_keep_fd(). */

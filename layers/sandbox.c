@@ -6,9 +6,13 @@
  *   2 hostname                              (namespaces)
  *   2b console: setsid; a new pty from the sandbox's own devpts, its master
  *     sent to isolab, its slave on fds 0/1/2 and the controlling terminal
- *     (of the command's session: with a pid namespace the init's forked
- *     child takes it); without a pty, terminal fds among 0/1/2 become
- *     pipes (live/pty.c). Before LSM and seccomp, as runc's console.
+ *     of the command's session; without a pty, terminal fds among 0/1/2
+ *     become pipes (live/pty.c). Before LSM and seccomp, as runc's console.
+ *     With a pid namespace the init forks the command here, which takes
+ *     the terminal (setsid, TIOCSCTTY) before any filter; from here on
+ *     both apply steps 3-7 to themselves, the init with a copy of the
+ *     filter without the listener. (Under a live supervisor, which takes
+ *     the listener from the first process, the init forks after step 7.)
  *   3 LSM: AppArmor change_onexec or Landlock
  *   4 no_new_privs when asked
  *   5 seccomp, when no_new_privs is off (loading needs CAP_SYS_ADMIN,
@@ -18,7 +22,10 @@
  *   8 execve (or the probe runner function)
  *
  * A child-side failure travels back over a CLOEXEC pipe as (step, errno,
- * message, hint); the child never prints to the learner's terminal. */
+ * message, hint), and first into a shared page (sandbox_exit.c), which
+ * needs no syscall under a filter that denies write(); the child never
+ * prints to the learner's terminal. The parent explains a failed start
+ * and the command's end with exit_why.c (include/exit_why.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
@@ -36,6 +43,7 @@
 
 #include "layer.h"
 #include "live.h"
+#include "sandbox_int.h"
 
 const struct layer_ops *const layer_table[LAYER_COUNT] = {
     [LAYER_SECCOMP] = &seccomp_layer, [LAYER_LSM] = &lsm_layer,
@@ -47,13 +55,6 @@ static const enum layer_id prepare_order[LAYER_COUNT] = {
     LAYER_CGROUP, LAYER_LSM, LAYER_SECCOMP, LAYER_CAPS, LAYER_NS,
 };
 
-struct child_report {
-    int step;
-    int errnum;
-    char msg[sizeof(((struct isolab_err *)0)->msg)];
-    char hint[sizeof(((struct isolab_err *)0)->hint)];
-};
-
 struct sandbox {
     struct lab_config cfg;
     struct sandbox_ctx ctx;
@@ -61,6 +62,8 @@ struct sandbox {
     int err_fd;          /* read end of the report pipe, -1 once read */
     bool prepared[LAYER_COUNT];
     bool waited;         /* the child was reaped (or is gone): never kill its pid */
+    struct child_shared *shared;   /* the child's report page (sandbox_int.h) */
+    int wait_flags;      /* __WALL: the child may have no exit signal */
 };
 
 const char *child_step_name(enum child_step s)
@@ -184,7 +187,7 @@ static void free_sandbox(struct sandbox *sb)
         close(sb->sync_fd);
     if (sb->ctx.child > 0 && !sb->waited) {
         kill(sb->ctx.child, SIGKILL);
-        waitpid(sb->ctx.child, NULL, 0);
+        waitpid(sb->ctx.child, NULL, __WALL);
     }
     for (int i = LAYER_COUNT - 1; i >= 0; i--) {
         enum layer_id id = prepare_order[i];
@@ -195,6 +198,7 @@ static void free_sandbox(struct sandbox *sb)
     live_close(&sb->ctx.live);
     if (sb->err_fd >= 0)
         close(sb->err_fd);
+    child_shared_free(sb->shared);
     free(sb);
 }
 
@@ -241,17 +245,30 @@ static int write_id_maps(const struct lab_config *cfg, pid_t pid, struct isolab_
     return 0;
 }
 
-static _Noreturn void child_fail(int fd, enum child_step step, const struct isolab_err *e)
+/* The report page (child side): the command's progress and report, or the
+ * pid-namespace init's report when it fails first. */
+static struct child_shared *child_page;
+
+static _Noreturn void child_fail_kind(int fd, enum child_step step, const struct isolab_err *e,
+                                      int exec_kind)
 {
     struct child_report r;
     memset(&r, 0, sizeof r);
     r.step = step;
     r.errnum = e->errnum;
+    r.exec_kind = exec_kind;
     snprintf(r.msg, sizeof r.msg, "%s", e->msg);
     snprintf(r.hint, sizeof r.hint, "%s", e->hint);
+    /* first the page: the filter may deny write(), even exit_group */
+    child_shared_report(child_page, &r);
     ssize_t n = write(fd, &r, sizeof r);
     (void)n;
     _exit(127);
+}
+
+static _Noreturn void child_fail(int fd, enum child_step step, const struct isolab_err *e)
+{
+    child_fail_kind(fd, step, e, EXEC_KIND_UNKNOWN);
 }
 
 static int run_step(const struct lab_config *cfg, struct sandbox_ctx *ctx,
@@ -265,15 +282,19 @@ static int run_step(const struct lab_config *cfg, struct sandbox_ctx *ctx,
 /* Step 8. Returns only to report, at the step, why the command did not start. */
 static _Noreturn void exec_command(int err_fd, char *const *argv, char *const *envp)
 {
+    child_shared_progress(child_page, STEP_EXEC);
+    if (child_page)
+        __atomic_store_n(&child_page->exec_reached, 1, __ATOMIC_RELEASE);
     execvpe(argv[0], argv, envp);
     int e = errno;
     struct isolab_err r;
     isolab_err_set(&r, e, "execve %s: %s", argv[0], strerror(e));
+    int kind = exec_diagnose(argv[0], e, r.msg, sizeof r.msg);
     if (e == ENOENT)
         isolab_err_hint(&r, "the command must exist inside the sandbox's root filesystem");
     else if (e == EPERM)
         isolab_err_hint(&r, "the seccomp profile or the LSM may deny execve");
-    child_fail(err_fd, STEP_EXEC, &r);
+    child_fail_kind(err_fd, STEP_EXEC, &r, kind);
 }
 
 /* pid 1 of a pid namespace: start the command, reap every zombie, pass on
@@ -295,22 +316,37 @@ static void init_forward(int sig, siginfo_t *si, void *uc)
         kill(init_child, sig);
 }
 
-static _Noreturn void run_as_init(const struct lab_config *cfg, const struct sandbox_ctx *ctx,
-                                  int err_fd, char *const *argv, char *const *envp)
+/* With a pid namespace the init forks the command at the console step, so
+ * that the command takes its terminal (setsid, TIOCSCTTY) before the LSM,
+ * seccomp and capability steps, which a profile denying setsid or ioctl
+ * would otherwise break; from there both apply steps 3-7 to themselves,
+ * the init with its own copy of the filter and no listener (seccomp.c).
+ * Returns 0 in the command, its pid in the init. */
+static pid_t fork_command(struct sandbox_ctx *ctx, int err_fd, int sp[2])
 {
+    struct isolab_err e;
     pid_t pid = fork();
     if (pid < 0) {
-        struct isolab_err e;
-        isolab_err_set(&e, errno, "execve: fork of the command under the sandbox's init: %s",
+        isolab_err_set(&e, errno, "console: fork of the command under the sandbox's init: %s",
                        strerror(errno));
-        child_fail(err_fd, STEP_EXEC, &e);
+        child_fail(err_fd, STEP_CONSOLE, &e);
     }
     if (pid == 0) {
-        struct isolab_err e;
+        close(sp[0]);       /* sp[1] goes with the execve */
         if (live_child_become_leader(&ctx->live, &e) < 0)
             child_fail(err_fd, STEP_CONSOLE, &e);
-        exec_command(err_fd, argv, envp);
+        return 0;
     }
+    close(steal_fd(&sp[1]));
+    ctx->init_copy = true;
+    return pid;
+}
+
+static _Noreturn void run_as_init(const struct lab_config *cfg, const struct sandbox_ctx *ctx,
+                                  int err_fd, pid_t pid, int started_fd)
+{
+    child_shared_wait_command(child_page, started_fd);
+    close(started_fd);
     struct isolab_err e;
     isolab_err_clear(&e);
     if (lsm_confine_init(cfg, ctx, &e) < 0) {
@@ -368,8 +404,10 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
     struct sandbox_ctx *ctx = &sb->ctx;
     struct isolab_err e;
     isolab_err_clear(&e);
+    child_page = sb->shared;
+    /* SIGCHLD too: a caller that ignores it would hand that on to the init
+     * (whose wait would fail) and through execve to the command. */
     reset_signals();
-
     /* Die with isolab, even when it is SIGKILLed. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     char c;
@@ -387,10 +425,22 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
         {LAYER_CAPS, STEP_CAPS}, {LAYER_SECCOMP, STEP_SECCOMP_LATE},
     };
     bool pid_init = layer_in_force(cfg, LAYER_NS) && cfg->ns[NS_PID] && !cfg->fn;
+    pid_t command = 0;
+    int started[2] = {-1, -1};  /* the init hears the command's execve (sandbox_int.h) */
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        child_shared_progress(child_page, steps[i].step);
         if (steps[i].step == STEP_CONSOLE) {
             if (live_child_console(cfg, &ctx->live, !pid_init, &e) < 0)
                 child_fail(err_fd, STEP_CONSOLE, &e);
+            if (pid_init && pipe2(started, O_CLOEXEC) < 0) {
+                isolab_err_set(&e, errno, "console: the init's pipe: %s", strerror(errno));
+                child_fail(err_fd, STEP_CONSOLE, &e);
+            }
+            /* Under a live supervisor the listener is taken from the
+             * sandbox's first process (pidfd_getfd), so there the init
+             * loads the one filter and forks after it, as before. */
+            if (pid_init && !cfg->live)
+                command = fork_command(ctx, err_fd, started);
             continue;
         }
         if (steps[i].step == STEP_NNP) {
@@ -409,6 +459,10 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
     cleanup_closep(&ctx->clone_cgroup_fd);
     cleanup_closep(&ctx->cgroup_lock_fd);
     ctx->clone_cgroup_fd = ctx->cgroup_lock_fd = -1;
+    if (pid_init && cfg->live)
+        command = fork_command(ctx, err_fd, started);
+    if (command > 0)
+        run_as_init(cfg, ctx, err_fd, command, started[0]);
     if (cfg->fn) {
         close(err_fd);
         sandbox_guard_fds(ctx, FD_GUARD_INHERITED);
@@ -427,8 +481,6 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
     }
     extern char **environ;
     char *const *envp = cfg->envp ? cfg->envp : environ;
-    if (layer_in_force(cfg, LAYER_NS) && cfg->ns[NS_PID])
-        run_as_init(cfg, ctx, err_fd, argv, envp);
     exec_command(err_fd, argv, envp);
 }
 
@@ -437,14 +489,17 @@ static pid_t clone_child(const struct sandbox *sb, unsigned long flags)
     struct clone_args args;
     memset(&args, 0, sizeof args);
     args.flags = flags;
-    args.exit_signal = SIGCHLD;
+    /* A caller that ignores SIGCHLD would have the kernel reap the child
+     * and lose its status: then no exit signal, and waits with __WALL. */
+    int exit_signal = sb->wait_flags ? 0 : SIGCHLD;
+    args.exit_signal = (uint64_t)exit_signal;
     if (sb->ctx.clone_cgroup_fd >= 0) {
         args.flags |= CLONE_INTO_CGROUP;
         args.cgroup = (uint64_t)sb->ctx.clone_cgroup_fd;
     }
     long pid = syscall(SYS_clone3, &args, sizeof args);
     if (pid < 0 && errno == ENOSYS && !(flags & CLONE_NEWTIME) && sb->ctx.clone_cgroup_fd < 0)
-        pid = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+        pid = syscall(SYS_clone, flags | (unsigned long)exit_signal, NULL, NULL, NULL, NULL);
     return (pid_t)pid;
 }
 
@@ -528,8 +583,36 @@ static int sandbox_spawn(struct sandbox *sb, struct isolab_err *err)
     return 0;
 }
 
-/* EOF on the report pipe: the command was exec'd (or the function started).
- * A report: the child failed at its step, which the message names. */
+/* The child died during its setup without a report (a KILL rule on one of
+ * isolab's own calls, a crash): at which step, and how. */
+static int setup_died(struct sandbox *sb, struct isolab_err *err)
+{
+    int step = __atomic_load_n(&sb->shared->progress, __ATOMIC_ACQUIRE);
+    int st = 0;
+    pid_t w;
+    do
+        w = waitpid(sb->ctx.child, &st, __WALL);
+    while (w < 0 && errno == EINTR);
+    sb->waited = true;
+    int status = w < 0 ? 127 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    struct child_report r;
+    memset(&r, 0, sizeof r);
+    r.step = step;
+    int sig = status > 128 ? status - 128 : 0;
+    if (sig)
+        snprintf(r.msg, sizeof r.msg, "the sandbox's process was killed by SIG%s at this step, "
+                 "before the command started", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+    else
+        snprintf(r.msg, sizeof r.msg, "the sandbox's process ended (status %d) at this step, "
+                 "before the command started", status);
+    isolab_err_set(err, 0, "step %d (%s): %s", step, child_step_name(step), r.msg);
+    sandbox_explain_start(&sb->cfg, &r, true, status, err);
+    return -1;
+}
+
+/* EOF on the report pipe: the command was exec'd (or the function started),
+ * unless the page says the child died first. A report: the child failed at
+ * its step, which the message names. */
 static int read_child_report(struct sandbox *sb, struct isolab_err *err)
 {
     struct child_report r;
@@ -538,12 +621,24 @@ static int read_child_report(struct sandbox *sb, struct isolab_err *err)
         n = read(sb->err_fd, &r, sizeof r);
     while (n < 0 && errno == EINTR);
     close(steal_fd(&sb->err_fd));
-    if (n != (ssize_t)sizeof r)
+    if (n != (ssize_t)sizeof r && child_shared_take(sb->shared, &r))
+        n = (ssize_t)sizeof r;
+    if (n != (ssize_t)sizeof r) {
+        if (sb->shared && !sb->cfg.fn &&
+            !__atomic_load_n(&sb->shared->exec_reached, __ATOMIC_ACQUIRE))
+            return setup_died(sb, err);
+        if (sb->cfg.exit_out) {
+            memset(sb->cfg.exit_out, 0, sizeof *sb->cfg.exit_out);
+            sb->cfg.exit_out->started = true;
+            sb->cfg.exit_out->oom_kills = -1;
+        }
         return 0;
+    }
     r.msg[sizeof r.msg - 1] = r.hint[sizeof r.hint - 1] = '\0';
     isolab_err_set(err, r.errnum, "step %d (%s): %s", r.step, child_step_name(r.step), r.msg);
     if (r.hint[0])
         isolab_err_hint(err, "%s", r.hint);
+    sandbox_explain_start(&sb->cfg, &r, false, 0, err);
     return -1;
 }
 
@@ -575,6 +670,8 @@ int sandbox_start(const struct lab_config *cfg_in, struct sandbox **out,
     if (!sb)
         return isolab_err_set(err, ENOMEM, "launcher: out of memory");
     sb->sync_fd = sb->err_fd = -1;
+    sb->shared = child_shared_new();
+    sb->wait_flags = sandbox_sigchld_ignored() ? __WALL : 0;
     effective_config(cfg_in, &sb->cfg);
     sandbox_ctx_init(&sb->ctx, &sb->cfg);
     if (live_prepare(&sb->cfg, &sb->ctx.live, err) < 0 || sandbox_prepare(sb, err) < 0 ||
@@ -646,7 +743,7 @@ static pid_t wait_child_bounded(pid_t child, int *st)
     }
     pid_t w;
     do
-        w = waitpid(child, st, 0);
+        w = waitpid(child, st, __WALL);
     while (w < 0 && errno == EINTR);
     return w;
 }
@@ -677,11 +774,18 @@ int sandbox_wait(struct sandbox *sb, int *status, struct isolab_err *err)
     sb->waited = true;
 
     int rc = 0;
+    int shell_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     if (w < 0) {
         rc = isolab_err_set(err, wait_errno, "launcher: waiting for the sandbox (pid %d): %s",
                             (int)sb->ctx.child, strerror(wait_errno));
     } else if (status) {
-        *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        *status = shell_status;
+    }
+    struct sandbox_exit *ex = sb->cfg.exit_out;
+    if (ex && w >= 0) {
+        ex->started = ex->ended = true;
+        ex->status = shell_status;
+        ex->oom_kills = cgroup_oom_kills(&sb->ctx);   /* before the cgroup goes */
     }
     free_sandbox(sb);
     return rc;

@@ -28,6 +28,10 @@
 /* The layer's private state: compiled in the parent, loaded in the child. */
 struct seccomp_state {
     struct sock_fprog prog;         /* .filter malloc'ed; len 0 = none */
+    /* Live only: the plain profile's filter for the pid-namespace init,
+     * which has no listener (its notified calls would fail with ENOSYS:
+     * the signals it passes on among them); len 0 = use prog. */
+    struct sock_fprog init_prog;
     unsigned int flags;             /* SECCOMP_FILTER_FLAG_* */
     int warnings;                   /* unknown syscall names skipped */
     /* "listenerPath\0metadata (JSON-escaped)" when the filter has NOTIFY
@@ -382,7 +386,10 @@ static int seccomp_live_prepare(const struct lab_config *cfg, struct seccomp_sta
         return -1;
     pthread_mutex_lock(&cache_lock);
     struct seccomp_profile *p = cached_profile(path, err);
-    int rc = p ? live_compile(cfg->live, p, lab_config_seccomp_caps(cfg), &st->prog, err) : -1;
+    uint64_t caps = lab_config_seccomp_caps(cfg);
+    int rc = p ? live_compile(cfg->live, p, caps, &st->prog, err) : -1;
+    if (rc == 0)
+        rc = cached_compile(p, caps, &st->init_prog, NULL, NULL, err);
     st->flags = (p ? p->flags : 0) | SECCOMP_FILTER_FLAG_NEW_LISTENER;
     pthread_mutex_unlock(&cache_lock);
     if (rc < 0)
@@ -490,6 +497,24 @@ static int send_listener_fd(struct seccomp_state *st, int nfd, pid_t pid,
     return 0;
 }
 
+/* The pid-namespace init's own copy (sandbox.c, fork_command): the same
+ * profile, no listener; the command sends the listener. */
+static int load_init_copy(struct seccomp_state *st, struct isolab_err *err)
+{
+    const struct sock_fprog *prog = st->init_prog.len ? &st->init_prog : &st->prog;
+    unsigned int flags = st->flags & ~(unsigned int)SECCOMP_FILTER_FLAG_NEW_LISTENER;
+    cleanup_closep(&st->notify_sock);
+    cleanup_closep(&st->pid_pipe[0]);
+    cleanup_closep(&st->pid_pipe[1]);
+    cleanup_closep(&st->live_ack);
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog) < 0) {
+        int e = errno;
+        return isolab_err_set(err, e, "seccomp: loading the filter in the sandbox's init: %s",
+                              strerror(e));
+    }
+    return 0;
+}
+
 static int seccomp_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                          enum child_step step, struct isolab_err *err)
 {
@@ -497,6 +522,8 @@ static int seccomp_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
     enum child_step mine = cfg->no_new_privs ? STEP_SECCOMP_LATE : STEP_SECCOMP_EARLY;
     if (step != mine || !st || st->prog.len == 0)
         return 0;
+    if (ctx->init_copy)
+        return load_init_copy(st, err);
     /* before the filter, which might not allow read */
     pid_t host_pid = 0;
     if (st->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)
@@ -626,6 +653,7 @@ static void seccomp_cleanup(const struct lab_config *cfg, struct sandbox_ctx *ct
     if (!st)
         return;
     free(st->prog.filter);
+    free(st->init_prog.filter);
     cleanup_closep(&st->notify_sock);
     cleanup_closep(&st->pid_pipe[0]);
     cleanup_closep(&st->pid_pipe[1]);

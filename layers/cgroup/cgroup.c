@@ -14,6 +14,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/random.h>
@@ -21,6 +22,7 @@
 #include <time.h>
 
 #include "cgroup_int.h"
+#include "sandbox_int.h"
 
 const char *const cg_ctrl_name[CG_NCTRL] = {"pids", "memory", "cpu", "devices"};
 static const char *const cg_flag_name[CG_NCTRL] = {"--pids-limit", "--memory", "--cpus",
@@ -540,6 +542,21 @@ static void cg_cleanup(const struct lab_config *cfg, struct sandbox_ctx *ctx)
         cg_sandbox_name_release(priv->name);
     cleanup_closep(&ctx->cgroup_lock_fd);
     ctx->cgroup_lock_fd = -1;
+}
+
+long cgroup_oom_kills(const struct sandbox_ctx *ctx)
+{
+    const struct cg_priv *priv = ctx->priv[LAYER_CGROUP];
+    if (!priv || !priv->backend)
+        return -1;
+    bool v2 = priv->backend->version == 2;
+    const char *dir = priv->dir[v2 ? CG_PIDS : CG_MEMORY];
+    char buf[1024];
+    if (!priv->created[v2 ? CG_PIDS : CG_MEMORY] ||
+        cg_read(dir, v2 ? "memory.events" : "memory.oom_control", buf, sizeof buf) <= 0)
+        return -1;
+    const char *k = strstr(buf, "oom_kill ");
+    return k ? strtol(k + 9, NULL, 10) : -1;
 }
 
 /* The cgroup layer off and no pid namespace: nothing else would find the

@@ -120,6 +120,11 @@ struct lab_config {
     /* A seccomp-notify supervisor (live_notify.h) that the seccomp layer
      * hands its listener to; NULL = the plain filter. Not owned. */
     struct live_sup *live;
+
+    /* Where sandbox_start (a failed start) and sandbox_wait (the end) say
+     * what they saw, for exit_why_explain() (exit_why.h); NULL = nowhere.
+     * Not owned. */
+    struct sandbox_exit *exit_out;
 };
 
 /* Docker's defaults: namespaces mnt,uts,pid,ipc,net(,time if the kernel has
@@ -167,6 +172,7 @@ int isolab_data_path(const char *rel, char *out, size_t n);
 /* ---- running -------------------------------------------------------------- */
 
 struct sandbox;   /* opaque: a started sandbox */
+struct sandbox_exit;
 
 /* Validate every layer, then start. On failure returns -1 with err set and
  * nothing left behind. */

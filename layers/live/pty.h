@@ -12,7 +12,8 @@
  *                             sandbox's devpts, send the master, slave on
  *                             0/1/2 and /dev/console, TIOCSCTTY when this
  *                             process is the command
- *   child, the command forked by the pid-namespace init
+ *   child, the command forked by the pid-namespace init, still at the
+ *                             console step (before LSM and seccomp; sandbox.c)
  *                             live_child_become_leader(): setsid + TIOCSCTTY,
  *                             so the shell is the session leader
  *   parent, after exec        live_receive_master()

@@ -66,7 +66,7 @@ int sandbox_try_wait(struct sandbox *sb, int *status, struct isolab_err *err)
         int st;
         pid_t w;
         do
-            w = waitpid(sandbox_pid(sb), &st, WNOHANG);
+            w = waitpid(sandbox_pid(sb), &st, WNOHANG | __WALL);
         while (w < 0 && errno == EINTR);
         if (w < 0)
             return isolab_err_set(err, errno, "waitpid %d: %s", (int)sandbox_pid(sb),

@@ -21,59 +21,59 @@
 /* What the test child saw, sent back over a pipe. */
 struct wait_report {
     int setup_errno;        /* 0, or why the test could not be set up */
-    int tcsetpgrp_errno;    /* what tcsetpgrp does to errno in this setup */
-    int start_rc, wait_rc, errnum;
+    int start_rc, wait_rc, errnum, status;
     char msg[sizeof(((struct isolab_err *)0)->msg)];
 };
 
-/* In a child of the test: its own session with no controlling terminal, a
- * pty slave (opened O_NOCTTY) as stdin, and SIGCHLD ignored, so that
- *  - waitpid in sandbox_wait fails with ECHILD once the sandbox has exited
- *    (the kernel reaps children itself when SIGCHLD is SIG_IGN), and
- *  - the tcsetpgrp that sandbox_wait then makes on stdin (cfg.tty) fails
- *    with ENOTTY: a terminal, but not ours.
- * sandbox_wait must report the errno of waitpid, not of tcsetpgrp. */
-static void wait_child(int fd)
+enum wait_case {
+    WAIT_REAPED_FIRST,      /* the caller reaps the sandbox before sandbox_wait */
+    WAIT_SIGCHLD_IGNORED,   /* SIGCHLD is SIG_IGN, no terminal: sandbox_wait waits */
+    WAIT_SIGCHLD_IGNORED_RELAY, /* SIG_IGN, stdin a terminal: the pipe relay waits */
+};
+
+/* In a child of the test: its own session with no controlling terminal,
+ * stdin /dev/null or (RELAY) a pty slave opened O_NOCTTY, which the
+ * launcher replaces by a pipe it relays. sh -c 'exit 3' runs in the
+ * docker preset without the LSM (the AppArmor loader waits for
+ * apparmor_parser, which SIG_IGN would disturb; this is about the
+ * launcher). A launcher that hangs is ended by the alarm: no report. */
+static void wait_child(int fd, enum wait_case how)
 {
     struct wait_report r;
     memset(&r, 0, sizeof r);
+    alarm(60);
     int master = -1, slave = -1;
+    int in = -1;
     if (setsid() < 0 || (master = posix_openpt(O_RDWR | O_NOCTTY)) < 0 || grantpt(master) < 0 ||
-        unlockpt(master) < 0 || (slave = open(ptsname(master), O_RDWR | O_NOCTTY)) < 0 ||
-        dup2(slave, STDIN_FILENO) < 0)
+        unlockpt(master) < 0 || (slave = open(ptsname(master), O_RDWR | O_NOCTTY)) < 0)
         r.setup_errno = errno ? errno : EIO;
-    errno = 0;
-    if (tcsetpgrp(STDIN_FILENO, getpgrp()) < 0)
-        r.tcsetpgrp_errno = errno;
-    signal(SIGCHLD, SIG_IGN);
-    /* No terminal among 0/1/2 (else the pipe relay waits, not sandbox_wait). */
-    int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0)
+    in = how == WAIT_SIGCHLD_IGNORED_RELAY ? slave : open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (in < 0 || dup2(in, STDIN_FILENO) < 0)
         r.setup_errno = errno ? errno : EIO;
+    if (how != WAIT_REAPED_FIRST)
+        signal(SIGCHLD, SIG_IGN);
 
     struct lab_config cfg;
     lab_config_init_docker(&cfg);
-    /* The LSM's AppArmor loader waits for apparmor_parser, which SIG_IGN
-     * would disturb; this test is about the launcher, not the layers. */
     cfg.layer_on[LAYER_LSM] = false;
-    /* no pty: sandbox_wait itself waits (the relay has its own loop) */
     cfg.tty = LAB_TTY_OFF;
-    char *argv[] = {"/bin/true", NULL};
+    char *argv[] = {"/bin/sh", "-c", "exit 3", NULL};
     cfg.argv = argv;
     struct isolab_err err;
     isolab_err_clear(&err);
     struct sandbox *sb = NULL;
-    int status = -1;
+    r.status = -1;
     r.start_rc = sandbox_start(&cfg, &sb, &err);
-    r.wait_rc = r.start_rc < 0 ? -1 : sandbox_wait(sb, &status, &err);
+    if (r.start_rc == 0 && how == WAIT_REAPED_FIRST)
+        waitpid(sandbox_pid(sb), NULL, __WALL);
+    r.wait_rc = r.start_rc < 0 ? -1 : sandbox_wait(sb, &r.status, &err);
     r.errnum = err.errnum;
     snprintf(r.msg, sizeof r.msg, "%s", err.msg);
     _exit(write(fd, &r, sizeof r) == (ssize_t)sizeof r ? 0 : 1);
 }
 
-static void test_wait_reports_the_errno_of_waitpid(void **state)
+static struct wait_report run_wait_case(enum wait_case how)
 {
-    (void)state;
     int p[2];
     assert_int_equal(pipe(p), 0);
     fflush(NULL);
@@ -81,7 +81,7 @@ static void test_wait_reports_the_errno_of_waitpid(void **state)
     assert_true(pid >= 0);
     if (pid == 0) {
         close(p[0]);
-        wait_child(p[1]);
+        wait_child(p[1], how);
     }
     close(p[1]);
     struct wait_report r;
@@ -90,19 +90,48 @@ static void test_wait_reports_the_errno_of_waitpid(void **state)
     close(p[0]);
     int st;
     waitpid(pid, &st, 0);
-    assert_int_equal(n, (ssize_t)sizeof r);
+    if (n != (ssize_t)sizeof r)
+        fail_msg("the launcher did not return within the test child's 60 s alarm (%s)",
+                 WIFSIGNALED(st) ? strsignal(WTERMSIG(st)) : "no report");
     if (r.setup_errno)
         fail_msg("setting up a pty without a controlling terminal: %s", strerror(r.setup_errno));
-    printf("# tcsetpgrp in this setup: %s; sandbox_start %d, sandbox_wait %d: %s\n",
-           r.tcsetpgrp_errno ? strerror(r.tcsetpgrp_errno) : "ok", r.start_rc, r.wait_rc, r.msg);
-    /* The setup must make tcsetpgrp overwrite errno, or this test could not
-     * tell the two apart. */
-    assert_int_equal(r.tcsetpgrp_errno, ENOTTY);
+    printf("# sandbox_start %d, sandbox_wait %d, status %d: %s\n", r.start_rc, r.wait_rc,
+           r.status, r.msg);
     if (r.start_rc < 0)
         fail_msg("sandbox_start: %s", r.msg);
+    return r;
+}
+
+/* The sandbox was reaped by someone else: sandbox_wait reports waitpid's
+ * ECHILD, not the errno of what it did afterwards. */
+static void test_wait_reports_the_errno_of_waitpid(void **state)
+{
+    (void)state;
+    struct wait_report r = run_wait_case(WAIT_REAPED_FIRST);
     assert_int_equal(r.wait_rc, -1);
     assert_int_equal(r.errnum, ECHILD);
     assert_non_null(strstr(r.msg, strerror(ECHILD)));
+}
+
+/* A caller that ignores SIGCHLD: the kernel would reap the sandbox itself
+ * and its status would be lost; the launcher clones it without an exit
+ * signal and waits with __WALL, so the status is 3. */
+static void test_sigchld_ignored_keeps_the_status(void **state)
+{
+    (void)state;
+    struct wait_report r = run_wait_case(WAIT_SIGCHLD_IGNORED);
+    assert_int_equal(r.wait_rc, 0);
+    assert_int_equal(r.status, 3);
+}
+
+/* The same with a terminal on stdin and no pty: the pipe relay serves it
+ * and ends when the sandbox does (it waited forever before). */
+static void test_sigchld_ignored_pipe_relay_ends(void **state)
+{
+    (void)state;
+    struct wait_report r = run_wait_case(WAIT_SIGCHLD_IGNORED_RELAY);
+    assert_int_equal(r.wait_rc, 0);
+    assert_int_equal(r.status, 3);
 }
 
 /* The probe runner (cfg->fn) never execs: an fd isolab's caller left open
@@ -146,6 +175,8 @@ int main(void)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wait_reports_the_errno_of_waitpid),
+        cmocka_unit_test(test_sigchld_ignored_keeps_the_status),
+        cmocka_unit_test(test_sigchld_ignored_pipe_relay_ends),
         cmocka_unit_test(test_fn_runs_without_the_callers_fds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

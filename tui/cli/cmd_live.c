@@ -18,6 +18,8 @@ static struct {
     const char *file;
     FILE *out;
     struct live_sup *sup;
+    char first_denied[256];     /* after the command's execve: exit_why.h */
+    bool first_is_kill;
     pthread_mutex_t lock;
 } cli = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -88,6 +90,19 @@ static void print_json(FILE *f, const struct live_event *ev, const char *when)
 static void on_event(void *ud, const struct live_event *ev)
 {
     (void)ud;
+    if (ev->kind == LIVE_EV_SYSCALL && !ev->before_exec && ev->action != SC_ACT_ALLOW &&
+        ev->action != SC_ACT_LOG) {
+        bool kills = ev->action != SC_ACT_ERRNO;
+        pthread_mutex_lock(&cli.lock);
+        /* the first denial, or the first KILL/TRAP after ERRNOs: the one
+         * that ends a program */
+        if (!cli.first_denied[0] || (kills && !cli.first_is_kill)) {
+            cli.first_is_kill = kills;
+            snprintf(cli.first_denied, sizeof cli.first_denied, "%s(%.60s): %s [%.40s]",
+                     ev->name, ev->args_text, ev->verdict, ev->rule);
+        }
+        pthread_mutex_unlock(&cli.lock);
+    }
     if (!cli.out || (ev->kind == LIVE_EV_SYSCALL && !cli.trace))
         return;
     char when[32];
@@ -138,6 +153,13 @@ int live_cli_begin(struct lab_config *cfg)
     }
     cfg->live = cli.sup;
     return 0;
+}
+
+void live_cli_first_denial(char *buf, size_t n)
+{
+    pthread_mutex_lock(&cli.lock);
+    snprintf(buf, n, "%s", cli.first_denied);
+    pthread_mutex_unlock(&cli.lock);
 }
 
 void live_cli_end(void)

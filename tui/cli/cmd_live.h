@@ -12,6 +12,9 @@ int live_cli_option(int argc, char **argv, int *i);
 int live_cli_begin(struct lab_config *cfg);
 /* After sandbox_run: the supervisor is stopped and freed, the feed closed. */
 void live_cli_end(void);
+/* The feed's first denied call after the command's execve (its first
+ * KILL/TRAP if there was one), "" without a feed: for exit_why.h. */
+void live_cli_first_denial(char *buf, size_t n);
 /* isolab record (cmd_record.c) */
 int cmd_record(int argc, char **argv);
 

@@ -15,6 +15,7 @@
 #include "cmd_live.h"
 #include "cmd_profiles.h"
 #include "cli_json.h"
+#include "exit_why.h"
 #include "isolab.h"
 #include "probes.h"
 #include "sc_diff.h"
@@ -122,6 +123,18 @@ static void print_warning(void *ud, const char *msg)
     fprintf(stderr, "isolab: warning: %s\n", msg);
 }
 
+/* Every exit explained (exit_why.h): why the command ended as it did. */
+static void print_exit_why(const struct lab_config *cfg, struct sandbox_exit *ex)
+{
+    live_cli_first_denial(ex->first_denied, sizeof ex->first_denied);
+    struct exit_why w;
+    if (exit_why_explain(cfg, ex, &w) <= 0)
+        return;
+    fprintf(stderr, "isolab: %s\n", w.what);
+    if (w.hint[0])
+        fprintf(stderr, "  hint: %s\n", w.hint);
+}
+
 static int cmd_run(int argc, char **argv)
 {
     struct lab_config cfg;
@@ -141,13 +154,20 @@ static int cmd_run(int argc, char **argv)
     int status = 0;
     if (live_cli_begin(&cfg) < 0)
         return 125;
-    /* A pty of its own: live_relay() inside sandbox_wait() serves it. */
+    struct sandbox_exit ex;
+    memset(&ex, 0, sizeof ex);
+    cfg.exit_out = &ex;
+    /* A pty of its own: live_relay() inside sandbox_wait() serves it. The
+     * explanation of a failed start is in err (sandbox_start puts it there). */
     int rc = sandbox_run(&cfg, &status, &err);
-    live_cli_end();
     if (rc < 0) {
+        live_cli_end();
         isolab_err_print(&err);
         return 125;  /* Docker's "the runtime failed" status */
     }
+    if (status != 0)
+        print_exit_why(&cfg, &ex);
+    live_cli_end();
     return status;
 }
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <vterm.h>
 
+#include "exit_why.h"
 #include "live.h"
 #include "tui_pane.h"
 
@@ -41,6 +42,8 @@ struct tui_pane {
     int vrows, vcols;
     int status;
     char exit_msg[256];
+    struct lab_config cfg;     /* the shell's config, and what its end was (exit_why.h) */
+    struct sandbox_exit exit;
     char title[1024];          /* the layers the shell started under */
     unsigned long sig;         /* of the config it started with */
     char prog_title[128];      /* what the program set with OSC 0/2 */
@@ -73,10 +76,19 @@ static unsigned long config_sig(const struct tui *t)
     return h;
 }
 
-void tui_pane_explain_exit(int status, char *buf, size_t n)
+void tui_pane_explain_exit(const struct lab_config *c, const struct sandbox_exit *ex, int status,
+                           char *buf, size_t n, char *full, size_t fn)
 {
-    /* Issue 10, "every exit explained": the OOM kill, SIGSYS's rule and a
-     * profile nothing starts under plug in here. */
+    /* Issue 10, "every exit explained": the engine's one rule (exit_why.c);
+     * the frame gets its first clause, the pane the whole of it. */
+    struct exit_why w;
+    full[0] = '\0';
+    if (status != 0 && exit_why_explain(c, ex, &w) > 0) {
+        size_t cut = strcspn(w.what, ":.");
+        snprintf(buf, n, "the shell ended (status %d): %.*s", status, (int)cut, w.what);
+        snprintf(full, fn, "\r\n[isolab] %s\r\n[isolab] hint: %s\r\n", w.what, w.hint);
+        return;
+    }
     if (status > 128 && status < 128 + NSIG)
         snprintf(buf, n, "the shell was killed by signal %d (%s)", status - 128,
                  strsignal(status - 128));
@@ -261,10 +273,15 @@ static void shell_ended(struct tui *t, struct tui_pane *p)
     struct isolab_err err;
     isolab_err_clear(&err);
     int st = p->status;
+    char full[sizeof(((struct exit_why *)0)->what) + 1024];
+    full[0] = '\0';
     if (sandbox_wait(p->sb, &st, &err) < 0)
         snprintf(p->exit_msg, sizeof p->exit_msg, "shell: %s", err.msg);
     else
-        tui_pane_explain_exit(st, p->exit_msg, sizeof p->exit_msg);
+        tui_pane_explain_exit(&p->cfg, &p->exit, st, p->exit_msg, sizeof p->exit_msg, full,
+                              sizeof full);
+    if (full[0])
+        vterm_input_write(p->vt, full, strlen(full));
     p->status = st;
     p->sb = NULL;
     p->master = -1;
@@ -311,6 +328,10 @@ static int pane_start(struct tui *t, struct tui_pane *p, struct isolab_err *err)
     char **env = NULL;
     if (tui_shell_config(t, &c, &env) < 0)
         return isolab_err_set(err, ENOMEM, "tui_pane.c: the shell's environment: out of memory");
+    memset(&p->exit, 0, sizeof p->exit);
+    c.exit_out = &p->exit;
+    p->cfg = c;
+    p->cfg.argv = p->cfg.envp = NULL;   /* freed below; exit_why needs neither */
     int rc = sandbox_start(&c, &p->sb, err);
     free(env);
     if (rc < 0) {

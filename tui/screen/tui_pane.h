@@ -70,10 +70,13 @@ bool tui_pane_key(struct tui *t, bool is_key, wint_t wc);
 void tui_pane_draw(struct tui *t, struct tui_rect r);
 void tui_pane_place_cursor(struct tui *t);
 
-/* The shell's exit in words, for the pane's frame. The hook for issue 10's
- * "every exit explained" (OOM kill, SIGSYS, a profile nothing starts under):
- * today the status and the signal's name. */
-void tui_pane_explain_exit(int status, char *buf, size_t n);
+/* The shell's exit in words (issue 10, "every exit explained", the engine's
+ * exit_why_explain): a line for the pane's frame in buf, and in full (""
+ * when there is nothing to explain) the explanation and its hint, for the
+ * pane itself, below the shell's last output. */
+struct sandbox_exit;
+void tui_pane_explain_exit(const struct lab_config *c, const struct sandbox_exit *ex, int status,
+                           char *buf, size_t n, char *full, size_t fn);
 
 /* For the crash handler (async-signal-safe kill): the shell's pid, or 0. */
 extern volatile pid_t tui_pane_pid;
