@@ -184,6 +184,8 @@ static void draw_help(struct tui *t)
         "  Enter        layer details: caps, namespaces, cgroup limits, profiles;",
         "               on a probe: each layer alone and what decided it",
         "  p presets    c syscall list    e $EDITOR (default vi)    r re-run",
+        "  f            layer flags as for isolab run: --cap-add SYS_TIME, --no-ns pid",
+        "  o            open a seccomp profile file by path (your own copy, say)",
         "  s            a shell in a pane of this screen, in a sandbox with the layers",
         "               shown; " TUI_PANE_FOCUS_NAME " moves the focus between the shell and the lab",
         "  z            zoom the shell to the whole screen and back (vi, top, less)",
@@ -427,6 +429,12 @@ static bool command_key(struct tui *t, int ch, bool *quit)
     case 'e': case 'E':
         tui_edit_external(t);
         return true;
+    case 'f': case 'F':
+        tui_flags_prompt(t, PROMPT_FLAGS);
+        return true;
+    case 'o': case 'O':
+        tui_flags_prompt(t, PROMPT_OPEN_PROFILE);
+        return true;
     case 's':
         tui_pane_open(t);
         return true;
@@ -552,6 +560,7 @@ int tui_run(struct lab_config *cfg, const char *preset_name)
     tui_probes_init(&t);
     tui_presets_load(&t);
     tui_profile_init(&t);
+    tui_lab_restore_profile(&t);   /* the learner's edited copy, from last time */
     if (tui_term_init(&t) < 0) {
         tui_probes_free(&t);
         tui_profile_free(&t);
