@@ -177,8 +177,8 @@ void lab_expect_describe(const struct lab_expect *e, char *buf, size_t n);
  * or "" if it can run here. */
 void lab_step_unmet_needs(const struct lab_step *st, char *why, size_t n);
 
-/* 1 if right, 0 if wrong; why gets the explanation (the step's "explain"
- * when right; the choice's why_wrong, then the explanation, when wrong). */
+/* 1 if right, 0 if wrong; why gets the step's "explain" when right, and
+ * only the choice's why_wrong when wrong (never the answer). */
 int lab_quiz_answer(const struct lab_step *st, int choice, char *why, size_t n);
 
 /* Hint k (0-based) or NULL past the last: shown one at a time. */
