@@ -42,6 +42,10 @@ void tui_lab_kept_note(const char *before, const char *now, char *note, size_t n
         snprintf(note, n, "; your profile %s is kept: o opens it again", before);
 }
 
+/* Nothing is remembered before the start has read what was (the first
+ * profile load at start is a change too). */
+static bool started;
+
 static int remembered_path(char *out, size_t n)
 {
     char dir[ISOLAB_PATH_MAX];
@@ -56,7 +60,7 @@ static int remembered_path(char *out, size_t n)
 void tui_lab_remember_profile(struct tui *t)
 {
     char path[ISOLAB_PATH_MAX + 16], line[ISOLAB_PATH_MAX + 2];
-    if (remembered_path(path, sizeof path) < 0)
+    if (!started || remembered_path(path, sizeof path) < 0)
         return;
     int len = snprintf(line, sizeof line, "%s\n", t->profile_path);
     char *old = NULL;
@@ -77,6 +81,7 @@ void tui_lab_remember_profile(struct tui *t)
 void tui_lab_restore_profile(struct tui *t)
 {
     char path[ISOLAB_PATH_MAX + 16], want[ISOLAB_PATH_MAX + 2] = "";
+    started = true;
     if (remembered_path(path, sizeof path) < 0)
         return;
     FILE *f = fopen(path, "re");
