@@ -42,6 +42,11 @@ send_token() {
 show() { printf '%s\n' "$1" | sed 's/^/#   | /'; }
 RESULT_RE='(✓ PASSED|✗ NOT YET|– SKIPPED|ERROR)'
 
+# The shipped files are the learner's starting points, never edited in place
+# (the TUI edits a copy under the state dir).
+shipped_sums() { find "$ROOT/labs" "$ROOT/profiles" -type f -print0 | sort -z | xargs -0 md5sum; }
+shipped_sums > "$TM_DIR/shipped.before"
+
 tm_start 100 30
 tm_isolab EDITOR="$TM_DIR/editor.sh" --
 tm_wait "unshare-user" >/dev/null
@@ -112,3 +117,10 @@ done
 
 tm send-keys -t t q
 if tm_wait_exit; then pass "walk: q quits"; else fail "walk: q quits"; fi
+shipped_sums > "$TM_DIR/shipped.after"
+if cmp -s "$TM_DIR/shipped.before" "$TM_DIR/shipped.after"; then
+    pass "walk: the shipped profiles and lab files are unchanged (the learner edited copies)"
+else
+    fail "walk: the shipped profiles and lab files are unchanged"
+    diff "$TM_DIR/shipped.before" "$TM_DIR/shipped.after" | sed 's/^/#   /'
+fi
