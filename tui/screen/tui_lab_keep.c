@@ -1,7 +1,8 @@
 /* A learner's own work is never discarded silently (issue 14). The TUI
  * remembers which seccomp profile file was in force (the state dir's
  * tui-profile, one line, written after every change); a restart reopens
- * the learner's edited copy and says so. When a lab step puts another
+ * the learner's edited copy (the TUI's copies in the state dir) and says
+ * so. When a lab step puts another
  * profile in force, the message names the learner's file that stays on
  * disk and the key that opens it again. */
 #include <errno.h>
@@ -78,6 +79,20 @@ void tui_lab_remember_profile(struct tui *t)
     free(old);
 }
 
+/* The TUI's editable copies live in the state dir; a file the learner gave
+ * on the command line is theirs to give again. */
+static bool in_state_dir(const char *path)
+{
+    char dir[ISOLAB_PATH_MAX], rp[PATH_MAX];
+    struct isolab_err err;
+    isolab_err_clear(&err);
+    if (lab_state_dir(dir, sizeof dir, &err) < 0)
+        return false;
+    const char *d = realpath(dir, rp) ? rp : dir;
+    size_t l = strlen(d);
+    return !strncmp(path, d, l) && path[l] == '/';
+}
+
 void tui_lab_restore_profile(struct tui *t)
 {
     char path[ISOLAB_PATH_MAX + 16], want[ISOLAB_PATH_MAX + 2] = "";
@@ -96,7 +111,7 @@ void tui_lab_restore_profile(struct tui *t)
     if (isolab_data_path("profiles/seccomp/docker-default.json", def, sizeof def) < 0)
         return;
     const char *d = realpath(def, rp) ? rp : def;
-    if (!own_profile(want) || strcmp(t->profile_path, d) != 0)
+    if (!own_profile(want) || !in_state_dir(want) || strcmp(t->profile_path, d) != 0)
         return;
     tui_profile_select(t, want);
     tui_msg(t, !!t->profile_err[0], "your edited profile from last time is in force: %s%s", want,
