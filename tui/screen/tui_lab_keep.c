@@ -2,9 +2,8 @@
  * remembers which seccomp profile file was in force (the state dir's
  * tui-profile, one line, written after every change); a restart reopens
  * the learner's edited copy (the TUI's copies in the state dir) and says
- * so. When a lab step puts another
- * profile in force, the message names the learner's file that stays on
- * disk and the key that opens it again. */
+ * so. When a lab step puts another profile in force, the message names
+ * the learner's file that stays on disk and the key that opens it again. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
