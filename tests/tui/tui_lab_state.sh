@@ -5,7 +5,8 @@
 #     whose start puts another profile in force, names the edited copy and
 #     the key that opens it again (o);
 #   - lab 2 step 1's profile does not load: the profile line and the seccomp
-#     row name the same profile in force;
+#     row name the same profile in force; the step passes by that refusal,
+#     and step 2, which starts from the broken file, is NOT YET;
 #   - in lab 3, tasks passed in the TUI still show ✓ when [ goes back to
 #     them (no start configuration re-applied over the passing one);
 #   - o opens the edited copy by path; after a restart the TUI reopens it
@@ -70,6 +71,19 @@ else
     fail "state: the profile line and the seccomp row name the same profile (row '$row', line '$line')"; show "$s"
 fi
 expect_contains "state: the profile line names the learner's file that does not load" "$s" "profile no-uring-broken.json does not load"
+# The step passes by what the learner sees -- the profile is refused -- and
+# the task after it, which starts from that profile, does not pass for free.
+tm send-keys -t t h
+tm_expect "state: lab 2 step 1 has a hint in the TUI" "Hint 1/1: In the TUI"
+tm_expect "state: lab 2 step 1 passes in the TUI (the profile is refused)" "✓ PASSED"
+tm send-keys -t t ']'
+tm_wait "step 2/" >/dev/null
+tm send-keys -t t h
+tm_wait "Hint 1/" >/dev/null
+s=$(tm_wait_re '(✓ PASSED|✗ NOT YET)')
+if printf '%s' "$s" | grep -q '✗ NOT YET: .*does not load\|✗ NOT YET: .*did not start'; then
+    pass "state: lab 2 step 2 is NOT YET with the broken profile in place"
+else fail "state: lab 2 step 2 is NOT YET with the broken profile in place"; show "$s"; fi
 
 # -- lab 3: passed tasks stay passed when [ goes back --------------------------
 tm send-keys -t t L
