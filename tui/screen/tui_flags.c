@@ -70,6 +70,11 @@ static void flags_done(struct tui *t)
         }
         i--;   /* parse_flag advanced past the flag; the loop steps once more */
     }
+    for (int i = 0; i < argc; i++)   /* the profile line names the preset */
+        if (!strncmp(argv[i], "--preset=", 9))
+            snprintf(t->preset, sizeof t->preset, "%s", argv[i] + 9);
+        else if (!strcmp(argv[i], "--preset") && i + 1 < argc)
+            snprintf(t->preset, sizeof t->preset, "%s", argv[i + 1]);
     if (!argc)
         return;
     bool new_profile = strcmp(before, nc.seccomp_profile) != 0 && nc.seccomp_profile[0];
