@@ -35,6 +35,7 @@ enum lab_expect_kind {
     LAB_EXPECT_SYSCALL,     /* a syscall's number on an arch (libseccomp) */
     LAB_EXPECT_SECCOMP,     /* what the config's profile does to a syscall */
     LAB_EXPECT_CAPS,        /* capabilities in force: at most N, has, lacks */
+    LAB_EXPECT_PROFILE,     /* the seccomp profile loads, or is refused with an error */
 };
 
 struct lab_expect {
@@ -68,6 +69,10 @@ struct lab_expect {
     /* caps */
     int caps_at_most;           /* -1 = no rule */
     uint64_t caps_has, caps_lacks;
+
+    /* profile: "loads" or "refused"; output_re is the error's regex (on
+     * "message\n  hint: hint", as isolab run prints it), NULL = any */
+    bool profile_loads;
 };
 
 /* A configuration as a lab states it: a preset, then layer flags in
@@ -172,8 +177,8 @@ void lab_expect_describe(const struct lab_expect *e, char *buf, size_t n);
  * or "" if it can run here. */
 void lab_step_unmet_needs(const struct lab_step *st, char *why, size_t n);
 
-/* 1 if right, 0 if wrong; why gets the explanation (the step's "explain"
- * when right; the choice's why_wrong, then the explanation, when wrong). */
+/* 1 if right, 0 if wrong; why gets the step's "explain" when right, and
+ * only the choice's why_wrong when wrong (never the answer). */
 int lab_quiz_answer(const struct lab_step *st, int choice, char *why, size_t n);
 
 /* Hint k (0-based) or NULL past the last: shown one at a time. */

@@ -773,7 +773,9 @@ int lab_quiz_answer(const struct lab_step *st, int choice, char *why, size_t n)
         snprintf(why, n, "Right. %s", st->explain);
         return 1;
     }
+    /* Only why this choice is wrong: the explanation names the answer,
+     * and a learner who is told it has nothing left to think about. */
     const char *w = st->why_wrong && st->why_wrong[choice] ? st->why_wrong[choice] : "";
-    snprintf(why, n, "Not quite: %s%s%s", w, *w ? " " : "", st->explain);
+    snprintf(why, n, "Not quite: %s%sTry another.", w, *w ? " " : "");
     return 0;
 }

@@ -279,6 +279,14 @@ void lab_expect_describe(const struct lab_expect *e, char *buf, size_t n)
             snprintf(buf + len, n - (size_t)len, " with %s", e->action);
         return;
     }
+    case LAB_EXPECT_PROFILE:
+        if (e->profile_loads)
+            snprintf(buf, n, "the seccomp profile loads");
+        else
+            snprintf(buf, n, "the seccomp profile is refused%s%s%s",
+                     e->output_re ? " with an error matching /" : "",
+                     e->output_re ? e->output_re : "", e->output_re ? "/" : "");
+        return;
     case LAB_EXPECT_CAPS: {
         size_t len = (size_t)snprintf(buf, n, "capabilities:");
         if (e->caps_at_most >= 0 && len < n)
@@ -517,6 +525,40 @@ static void eval_seccomp(const struct lab_config *cfg, const struct lab_expect *
     seccomp_profile_free(p);
 }
 
+/* The profile as a sandbox would load it: the learner sees its error (the
+ * TUI's message line, `isolab run`'s output). */
+static void eval_profile(const struct lab_config *cfg, const struct lab_expect *e,
+                         struct lab_expect_result *r)
+{
+    lab_expect_describe(e, r->expected, sizeof r->expected);
+    if (!cfg->layer_on[LAYER_SECCOMP] || cfg->privileged) {
+        set(r, LAB_FAIL, "seccomp is off: no profile is loaded");
+        return;
+    }
+    char path[ISOLAB_PATH_MAX], text[sizeof ((struct isolab_err *)0)->msg + 600];
+    struct isolab_err err;
+    isolab_err_clear(&err);
+    struct seccomp_profile *p = NULL;
+    if (seccomp_profile_path(cfg, path, sizeof path, &err) == 0 &&
+        seccomp_profile_load(path, &p, &err) == 0) {
+        seccomp_profile_free(p);
+        set(r, e->profile_loads ? LAB_PASS : LAB_FAIL, "%s loads",
+            cfg->seccomp_profile[0] ? cfg->seccomp_profile : "Docker's default profile");
+        return;
+    }
+    snprintf(text, sizeof text, "%s%s%s", err.msg, err.hint[0] ? "\n  hint: " : "", err.hint);
+    bool matched = true;
+    if (e->output_re) {
+        regex_t re;
+        matched = regcomp(&re, e->output_re, REG_EXTENDED | REG_NOSUB | REG_NEWLINE) == 0 &&
+                  regexec(&re, text, 0, NULL, 0) == 0;
+        regfree(&re);
+    }
+    char o[200];
+    one_line(o, sizeof o, err.msg);
+    set(r, !e->profile_loads && matched ? LAB_PASS : LAB_FAIL, "refused: %s", o);
+}
+
 static void eval_caps(const struct lab_config *cfg, const struct lab_expect *e,
                       struct lab_expect_result *r)
 {
@@ -622,6 +664,7 @@ int lab_step_check(const struct lab *lab, size_t step, const struct lab_config *
         case LAB_EXPECT_SYSCALL: eval_syscall(e, &out->items[i]); break;
         case LAB_EXPECT_SECCOMP: eval_seccomp(cfg, e, &out->items[i]); break;
         case LAB_EXPECT_CAPS: eval_caps(cfg, e, &out->items[i]); break;
+        case LAB_EXPECT_PROFILE: eval_profile(cfg, e, &out->items[i]); break;
         case LAB_EXPECT_PROBE: break;
         }
     }

@@ -111,6 +111,25 @@ static int parse_probe(struct lctx *c, json_t *v, const char *path, struct lab_e
     return 0;
 }
 
+/* An optional regular expression at path (x NULL: none). */
+static int get_regex(struct lctx *c, json_t *x, const char *path, const char *ex, char **out)
+{
+    if (!x)
+        return 0;
+    if (!json_is_string(x))
+        return lab_lerr(c, path, false, ex, "expected a regular expression, found %s", lab_json_kind(x));
+    regex_t re;
+    int rc = regcomp(&re, json_string_value(x), REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
+    if (rc) {
+        char msg[160];
+        regerror(rc, &re, msg, sizeof msg);
+        return lab_lerr(c, path, false, "write a POSIX extended regular expression (grep -E)",
+                        "bad regular expression: %s", msg);
+    }
+    regfree(&re);
+    return (*out = strdup(json_string_value(x))) ? 0 : -1;
+}
+
 static int parse_command(struct lctx *c, json_t *v, const char *path, struct lab_expect *e)
 {
     static const char *const keys[] = {"command", "exit", "output", "why"};
@@ -150,23 +169,34 @@ static int parse_command(struct lctx *c, json_t *v, const char *path, struct lab
             e->exit_status = (int)s;
         }
     }
-    if ((x = json_object_get(v, "output"))) {
-        snprintf(sub, sizeof sub, "%s.output", path);
-        if (!json_is_string(x))
-            return lab_lerr(c, sub, false, ex, "expected a regular expression, found %s", lab_json_kind(x));
-        regex_t re;
-        int rc = regcomp(&re, json_string_value(x), REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
-        if (rc) {
-            char msg[160];
-            regerror(rc, &re, msg, sizeof msg);
-            return lab_lerr(c, sub, false, "write a POSIX extended regular expression (grep -E)",
-                            "bad regular expression: %s", msg);
-        }
-        regfree(&re);
-        if (!(e->output_re = strdup(json_string_value(x))))
-            return -1;
-    }
-    return 0;
+    snprintf(sub, sizeof sub, "%s.output", path);
+    return get_regex(c, json_object_get(v, "output"), sub, ex, &e->output_re);
+}
+
+/* {"profile": "refused", "error": "REGEX"} or {"profile": "loads"}: what
+ * the learner sees when the configuration's seccomp profile is loaded --
+ * the TUI's error line and `isolab run`'s message are the same text. */
+static int parse_profile(struct lctx *c, json_t *v, const char *path, struct lab_expect *e)
+{
+    static const char *const keys[] = {"profile", "error", "why"};
+    static const char ex[] = "{\"profile\": \"refused\", \"error\": \"syscalls\\\\[0\\\\]: the bare string\"}";
+    if (lab_check_keys(c, v, path, keys, 3) < 0)
+        return -1;
+    char sub[160];
+    snprintf(sub, sizeof sub, "%s.profile", path);
+    json_t *x = json_object_get(v, "profile");
+    e->kind = LAB_EXPECT_PROFILE;
+    if (!json_is_string(x) || (strcmp(json_string_value(x), "loads") &&
+                               strcmp(json_string_value(x), "refused")))
+        return lab_lerr(c, sub, false, ex, "expected \"loads\" or \"refused\", found %s",
+                        lab_json_kind(x));
+    e->profile_loads = !strcmp(json_string_value(x), "loads");
+    x = json_object_get(v, "error");
+    snprintf(sub, sizeof sub, "%s.error", path);
+    if (x && e->profile_loads)
+        return lab_lerr(c, sub, true, "a profile that loads has no error; remove \"error\"",
+                        "\"error\" with \"profile\": \"loads\"");
+    return get_regex(c, x, sub, ex, &e->output_re);
 }
 
 static int parse_namespace(struct lctx *c, json_t *v, const char *path, struct lab_expect *e)
@@ -275,13 +305,15 @@ static int parse_caps(struct lctx *c, json_t *v, const char *path, struct lab_ex
 int lab_parse_expect(struct lctx *c, json_t *v, const char *path, struct lab_expect *e)
 {
     static const char ex[] = "one of {\"probe\": ...}, {\"command\": ...}, {\"namespace\": ...}, "
-                             "{\"syscall\": ...}, {\"seccomp\": ...}, {\"caps\": ...}";
+                             "{\"syscall\": ...}, {\"seccomp\": ...}, {\"caps\": ...}, "
+                             "{\"profile\": ...}";
     sc_json_locate(c->text, c->len, path, false, &e->line, &e->col);
     if (!json_is_object(v))
         return lab_lerr(c, path, false, ex, "expected an expectation object, found %s", lab_json_kind(v));
-    static const char *const kinds[] = {"probe", "command", "namespace", "syscall", "seccomp", "caps"};
+    static const char *const kinds[] = {"probe", "command", "namespace", "syscall", "seccomp", "caps",
+                                        "profile"};
     int found = -1;
-    for (int k = 0; k < 6; k++)
+    for (int k = 0; k < 7; k++)
         if (json_object_get(v, kinds[k])) {
             if (found >= 0)
                 return lab_lerr(c, path, false, "split it into two expectations",
@@ -296,9 +328,10 @@ int lab_parse_expect(struct lctx *c, json_t *v, const char *path, struct lab_exp
     case 3: rc = parse_syscall(c, v, path, e, false); break;
     case 4: rc = parse_syscall(c, v, path, e, true); break;
     case 5: rc = parse_caps(c, v, path, e); break;
+    case 6: rc = parse_profile(c, v, path, e); break;
     default:
         return lab_lerr(c, path, false, ex, "an expectation needs one of probe, command, namespace, "
-                        "syscall, seccomp or caps");
+                        "syscall, seccomp, caps or profile");
     }
     if (rc < 0)
         return -1;

@@ -694,6 +694,8 @@ int lint_text(const char *text, size_t len, const char *name,
     check_families(&c);
     check_launch(&c);
     check_fallbacks(&c);
+    if (lint_check_contradiction(p, rep) < 0)
+        c.oom = 1;
     /* the filter run would load exists only for the native arch */
     if (rep->arch == sc_native_arch() && lint_check_compile(p, o->caps, name, rep) < 0)
         c.oom = 1;

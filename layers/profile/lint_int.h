@@ -25,4 +25,9 @@ struct seccomp_profile;
 int lint_check_compile(const struct seccomp_profile *p, uint64_t caps, const char *name,
                        struct lint_report *rep);
 
+/* lint_intent.c: rules that contradict the default ("contradiction"):
+ * every rule repeats the defaultAction, or a denying default with almost
+ * nothing allowed (not even execve). Returns 0, or -1 when out of memory. */
+int lint_check_contradiction(const struct seccomp_profile *p, struct lint_report *rep);
+
 #endif

@@ -133,10 +133,16 @@ int lint_all_load_errors(const char *text, size_t len, const char *name,
             free(copy);
             return -1;
         }
-        /* The bare-string hint already shows every name: say it once. */
+        /* The bare-string hint already shows every name, and the first
+         * finding what the literal reading would do: say it once. */
         if (rep->n < 2 || !strstr(rep->findings[rep->n - 2].message, "the bare string") ||
-            !strstr(f->message, "the bare string"))
+            !strstr(f->message, "the bare string")) {
             lint_hint(f, "%s", err.hint);
+        } else {
+            char *lit = strstr(f->message, ". Read literally");
+            if (lit)
+                *lit = '\0';
+        }
         if (!in_rule || nrem == 64 || !blank_rule(copy, len, idx))
             break;
         size_t orig = original_index(idx, removed, nrem);

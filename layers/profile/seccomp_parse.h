@@ -52,7 +52,9 @@ int sp_get_strings(struct pctx *c, json_t *v, const char *path, const char *what
 
 /* seccomp_rules.c */
 int sp_parse_action(struct pctx *c, json_t *v, const char *path, enum sc_action *out);
-void sp_meant_form(json_t *list, enum sc_action def, char *buf, size_t n);
+/* The rule that a list of bare names meant under the default def; true
+ * when that rule denies them (the names cannot be an allowlist). */
+bool sp_meant_form(json_t *list, enum sc_action def, char *buf, size_t n);
 int sp_parse_syscalls(struct pctx *c, json_t *v);
 
 #endif

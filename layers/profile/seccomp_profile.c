@@ -197,9 +197,10 @@ static int parse_root(struct pctx *c, json_t *root)
         if (json_is_array(root) && json_array_size(root) &&
             json_is_string(json_array_get(root, 0))) {
             char form[400];
-            sp_meant_form(root, SC_ACT_ERRNO, form, sizeof form);
+            bool deny = sp_meant_form(root, SC_ACT_ERRNO, form, sizeof form);
             snprintf(hint, sizeof hint, "a profile is an object; write {\"defaultAction\": "
-                     "\"SCMP_ACT_ERRNO\", \"syscalls\": [%s]}", form);
+                     "\"%s\", \"syscalls\": [%s]}", deny ? "SCMP_ACT_ALLOW" : "SCMP_ACT_ERRNO",
+                     form);
         } else {
             snprintf(hint, sizeof hint, "a profile is an object: {\"defaultAction\": "
                      "\"SCMP_ACT_ERRNO\", \"syscalls\": [...]}");

@@ -164,8 +164,8 @@ static int parse_filter(struct pctx *c, json_t *v, const char *path, bool exclud
     return 0;
 }
 
-/* The rule form that a list of bare names meant. */
-void sp_meant_form(json_t *list, enum sc_action def, char *buf, size_t n)
+/* The names of a bare list, as {"names": [...], "action": ACT}. */
+static void names_form(json_t *list, const char *act, char *buf, size_t n)
 {
     size_t len = (size_t)snprintf(buf, n, "{\"names\": [");
     size_t k = 0, i;
@@ -180,11 +180,74 @@ void sp_meant_form(json_t *list, enum sc_action def, char *buf, size_t n)
         }
         len += (size_t)snprintf(buf + len, n - len, "%s\"%s\"", k++ ? ", " : "", s);
     }
-    /* A list of names usually lists the exceptions to the default. */
-    const char *act = def == SC_ACT_ALLOW || def == SC_ACT_LOG ? "SCMP_ACT_ERRNO"
-                                                                : "SCMP_ACT_ALLOW";
     if (len < n)
         snprintf(buf + len, n - len, "], \"action\": \"%s\"}", act);
+}
+
+static bool denies(enum sc_action a)
+{
+    return a != SC_ACT_ALLOW && a != SC_ACT_LOG && a != SC_ACT_NOTIFY;
+}
+
+/* Under a denying default, a list without execve cannot be an allowlist:
+ * read so, no program could even start. Such a list names what was meant
+ * to be denied (a workshop's no_uring.json: the three io_uring calls under
+ * SCMP_ACT_ERRNO). */
+static bool meant_as_denials(json_t *list, enum sc_action def, size_t *nnames)
+{
+    size_t i, n = 0;
+    json_t *v;
+    bool exec = false;
+    json_array_foreach(list, i, v) {
+        if (!json_is_string(v))
+            continue;
+        n++;
+        exec |= !strcmp(json_string_value(v), "execve") ||
+                !strcmp(json_string_value(v), "execveat");
+    }
+    *nnames = n;
+    return !denies(def) || !exec;
+}
+
+bool sp_meant_form(json_t *list, enum sc_action def, char *buf, size_t n)
+{
+    size_t nn;
+    bool deny = meant_as_denials(list, def, &nn);
+    names_form(list, deny ? "SCMP_ACT_ERRNO" : "SCMP_ACT_ALLOW", buf, n);
+    return deny;
+}
+
+/* "syscalls" holds a bare string at index i: the error reads what the
+ * names were meant to do. Under an allowing default they are the
+ * exceptions (deny them). Under a denying default they are an allowlist
+ * only if a program could start under it; otherwise the literal reading
+ * (allow just these) is the opposite of the intent, and the error says
+ * what it would do and shows the deny form. */
+static int bare_strings_error(struct pctx *c, json_t *list, size_t i)
+{
+    char form[400], dform[300], hint[512], path[64];
+    size_t nn;
+    enum sc_action def = c->p->default_action;
+    const char *s = json_string_value(json_array_get(list, i));
+    snprintf(path, sizeof path, "syscalls[%zu]", i);
+    bool deny = meant_as_denials(list, def, &nn);
+    if (!denies(def) || !deny) {
+        sp_meant_form(list, def, form, sizeof form);
+        snprintf(hint, sizeof hint, "\"syscalls\" holds rule objects, not names; write: "
+                 "\"syscalls\": [%s]", form);
+        return sp_err(c, path, false, hint, "the bare string \"%s\" where a rule object "
+                      "was expected", s);
+    }
+    names_form(list, "SCMP_ACT_ERRNO", dform, sizeof dform);
+    snprintf(hint, sizeof hint, "to deny them, write {\"defaultAction\": \"SCMP_ACT_ALLOW\", "
+             "\"syscalls\": [%s]}; better, copy profiles/seccomp/docker-default.json and "
+             "keep these names out of its rules, as Docker's own profile does for io_uring",
+             dform);
+    return sp_err(c, path, false, hint, "the bare string \"%s\" where a rule object was "
+                  "expected. Read literally, {\"names\": [...], \"action\": "
+                  "\"SCMP_ACT_ALLOW\"} under \"defaultAction\": \"%s\" would allow these %zu "
+                  "syscall%s and nothing else: execve is not among them, so no program could "
+                  "even start", s, sc_action_name(def), nn, nn == 1 ? "" : "s");
 }
 
 /* "name" (the old form) or "names". */
@@ -334,7 +397,6 @@ static int parse_rule(struct pctx *c, json_t *r, size_t idx, struct sc_rule *out
 int sp_parse_syscalls(struct pctx *c, json_t *v)
 {
     struct seccomp_profile *p = c->p;
-    char hint[512];
     if (!v)
         return 0;
     if (!json_is_array(v))
@@ -345,15 +407,8 @@ int sp_parse_syscalls(struct pctx *c, json_t *v)
     /* The common mistake: a list of syscall names instead of rules. */
     for (size_t i = 0; i < n; i++) {
         json_t *e = json_array_get(v, i);
-        if (json_is_string(e)) {
-            char form[400], path[64];
-            sp_meant_form(v, p->default_action, form, sizeof form);
-            snprintf(hint, sizeof hint, "\"syscalls\" holds rule objects, not names; "
-                     "write: \"syscalls\": [%s]", form);
-            snprintf(path, sizeof path, "syscalls[%zu]", i);
-            return sp_err(c, path, false, hint, "the bare string \"%s\" where a rule object "
-                        "was expected", json_string_value(e));
-        }
+        if (json_is_string(e))
+            return bare_strings_error(c, v, i);
     }
     p->rules = calloc(n ? n : 1, sizeof *p->rules);
     if (!p->rules)

@@ -75,6 +75,21 @@ while IFS=$'\t' read -r id step title <&3; do
 done 3< <(jq -r '.id as $id | .steps | to_entries[] | select(.value.kind == "observe")
                  | [$id, .key + 1, .value.title] | @tsv' "$LABS"/*.json)
 
+# -- every task of every lab fails where it starts ---------------------------
+# A task that passes before the learner did anything teaches nothing (issue
+# 14: lab 2 step 2 passed in the TUI with the broken profile in place). The
+# TUI's side of this is tests/tui/tui_lab_walk.sh.
+while IFS=$'\t' read -r id step title <&3; do
+    "$ISOLAB" lab reset "$id" >/dev/null
+    lab_check "$id" "$step" --from-start
+    case $rc in
+        1) pass "task $id/$step fails in its starting configuration ($title)" ;;
+        3) skip "task $id/$step in its starting configuration" "$(skip_reason)" ;;
+        *) fail "task $id/$step fails in its starting configuration (rc $rc)"; show_out ;;
+    esac
+done 3< <(jq -r '.id as $id | .steps | to_entries[] | select(.value.kind == "task")
+                 | [$id, .key + 1, .value.title] | @tsv' "$LABS"/*.json)
+
 # -- tasks: fail before the learner's change, pass after ---------------------
 # task LAB STEP WHAT -- FLAGS...: a fresh start, the check with no change
 # must fail, the same check with the learner's flags must pass.
@@ -205,8 +220,9 @@ out=$("$ISOLAB" lab check seccomp 2>&1); rc=$?
 [ $rc -eq 1 ] && pass "lab check seccomp fails while a task and quizzes are open" ||
     { fail "lab check seccomp fails while a task and quizzes are open (rc $rc)"; show_out; }
 "$ISOLAB" lab check seccomp --step 5 --seccomp >/dev/null
-"$ISOLAB" lab check seccomp --step 3 --answer 2 >/dev/null
-"$ISOLAB" lab check seccomp --step 6 --answer 2 >/dev/null
+for s in 3 6; do
+    "$ISOLAB" lab check seccomp --step $s --answer "$(jq ".steps[$((s - 1))].answer" "$LABS/01-seccomp.json")" >/dev/null
+done
 json=$("$ISOLAB" lab check seccomp --json 2>&1); rc=$?
 res=$(printf '%s' "$json" | jq -r .result 2>/dev/null)
 [ $rc -eq 0 ] && [ "$res" = pass ] && pass "lab check seccomp --json passes once every step is done" ||
@@ -216,6 +232,14 @@ expect_contains "lab list shows the finished lab" "$("$ISOLAB" lab list)" "6/6 â
 expect_contains "lab reset forgets progress" "$("$ISOLAB" lab list)" "0/6"
 
 # -- the instructor demo ---------------------------------------------------------
+# every lab's rehearsal: no surprise (an observe step that does not hold, a
+# task that passes at its start or not with its solution)
+for f in "$LABS"/*.json; do
+    id=$(jq -r .id "$f")
+    out=$("$ISOLAB" demo "$id" --check </dev/null 2>&1); rc=$?
+    [ $rc -eq 0 ] && pass "demo $id --check: no surprises" ||
+        { fail "demo $id --check: no surprises (rc $rc)"; printf '%s\n' "$out" | grep -A3 MISMATCH | sed 's/^/#   /'; }
+done
 out=$("$ISOLAB" demo seccomp --check </dev/null 2>&1); rc=$?
 [ $rc -eq 0 ] && pass "demo seccomp: no surprises" || { fail "demo seccomp: no surprises (rc $rc)"; show_out; }
 expect_contains "demo shows expected beside real" "$out" "EXPECTED"

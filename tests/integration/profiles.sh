@@ -9,6 +9,8 @@ PEERS=${ISOLAB_PEERS:-$ROOT/../shared/peers}
 MOBY=$PEERS/moby-profiles/seccomp/default.json
 P=$ROOT/profiles/seccomp
 cd "$ROOT" || exit 1
+TMP_P=$(mktemp -d /tmp/isolab-profiles.XXXXXX)
+trap 'rm -rf "$TMP_P"' EXIT
 
 # ---- isolab syscalls ---------------------------------------------------------
 # "NAME NR ACTION ERRNO" of one syscall from the table.
@@ -86,6 +88,42 @@ expect_contains "lint: the forgotten fchmodat2 is named" "$out" "fchmodat2 is al
 lint "$P/no-uring-broken.json"
 check "lint no-uring-broken.json: error, exit 2 (got $rc)" [ $rc -eq 2 ]
 expect_contains "lint: the bare-string error has line:col" "$out" "no-uring-broken.json:3:"
+# The workshop's seed (issue 14): no_uring.json lists the io_uring calls as
+# bare strings under an ERRNO default. run refuses it and its hint reads the
+# intent -- deny them -- rather than the letter, which would allow only
+# io_uring and start nothing; the literal reading, written out, is what
+# lint calls a contradiction, and the deny form the hint shows loads and
+# denies io_uring in the kernel.
+SEED=$ROOT/tests/data/no_uring.json
+out=$("$ISOLAB" run --security-opt seccomp="$SEED" -- true 2>&1); rc=$?
+check "run no_uring.json: refused, exit 125 (got $rc)" [ $rc -eq 125 ]
+expect_contains "run no_uring.json: the hint shows the deny form" "$out" \
+    'hint: to deny them, write {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["io_uring_setup", "io_uring_enter", "io_uring_register"], "action": "SCMP_ACT_ERRNO"}]}'
+expect_contains "run no_uring.json: the hint recommends docker-default.json" "$out" "copy profiles/seccomp/docker-default.json"
+expect_contains "run no_uring.json: the literal reading is said plainly" "$out" \
+    'would allow these 3 syscalls and nothing else: execve is not among them, so no program could even start'
+hint=$(printf '%s\n' "$out" | grep 'hint:')
+expect_not_contains "run no_uring.json: the hint proposes no ALLOW rule" "$hint" '"action": "SCMP_ACT_ALLOW"'
+printf '%s\n' "$hint" | sed -n 's/.*write \({"defaultAction".*}\]}\); better.*/\1/p' > "$TMP_P/deny.json"
+lint "$SEED"
+check "lint no_uring.json: error, exit 2 (got $rc)" [ $rc -eq 2 ]
+expect_contains "lint no_uring.json: the hint shows the deny form" "$out" '"action": "SCMP_ACT_ERRNO"}]}'
+jq '.syscalls = [{"names": .syscalls, "action": "SCMP_ACT_ALLOW"}]' "$SEED" > "$TMP_P/literal.json"
+lint "$TMP_P/literal.json"
+expect_contains "lint: the literal reading contradicts its default" "$out" "its rules allow only io_uring_setup, io_uring_enter, io_uring_register: not even execve"
+jq '.syscalls = [{"names": .syscalls, "action": "SCMP_ACT_ERRNO"}]' "$SEED" > "$TMP_P/same.json"
+lint "$TMP_P/same.json"
+expect_contains "lint: rules that repeat the default" "$out" "every rule says SCMP_ACT_ERRNO, which the defaultAction says already"
+if need_root; then
+    out=$("$ISOLAB" run --security-opt seccomp="$TMP_P/literal.json" -- true 2>&1); rc=$?
+    check "run the literal reading: nothing starts (exit $rc)" [ $rc -ne 0 ]
+    v=$("$ISOLAB" probe --security-opt seccomp="$TMP_P/deny.json" --only io-uring,chmod --json |
+        jq -r '[.probes[].result] | join(" ")')
+    check "the hint's deny form: io-uring EPERM, chmod allowed (got: $v)" [ "$v" = "EPERM allowed" ]
+else
+    skip "run the literal reading" "needs root"
+    skip "the hint's deny form in the kernel" "needs root"
+fi
 lint "$P/tiny-allowlist.json"
 check "lint tiny-allowlist.json: error, exit 2 (got $rc)" [ $rc -eq 2 ]
 expect_contains "lint: a shell cannot start" "$out" "a shell cannot start under this profile"

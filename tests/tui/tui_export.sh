@@ -12,8 +12,8 @@ EXP=$TM_DIR/state/isolab/export
 tm_start 160 45
 tm_isolab -- --cap-add SYS_ADMIN --pids-limit 10
 tm_wait_probes
-tm send-keys -t t o
-tm_expect "export: o asks for the format" "k  Kubernetes Pod"
+tm send-keys -t t x
+tm_expect "export: x asks for the format" "k  Kubernetes Pod"
 tm send-keys -t t k
 tm_expect "export k8s: the path written is shown" "Wrote $EXP/pod.yaml"
 tm_expect "export k8s: with the fidelity report (no pids limit in a Pod)" "no per-container pids limit"
@@ -22,11 +22,11 @@ tm send-keys -t t Space
 tm_expect "export: back on the lab, the path on the status line" "exported (k8s): $EXP/pod.yaml"
 out=$("$ISOLAB" import "$EXP/pod.yaml" 2>&1)
 expect_contains "export k8s: imported again, the same capabilities" "$out" "+SYS_ADMIN"
-tm send-keys -t t o
+tm send-keys -t t x
 tm_wait "Esc  cancel" >/dev/null
 tm send-keys -t t Escape
 tm_expect "export: Esc cancels" "export cancelled"
-tm send-keys -t t o
+tm send-keys -t t x
 tm_wait "Esc  cancel" >/dev/null
 tm send-keys -t t d
 tm_wait "Exported (docker)" >/dev/null

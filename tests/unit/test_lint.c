@@ -113,6 +113,50 @@ static void test_all_load_errors(void **state)
     lint_report_free(&rep);
 }
 
+/* Rules that contradict the default (issue 14): the workshop's no_uring.json
+ * "fixed" by the letter -- its names allowed under an ERRNO default -- runs
+ * nothing; the names denied under an ERRNO default change nothing. Neither
+ * is said by another finding as such; Docker's profiles and the deny-list
+ * profiles of the labs stay clean. */
+static void test_rules_contradicting_the_default(void **state)
+{
+    (void)state;
+    struct lint_report rep;
+    lint_str("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
+             "[\"io_uring_setup\", \"io_uring_enter\", \"io_uring_register\"], "
+             "\"action\": \"SCMP_ACT_ALLOW\"}]}", &rep);
+    const struct lint_finding *f = expect(&rep, "contradiction", LINT_WARNING,
+                                          "denies by default (SCMP_ACT_ERRNO) and its rules allow "
+                                          "only io_uring_setup, io_uring_enter, io_uring_register");
+    assert_non_null(strstr(f->message, "not even execve"));
+    assert_non_null(strstr(f->hint, "\"defaultAction\": \"SCMP_ACT_ALLOW\""));
+    assert_non_null(strstr(f->hint, "docker-default.json"));
+    lint_report_free(&rep);
+
+    lint_str("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
+             "[\"io_uring_setup\"], \"action\": \"SCMP_ACT_ERRNO\"}]}", &rep);
+    f = expect(&rep, "contradiction", LINT_WARNING, "every rule says SCMP_ACT_ERRNO");
+    assert_non_null(strstr(f->message, "change nothing"));
+    lint_report_free(&rep);
+    /* the same action with another errno is a rule that does something */
+    lint_str("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
+             "[\"clone3\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 38},"
+             "{\"names\": [\"execve\", \"read\"], \"action\": \"SCMP_ACT_ALLOW\"}]}", &rep);
+    expect_none(&rep, "contradiction");
+    lint_report_free(&rep);
+    lint_str("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+             "[\"chmod\"], \"action\": \"SCMP_ACT_ALLOW\"}]}", &rep);
+    expect(&rep, "contradiction", LINT_WARNING, "the profile allows every syscall");
+    lint_report_free(&rep);
+    static const char *const clean[] = { "docker-default.json", "no-uring.json", "no-chmod.json",
+                                         "tiny-allowlist.json", "podman-default.json" };
+    for (size_t i = 0; i < sizeof clean / sizeof *clean; i++) {
+        lint_profile(clean[i], &rep);
+        expect_none(&rep, "contradiction");
+        lint_report_free(&rep);
+    }
+}
+
 static void test_unknown_syscall_with_suggestion(void **state)
 {
     (void)state;
@@ -455,6 +499,7 @@ int main(void)
         cmocka_unit_test(test_eperm_default_breaks_libc_fallback),
         cmocka_unit_test(test_loader_warnings_are_reported),
         cmocka_unit_test(test_clean_on_docker_profiles),
+        cmocka_unit_test(test_rules_contradicting_the_default),
     };
     return cmocka_run_group_tests_name("lint", tests, NULL, NULL);
 }

@@ -234,9 +234,28 @@ static void test_bare_strings_answer_with_meant_form(void **state)
     assert_contains(e.msg, "\"io_uring_setup\"");
     assert_contains(e.hint, "{\"names\": [\"io_uring_setup\", \"io_uring_enter\", "
                             "\"io_uring_register\"], \"action\": \"SCMP_ACT_ERRNO\"}");
-    /* under a deny-by-default profile the names meant are the allowed ones */
-    e = parse_err("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [\"read\", \"write\"]}");
-    assert_contains(e.hint, "{\"names\": [\"read\", \"write\"], \"action\": \"SCMP_ACT_ALLOW\"}");
+    /* under a deny-by-default profile a list that can start a program is
+     * an allowlist: the names meant are the allowed ones */
+    e = parse_err("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [\"execve\", \"read\"]}");
+    assert_contains(e.hint, "{\"names\": [\"execve\", \"read\"], \"action\": \"SCMP_ACT_ALLOW\"}");
+    /* the workshop's no_uring.json (issue 14): io_uring under an ERRNO
+     * default. Allowing just these would run nothing: the hint reads the
+     * intent (deny them), and the error says what the literal reading does */
+    e = parse_err("{\"defaultAction\": \"SCMP_ACT_ERRNO\",\n"
+                  " \"syscalls\": [\"io_uring_setup\", \"io_uring_enter\", \"io_uring_register\"]}");
+    assert_contains(e.hint, "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+                            "[\"io_uring_setup\", \"io_uring_enter\", \"io_uring_register\"], "
+                            "\"action\": \"SCMP_ACT_ERRNO\"}]}");
+    assert_contains(e.hint, "profiles/seccomp/docker-default.json");
+    assert_null(strstr(e.hint, "\"action\": \"SCMP_ACT_ALLOW\""));
+    assert_contains(e.msg, "Read literally, {\"names\": [...], \"action\": \"SCMP_ACT_ALLOW\"} under "
+                           "\"defaultAction\": \"SCMP_ACT_ERRNO\" would allow these 3 syscalls and "
+                           "nothing else");
+    assert_contains(e.msg, "no program could even start");
+    /* a whole file that is a list: the same reading */
+    e = parse_err("[\"io_uring_setup\"]");
+    assert_contains(e.hint, "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+                            "[\"io_uring_setup\"], \"action\": \"SCMP_ACT_ERRNO\"}]}");
     /* a string among rule objects is located too */
     e = parse_err("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [\n"
                   "  {\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\"},\n"

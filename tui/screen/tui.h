@@ -43,6 +43,8 @@ enum prompt_kind {
     PROMPT_ERRNO,          /* errno for SCMP_ACT_ERRNO */
     PROMPT_CGROUP,         /* a cgroup limit */
     PROMPT_SAVE_CONFIRM,   /* unsaved syscall edits: save? */
+    PROMPT_FLAGS,          /* f: layer flags in Docker's spelling (tui_flags.c) */
+    PROMPT_OPEN_PROFILE,   /* o: a seccomp profile file by path (tui_flags.c) */
 };
 
 /* One row of the syscall editor. */
@@ -123,7 +125,7 @@ struct tui {
     /* one-line prompt */
     enum prompt_kind prompt;
     char prompt_label[128];
-    char prompt_buf[128];
+    char prompt_buf[256];
     int prompt_arg;
 
     /* the shell pane (tui_pane.c), NULL when closed */
@@ -183,6 +185,10 @@ bool tui_presets_key(struct tui *t, int ch);
 int  tui_preset_apply(struct tui *t, const char *name);
 void tui_prompt_done(struct tui *t, bool ok);
 const char *tui_cap_meaning(int cap);
+
+/* tui_flags.c: the f and o prompts */
+void tui_flags_prompt(struct tui *t, enum prompt_kind k);
+void tui_flags_prompt_done(struct tui *t, bool ok);
 
 /* tui_edit.c */
 int  tui_profile_init(struct tui *t);

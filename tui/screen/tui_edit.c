@@ -21,6 +21,7 @@
 
 #include "readfile.h"
 #include "tui.h"
+#include "tui_lab.h"
 
 /* The profile's text, through the engine's one rule for data files (a
  * regular file, at most 4 MiB: a FIFO or a device never hangs the screen).
@@ -276,16 +277,13 @@ void tui_watch_poll(struct tui *t)
         t->msg_error = true;
 }
 
-/* Profiles shipped with isolab are not edited in place: the learner gets a
- * copy under $XDG_STATE_HOME/isolab/ that becomes the watched file. */
+/* Profiles shipped with isolab (profiles/, labs/files/) are not edited in
+ * place: the learner gets a copy under $XDG_STATE_HOME/isolab/ that
+ * becomes the watched file. */
 int tui_profile_writable(struct tui *t)
 {
-    char data[ISOLAB_PATH_MAX], rp[PATH_MAX];
-    bool shipped = false;
-    if (isolab_data_path("profiles", data, sizeof data) == 0 && realpath(data, rp)) {
-        size_t l = strlen(rp);
-        shipped = !strncmp(t->profile_path, rp, l) && t->profile_path[l] == '/';
-    }
+    /* profiles/ and labs/files/ alike: a lab's file is shipped too */
+    bool shipped = tui_lab_shipped_path(t->profile_path);
     if (!shipped && access(t->profile_path, W_OK) == 0)
         return 0;
     char dir[ISOLAB_PATH_MAX];

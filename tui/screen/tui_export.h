@@ -4,7 +4,7 @@
 
 #include "tui.h"
 
-#define TUI_EXPORT_KEY 'o'
+#define TUI_EXPORT_KEY 'x'
 
 /* Asks for the format (docker, oci, k8s), writes the current configuration
  * under the state dir ($XDG_STATE_HOME/isolab/export/), shows the paths and

@@ -76,6 +76,7 @@ static void save_current(struct tui *t)
 
 void tui_lab_config_changed(struct tui *t)
 {
+    tui_lab_remember_profile(t);
     if (!L.lab)
         return;
     L.gen++;
@@ -93,9 +94,13 @@ static const char *step_preset(size_t k)
     return "docker";
 }
 
-/* Put nc in force in the TUI, following its seccomp profile. */
-static void apply_config(struct tui *t, const struct lab_config *nc, const char *preset)
+/* Put nc in force in the TUI, following its seccomp profile. note gets
+ * what became of the learner's own profile ("" if nothing). */
+static void apply_config(struct tui *t, const struct lab_config *nc, const char *preset,
+                         char *note, size_t nn)
 {
+    char before[ISOLAB_PATH_MAX];
+    snprintf(before, sizeof before, "%s", t->profile_path);
     struct lab_config keep = *t->cfg;
     *t->cfg = *nc;
     t->cfg->argv = keep.argv;
@@ -113,9 +118,21 @@ static void apply_config(struct tui *t, const struct lab_config *nc, const char 
         tui_profile_select(t, w);
     else
         snprintf(t->cfg->seccomp_profile, sizeof t->cfg->seccomp_profile, "%s", t->profile_path);
+    tui_lab_kept_note(before, t->profile_path, note, nn);
 }
 
-static int apply_step_config(struct tui *t, bool quiet)
+/* After a step's configuration went in: what is in force, in one message
+ * (a profile that does not load says so, as the loader put it). */
+static void say_in_force(struct tui *t, const char *what, const char *note)
+{
+    if (t->profile_err[0])
+        tui_msg(t, true, "step %zu: %s; its profile does not load: %s%s", L.step + 1, what,
+                t->profile_err, note);
+    else
+        tui_msg(t, false, "step %zu: %s%s", L.step + 1, what, note);
+}
+
+static int apply_step_config(struct tui *t, const char *what)
 {
     struct lab_config nc;
     struct isolab_err err;
@@ -124,31 +141,36 @@ static int apply_step_config(struct tui *t, bool quiet)
         tui_msg(t, true, "lab: %s%s%s", err.msg, err.hint[0] ? "  hint: " : "", err.hint);
         return -1;
     }
-    apply_config(t, &nc, step_preset(L.step));
-    if (!quiet)
-        tui_msg(t, false, "step %zu: its configuration (%s) is in force", L.step + 1,
-                step_preset(L.step));
+    char note[ISOLAB_PATH_MAX + 64], msg[128];
+    apply_config(t, &nc, step_preset(L.step), note, sizeof note);
+    snprintf(msg, sizeof msg, what ? what : "its configuration (%s) is in force",
+             step_preset(L.step), L.lab->steps[L.step].config.nflags ? " with the step's changes" : "");
+    say_in_force(t, msg, note);
     return 0;
 }
 
-/* A task starts from its configuration, or from where the learner left it
- * (current.json saved for this lab and step). */
+/* A task starts from where the learner left it (current.json saved for
+ * this lab and step), else, once passed, from the configuration it passed
+ * with (going back shows it still passing), else from its start. */
 static void start_task(struct tui *t)
 {
     struct lab_config cur;
-    char id[64];
+    char id[64], note[ISOLAB_PATH_MAX + 64];
     size_t k;
     struct isolab_err err;
     isolab_err_clear(&err);
     if (lab_current_load(&cur, id, sizeof id, &k, &err) == 0 && !strcmp(id, L.lab->id) &&
         k == L.step) {
-        apply_config(t, &cur, "lab");
-        tui_msg(t, false, "step %zu: your configuration from last time is back", L.step + 1);
+        apply_config(t, &cur, "lab", note, sizeof note);
+        say_in_force(t, "your configuration from last time is back", note);
         return;
     }
-    if (apply_step_config(t, true) == 0)
-        tui_msg(t, false, "step %zu: you start from %s%s", L.step + 1, step_preset(L.step),
-                L.lab->steps[L.step].config.nflags ? " with the step's changes" : "");
+    if (L.step < LAB_MAX_STEPS && L.prog.passed[L.step] && L.prog.config[L.step]) {
+        apply_config(t, L.prog.config[L.step], "lab", note, sizeof note);
+        say_in_force(t, "passed; the configuration you passed it with is in force", note);
+        return;
+    }
+    apply_step_config(t, "you start from %s%s");
 }
 
 static void enter_step(struct tui *t, size_t k)
@@ -167,8 +189,13 @@ static void enter_step(struct tui *t, size_t k)
     L.gen++;
     L.step_gen = L.gen;
     save_progress(t);
+    /* An observe step shows what its configuration does: the lab applies
+     * it (whatever an earlier lab left in force). A task starts from its
+     * start or the learner's own work; a quiz changes nothing. */
     if (L.lab->steps[k].kind == LAB_TASK)
         start_task(t);
+    else if (L.lab->steps[k].kind == LAB_OBSERVE)
+        apply_step_config(t, NULL);
     tui_config_changed(t);   /* the check runs with the next probe run */
 }
 
@@ -256,9 +283,16 @@ bool tui_lab_child_check(const struct lab_config *c, struct tui_lab_msg *m, int 
     m->gen = L.gen;
     m->step = L.step;
     isolab_err_clear(err);
+    /* The probes run under the last valid profile; the step judges the
+     * learner's configuration as it is: a file that does not load is
+     * refused there, as `isolab lab check` and `isolab run` refuse it. */
+    struct lab_config lc = *c;
+    const struct tui *t = tui_current;
+    if (t && t->profile_err[0] && t->profile_path[0])
+        snprintf(lc.seccomp_profile, sizeof lc.seccomp_profile, "%s", t->profile_path);
     struct lab_check chk;
     memset(&chk, 0, sizeof chk);
-    *rc = lab_step_check(L.lab, L.step, c, &chk, err);
+    *rc = lab_step_check(L.lab, L.step, &lc, &chk, err);
     if (*rc < 0)
         return true;
     m->result = (int)chk.result;
@@ -678,7 +712,7 @@ bool tui_lab_key(struct tui *t, int ch)
             tui_msg(t, false, "a quiz has no configuration: answer with a digit");
             return true;
         }
-        if (apply_step_config(t, false) == 0)
+        if (apply_step_config(t, NULL) == 0)
             tui_config_changed(t);
         return true;
     case 'i':

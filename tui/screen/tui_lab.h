@@ -53,6 +53,14 @@ bool tui_lab_key(struct tui *t, int ch);
 void tui_lab_open_chooser(struct tui *t);
 void tui_lab_free(void);
 
+/* tui_lab_keep.c: the learner's own profile is kept and reopened. */
+bool tui_lab_shipped_path(const char *path);     /* under isolab's data dir */
+/* "; your profile FILE is kept: o opens it again" when before was the
+ * learner's file and now is another; else "". */
+void tui_lab_kept_note(const char *before, const char *now, char *note, size_t n);
+void tui_lab_remember_profile(struct tui *t);    /* after every change */
+void tui_lab_restore_profile(struct tui *t);     /* at start */
+
 /* tui_lab_text.c: panel text. One column per code point; without a UTF-8
  * locale a non-ASCII code point prints as '?'. */
 #define LINE_BYTES 512

@@ -131,9 +131,16 @@ void tui_draw_layers(struct tui *t, int y, int x, int h, int w, bool two_line)
     } else if (h > LAYER_COUNT * per + 1) {
         const char *base = strrchr(t->profile_path, '/');
         mvprintw(wy, x + 1, "%-.*s", w - 2, "");
-        mvprintw(wy, x + 1, "preset %.40s  profile %.*s%s", t->preset[0] ? t->preset : "(defaults)",
-                 w / 2, base ? base + 1 : t->profile_path,
-                 t->watch_wd >= 0 && t->profile_path[0] ? " (watched)" : "");
+        /* a file that does not load is not what is in force: say both, so
+         * that this line and the seccomp row name the same profile */
+        const char *act = strrchr(t->active_path, '/');
+        if (t->profile_err[0] && act)
+            mvprintw(wy, x + 1, "profile %.*s does not load; in force: %.*s", w / 3,
+                     base ? base + 1 : t->profile_path, w / 3, act + 1);
+        else
+            mvprintw(wy, x + 1, "preset %.40s  profile %.*s%s", t->preset[0] ? t->preset : "(defaults)",
+                     w / 2, base ? base + 1 : t->profile_path,
+                     t->watch_wd >= 0 && t->profile_path[0] ? " (watched)" : "");
     }
 }
 
@@ -235,7 +242,7 @@ static const char *detail_help(enum layer_id id)
     case LAYER_NS: return "Space toggle  Esc back";
     case LAYER_CGROUP: return "Enter edit the number (0 = no limit)  Esc back";
     case LAYER_LSM: return "Enter choose  Esc back";
-    case LAYER_SECCOMP: return "Enter use this profile  c syscall list  e edit in $EDITOR  Esc back";
+    case LAYER_SECCOMP: return "Enter use this profile  o open a file by path  c syscall list  e edit in $EDITOR  Esc back";
     default: return "Esc back";
     }
 }
@@ -385,6 +392,11 @@ void tui_prompt_done(struct tui *t, bool ok)
             cgroup_prompt_done(t);
         return;
     }
+    if (k == PROMPT_FLAGS || k == PROMPT_OPEN_PROFILE) {
+        t->prompt = k;
+        tui_flags_prompt_done(t, ok);
+        return;
+    }
     t->prompt = k;
     tui_syscalls_prompt_done(t, ok);
 }
@@ -419,6 +431,11 @@ bool tui_details_key(struct tui *t, int ch)
     }
     if (t->detail_layer == LAYER_SECCOMP && ch == 'c') {
         tui_syscalls_open(t);
+        return true;
+    }
+    if (t->detail_layer == LAYER_SECCOMP && ch == 'o') {
+        t->mode = MODE_MAIN;
+        tui_flags_prompt(t, PROMPT_OPEN_PROFILE);
         return true;
     }
     if (t->detail_layer == LAYER_SECCOMP && ch == 'e') {

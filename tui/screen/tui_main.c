@@ -185,7 +185,9 @@ static void draw_help(struct tui *t)
         "  Enter        layer details: caps, namespaces, cgroup limits, profiles;",
         "               on a probe: each layer alone and what decided it",
         "  p presets    c syscall list    e $EDITOR (default vi)    r re-run",
-        "  o            export: a docker run line, a runc config.json or a Pod, + report",
+        "  f            layer flags as for isolab run: --cap-add SYS_TIME, --no-ns pid",
+        "  o            open a seccomp profile file by path (your own copy, say)",
+        "  x            export: a docker run line, a runc config.json or a Pod, + report",
         "  s            a shell in a pane of this screen, in a sandbox with the layers",
         "               shown; " TUI_PANE_FOCUS_NAME " moves the focus between the shell and the lab",
         "  z            zoom the shell to the whole screen and back (vi, top, less)",
@@ -432,6 +434,12 @@ static bool command_key(struct tui *t, int ch, bool *quit)
     case TUI_EXPORT_KEY:   /* the configuration for docker, runc or a Pod */
         tui_export_dialog(t);
         return true;
+    case 'f': case 'F':
+        tui_flags_prompt(t, PROMPT_FLAGS);
+        return true;
+    case 'o': case 'O':
+        tui_flags_prompt(t, PROMPT_OPEN_PROFILE);
+        return true;
     case 's':
         tui_pane_open(t);
         return true;
@@ -557,6 +565,7 @@ int tui_run(struct lab_config *cfg, const char *preset_name)
     tui_probes_init(&t);
     tui_presets_load(&t);
     tui_profile_init(&t);
+    tui_lab_restore_profile(&t);   /* the learner's edited copy, from last time */
     if (tui_start_note()[0]) {   /* isolab --from FILE */
         char was[sizeof t.msg];
         snprintf(was, sizeof was, "%s", t.msg);
