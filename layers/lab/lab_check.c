@@ -646,8 +646,10 @@ int lab_step_check(const struct lab *lab, size_t step, const struct lab_config *
         out->result = LAB_SKIP;
         snprintf(out->reason, sizeof out->reason, "%s: %s", r->expected, r->actual);
     } else {
-        snprintf(out->reason, sizeof out->reason, "all %zu expectation%s hold", st->nexpect,
-                 st->nexpect == 1 ? "" : "s");
+        if (st->nexpect == 1)
+            snprintf(out->reason, sizeof out->reason, "its one expectation holds");
+        else
+            snprintf(out->reason, sizeof out->reason, "all %zu expectations hold", st->nexpect);
     }
     return 0;
 }
