@@ -330,9 +330,17 @@ static void eval_probe(const struct lab_config *cfg, const struct lab_expect *e,
         bool partial = tested != in_force;
         if (b->host_blocks)
             snprintf(l, sizeof l, ", blocked by the host itself");
+        else if (b->blocked_by && partial && (tested & ~b->blocked_by)) {
+            /* name the layers tried alone that let it through: "tried alone:
+             * seccomp+lsm+caps" read as if all of them blocked it */
+            char rest[96];
+            probe_layers_str(tested & ~b->blocked_by, rest, sizeof rest);
+            snprintf(l, sizeof l, ", blocked by %s, not by %s alone", by, rest);
+        } else if (b->blocked_by && partial)
+            snprintf(l, sizeof l, ", blocked by %s (the only layer%s tried alone)", by,
+                     __builtin_popcount(tested) == 1 ? "" : "s");
         else if (b->blocked_by)
-            snprintf(l, sizeof l, ", blocked by %s%s%s%s", by, partial ? " (tried alone: " : "",
-                     partial ? t : "", partial ? ")" : "");
+            snprintf(l, sizeof l, ", blocked by %s", by);
         else if (b->combination || !partial)
             snprintf(l, sizeof l, ", blocked by %s",
                      b->combination ? "only the combination" : "no layer alone");

@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "explain.h"
 #include "readfile.h"
 #include "tui.h"
 #include "tui_list.h"
@@ -166,7 +167,7 @@ static void draw_rule(const struct tui *t, const struct sc_row *r, int y, int x,
     if (!rule) {
         action_str(t->sc_model->default_action, t->sc_model->has_default_errno,
                    t->sc_model->default_errno, a, sizeof a);
-        mvprintw(y++, x, "%s: no rule applies with these capabilities -> defaultAction %s",
+        mvprintw(y++, x, "%s: no rule applies here -> defaultAction %s",
                  r->name, a);
         /* Rules that name it but do not apply here: usually includes.caps. */
         for (size_t k = 0; k < t->sc_model->nrules && y < end; k++) {
@@ -177,22 +178,10 @@ static void draw_rule(const struct tui *t, const struct sc_row *r, int y, int x,
             if (!named)
                 continue;
             action_str(o->action, o->has_errno, o->errno_ret, a, sizeof a);
-            move(y++, x);
-            printw("  rule at line %d would give %s, but", o->line, a);
-            if (o->includes.ncaps) {
-                printw(" includes caps:");
-                for (size_t i = 0; i < o->includes.ncaps; i++)
-                    printw(" %s", o->includes.caps[i]);
-            }
-            if (o->excludes.ncaps) {
-                printw(" excludes caps:");
-                for (size_t i = 0; i < o->excludes.ncaps; i++)
-                    printw(" %s", o->excludes.caps[i]);
-            }
-            if (o->includes.narches || o->excludes.narches)
-                printw(" (arch filter)");
-            if (o->includes.min_kernel[0])
-                printw(" minKernel %s", o->includes.min_kernel);
+            char why[512], line[700];
+            explain_rule_skipped(o, r->name, eval_caps(t), why, sizeof why);
+            snprintf(line, sizeof line, "rule at line %d would give %s, but %s.", o->line, a, why);
+            y = tui_wrap(y, x + 2, w - 2, end, line);
         }
         return;
     }
