@@ -8,6 +8,7 @@
 
 #include "syscall_info.h"
 #include "tui.h"
+#include "tui_more.h"
 #include "tui_list.h"
 
 const char *tui_cap_meaning(int cap)
@@ -507,8 +508,9 @@ void tui_draw_presets(struct tui *t)
         bool cur = !strcmp(t->presets[i], t->preset);
         if (i == t->detail_sel)
             attron(A_REVERSE);
-        mvprintw(3 + r, 3, "%c(%c) %-*.*s %-*.*s", i == t->detail_sel ? '>' : ' ', cur ? '*' : ' ',
-                 nw, nw, t->presets[i], dw > 0 ? dw : 0, dw > 0 ? dw : 0, desc);
+        mvprintw(3 + r, 3, "%c(%c) %-*.*s %-*s", i == t->detail_sel ? '>' : ' ', cur ? '*' : ' ',
+                 nw, nw, t->presets[i], dw > 0 ? dw : 0, "");
+        tui_more_put(3 + r, 3 + 6 + nw, dw, desc);
         if (i == t->detail_sel)
             attroff(A_REVERSE);
     }
