@@ -570,8 +570,9 @@ static int do_validate(int argc, char **argv)
         size_t n[3] = {0};
         for (size_t k = 0; k < lab->nsteps; k++)
             n[lab->steps[k].kind]++;
-        printf("%s: ok: lab \"%s\", %zu steps (%zu observe, %zu task, %zu quiz)\n", argv[i],
-               lab->id, lab->nsteps, n[0], n[1], n[2]);
+        printf("%s: ok: lab \"%s\", %zu step%s (%zu observe, %zu task%s, %zu quiz%s)\n", argv[i],
+               lab->id, lab->nsteps, lab->nsteps == 1 ? "" : "s", n[0], n[1], n[1] == 1 ? "" : "s",
+               n[2], n[2] == 1 ? "" : "zes");
         lab_free(lab);
     }
     return bad;

@@ -499,7 +499,7 @@ void tui_draw_presets(struct tui *t)
     int shown = tui_list_window(t, 3, rows, &t->detail_sel, &t->detail_top, n);
     for (int r = 0; r < shown; r++) {
         int i = t->detail_top + r;
-        char desc[256] = "";
+        char desc[2048] = "";   /* whole: i shows what the row cuts */
         if (t->presets_builtin)
             snprintf(desc, sizeof desc, "%s", !strcmp(t->presets[i], "docker") ?
                      "Docker's defaults (built in)" : "a bare host process (built in)");

@@ -137,7 +137,10 @@ static void draw_legend(struct tui *t, int y)
 }
 
 /* The message line; a long message (an error with its fix) grows upwards
- * over the bottom of the matrix, up to three lines, rather than be cut. */
+ * over the bottom of the matrix, up to three lines wrapped at words, rather
+ * than be cut -- but never over an open lab's panel, whose result and keys
+ * stay in view: there it keeps one line, with the cue for the whole text.
+ * Under the profile error box the box says it all. */
 static void draw_message(struct tui *t, int y)
 {
     move(y, 0);
@@ -151,27 +154,29 @@ static void draw_message(struct tui *t, int y)
         return;
     }
     curs_set(0);
-    if (!t->msg[0])
+    if (!t->msg[0] || t->mode == MODE_PROFILE_ERROR)
         return;
     char text[sizeof t->msg + 4];
     snprintf(text, sizeof text, "%s%s", t->msg_error ? "! " : "", t->msg);
-    int w = t->cols;
-    int len = (int)strlen(text);
-    int lines = (len + w - 1) / w;
-    if (lines > 3)
-        lines = 3;
-    if (lines < 1)
-        lines = 1;
+    int w = t->cols - 1;
+    int lines = tui_lab_panel_row() >= 0 ? 1 : 3;
+    /* rows the text needs, wrapped at words (an estimate; the last row
+     * carries the cue if it runs over) */
+    int need = 1;
+    for (int cols = 0, len = (int)strlen(text), i = 0; i < len; i++)
+        if (++cols > w - 8) {
+            need++;
+            cols = 0;
+        }
+    if (lines > need)
+        lines = need;
     attr_t a = t->msg_error ? (t->color ? COLOR_PAIR(6) | A_BOLD : A_BOLD) : A_NORMAL;
     attron(a);
     for (int i = 0; i < lines; i++) {
-        int yy = y - lines + 1 + i;
-        move(yy, 0);
+        move(y - lines + 1 + i, 0);
         clrtoeol();
-        int off = i * w;
-        if (off < len)
-            mvprintw(yy, 0, "%-.*s", w, text + off);
     }
+    tui_more_wrap(y - lines + 1, 0, w, y + 1, text);
     attroff(a);
 }
 

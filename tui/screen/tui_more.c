@@ -2,7 +2,7 @@
  * line the screen has to shorten (the title bar, a probe's details, the
  * preset descriptions, a quiz's choices in the lab panel). A cut line ends
  * in "…, i: more"; i opens a box with every text cut in the last frame,
- * word-wrapped; any key closes it. With a lab open on the main screen, i
+ * word-wrapped; Up/Down/PgUp/PgDn/Home/End scroll it, any other key closes it. With a lab open on the main screen, i
  * belongs to the lab (its step in full), so the cue says I there. */
 #include <curses.h>
 #include <stdlib.h>
@@ -116,6 +116,10 @@ bool tui_more_key(struct tui *t, int ch)
             top++;
         else if ((ch == KEY_UP || ch == 'k') && top > 0)
             top--;
+        else if (ch == KEY_NPAGE || ch == KEY_END)
+            top += ch == KEY_END ? 100000 : t->rows / 2;   /* the draw clamps it */
+        else if (ch == KEY_PPAGE || ch == KEY_HOME)
+            top = ch == KEY_HOME || top < t->rows / 2 ? 0 : top - t->rows / 2;
         else if (ch != KEY_RESIZE)
             is_open = false;
         return true;

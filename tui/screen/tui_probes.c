@@ -583,6 +583,26 @@ static void seccomp_reason(struct tui *t, const struct probe *p, char *buf, size
         snprintf(buf + off, n - off, ": %s", v.rule->comment);
 }
 
+/* One layer's verdict alone in the probe details: a failure ("could not
+ * tell" and why) is cut with the cue, i shows it whole. */
+static void draw_alone_cell(const struct tui *t, const struct probe_blame *b, int id, int y, int x,
+                            int colw)
+{
+    char v[256];
+    bool blocks = b->blocked_by & (1u << id);
+    if (blocks)
+        attron(A_BOLD);
+    if (!t->attributing && b->alone[id].verdict == PROBE_ERROR) {
+        probe_result_str(&b->alone[id], v, sizeof v);
+        mvprintw(y, x, "%-11s ", layer_name(id));
+        tui_more_put(y, x + 12, colw - 14, v);
+    } else {
+        tui_verdict_str(&b->alone[id], v, sizeof v);
+        mvprintw(y, x, "%-11s %-8s%s", layer_name(id), t->attributing ? "..." : v, blocks ? " *" : "");
+    }
+    attroff(A_BOLD);
+}
+
 void tui_draw_probe_info(struct tui *t)
 {
     int n = (int)probe_count;
@@ -632,21 +652,7 @@ void tui_draw_probe_info(struct tui *t)
             mvprintw(yy, x + 2 + col * colw, "%-11s off", layer_name(id));
             continue;
         }
-        tui_verdict_str(&b->alone[id], v, sizeof v);
-        bool blocks = b->blocked_by & (1u << id);
-        if (blocks)
-            attron(A_BOLD);
-        if (!t->attributing && b->alone[id].verdict == PROBE_ERROR) {
-            /* "could not tell" and why: the cell cuts it, i shows it whole */
-            char why[256];
-            probe_result_str(&b->alone[id], why, sizeof why);
-            mvprintw(yy, x + 2 + col * colw, "%-11s ", layer_name(id));
-            tui_more_put(yy, x + 2 + col * colw + 12, colw - 14, why);
-        } else {
-            mvprintw(yy, x + 2 + col * colw, "%-11s %-8s%s", layer_name(id),
-                     t->attributing ? "..." : v, blocks ? " *" : "");
-        }
-        attroff(A_BOLD);
+        draw_alone_cell(t, b, id, yy, x + 2 + col * colw, colw);
     }
     y += (LAYER_COUNT + per_row - 1) / per_row;
     y++;

@@ -309,8 +309,8 @@ static void family_note(struct tui *t, const char *name)
     }
     size_t l = strlen(t->msg);
     if (off && l < sizeof t->msg)
-        snprintf(t->msg + l, sizeof t->msg - l, "; still allowed: %s%s%s. F denies the family together",
-                 open, how ? " -- " : "", how ? how : "");
+        snprintf(t->msg + l, sizeof t->msg - l, "; still allowed: %s (F denies the family together)%s%s",
+                 open, how ? ": " : "", how ? how : "");
 }
 
 /* F: the selected syscall's action for its whole family. */

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# `isolab lab list` reads as a table: on every row the ID, TITLE, MIN and
-# DONE columns start at the same character (an id longer than the others,
-# a title with a UTF-8 dash, do not push a row out of line), both through a
-# pipe and on a terminal 80 columns wide, where no row is wider than that.
+# The lab commands' text. `isolab lab list` reads as a table: on every row
+# the ID, TITLE, MIN and DONE columns start at the same character (an id
+# longer than the others, a title with a UTF-8 dash, do not push a row out
+# of line), both through a pipe and on a terminal 80 columns wide, where no
+# row is wider than that. A lab of one step with one expectation reads in
+# the singular ("1 step", "its one expectation holds"), and a probe blocked
+# by seccomp, with caps also tried alone, reads "blocked by seccomp, not by
+# caps alone" -- not "(tried alone: seccomp+caps)", which reads as if both
+# blocked it.
 source "$(dirname "$0")/../lib.sh"
 TMP=$(mktemp -d /tmp/isolab-lablist-test.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
@@ -43,4 +48,26 @@ if command -v script >/dev/null; then
     else fail "lab list: on an 80-column terminal"; sed 's/^/#   | /' "$TMP/tty.out"; fi
 else
     skip "lab list: on an 80-column terminal" "script(1) is not installed"
+fi
+
+# one step, one expectation: a real check (root: it starts sandboxes)
+cat > "$TMP/one.json" <<'JSON'
+{"id": "textcheck", "order": 99, "title": "Wording", "goal": "One observe step with one expectation.",
+ "minutes": 1,
+ "steps": [{"kind": "observe", "title": "unshare under Docker's defaults", "text": "Run it.",
+   "explain": "Seccomp.", "config": {"preset": "docker"},
+   "expect": [{"probe": "unshare-user", "verdict": "blocked", "by": ["seccomp"], "not_by": ["caps"]}]}]}
+JSON
+out=$("$ISOLAB" lab validate "$TMP/one.json" 2>&1)
+expect_contains "lab validate: one step, singular" "$out" '1 step (1 observe, 0 tasks, 0 quizzes)'
+if need_root; then
+    out=$("$ISOLAB" lab check "$TMP/one.json" --step 1 2>&1)
+    expect_contains "lab check: one expectation, singular" "$out" "PASS: its one expectation holds"
+    expect_contains "lab check: the layers tried alone that let it through are named as such" "$out" \
+        "blocked by seccomp, not by caps alone"
+    expect_not_contains "lab check: no 'tried alone: seccomp+caps'" "$out" "tried alone: seccomp+caps"
+else
+    skip "lab check: one expectation, singular" "the check starts sandboxes as root"
+    skip "lab check: the layers tried alone" "the check starts sandboxes as root"
+    skip "lab check: no 'tried alone'" "the check starts sandboxes as root"
 fi
