@@ -32,10 +32,12 @@ msg_wait() {
     return 1
 }
 msg_expect() { if msg_wait "$2"; then pass "$1"; else fail "$1"; fi; }
+# menu KEY TITLE KEYS...: open a menu, wait for it, then the keys
+menu() { tm send-keys -t t "$1"; tm_wait "$2" >/dev/null; shift 2; tm send-keys -t t "$@"; }
 # the box's text, rows 2.. of the screen, joined: the rows between its borders
 box_text() { tm_screen | sed -n '/The whole text/,/└/p' | sed 's/^[^│]*│ *//; s/ *│.*$//' | tr '\n' ' ' | tr -s ' '; }
 
-for size in 80x24 100x30 140x45; do
+for size in ${TEXT_SIZES:-80x24 100x30 140x45}; do
     cols=${size%x*} rows=${size#*x}
     tm_start "$cols" "$rows"
     tm_isolab EDITOR="$TM_DIR/ed.sh" -- --preset docker
@@ -50,7 +52,6 @@ for size in 80x24 100x30 140x45; do
     tm_wait "The whole text" >/dev/null
     whole=$(box_text)
     tm send-keys -t t End   # the box may be taller than the screen: its end too
-    tm_wait_re 'Up/Down [0-9]+/[0-9]+' >/dev/null
     for ((i = 0; i < 20; i++)); do tm send-keys -t t Up; whole="$whole $(box_text)"; done
     if printf '%s' "$whole" | tr -s ' ' | grep -qF -- "$TAIL"; then pass "text $size: i shows the whole description"
     else fail "text $size: i shows the whole description (…$TAIL)"; tm_screen | sed 's/^/#   | /'; fi
@@ -61,18 +62,12 @@ for size in 80x24 100x30 140x45; do
     # two Downs reach the third (sorted: docker, docker-privileged, ...)
     third=$(tm_screen | grep -oE '\([ *]\) [a-z-]+' | sed -n 3p | sed 's/^([ *]) //')
     tm send-keys -t t End Enter
-    tm_wait "applied" >/dev/null
-    tm send-keys -t t p
-    tm_wait "Presets: set all five layers at once" >/dev/null
-    tm send-keys -t t Down Down Enter
+    tm_wait "preset unconfined applied" >/dev/null
+    menu p "Presets: set all five layers at once" Down Down Enter
     tm_expect "text $size: p, Down, Down reaches the third preset ($third) from the last" "preset $third applied"
-    tm send-keys -t t L
-    tm_wait "Labs: guided exercises" >/dev/null
-    tm send-keys -t t Down Enter
+    menu L "Labs: guided exercises" Down Enter
     tm_wait_re 'Lab 2 [a-z-]+: step' >/dev/null
-    tm send-keys -t t L
-    tm_wait "Labs: guided exercises" >/dev/null
-    tm send-keys -t t Down Down Enter
+    menu L "Labs: guided exercises" Down Down Enter
     tm_expect_re "text $size: from lab 2, L, Down, Down opens lab 3" 'Lab 3 [a-z-]+: step 1/'
 
     # the error box leaves the lab panel in view; so does the message after it
@@ -161,3 +156,25 @@ tm_expect "text: an ALLOW default with three EPERM rules reads '3 rules: EPERM'"
     "no_uring.json (3 rules: EPERM; default ALLOW)"
 tm send-keys -t t q
 tm_wait_exit || fail "text: q quits"
+
+# The README's capture of the lab screen is the screen of today: the rows
+# that do not depend on the machine (the seccomp row, namespaces, the
+# preset line, the matrix's column names, unshare-user, the legend) match.
+readme=$(awk '/^`make run` \(or/ {f=1} f && /^```$/ {n++; next} f && n == 1' "$ROOT/README.md")
+tm kill-server 2>/dev/null
+tm_start 80 24
+tm_isolab -- --preset docker
+tm_wait "unshare-user" >/dev/null
+tm_wait_probes
+tm send-keys -t t Space
+tm_wait "was EPERM" >/dev/null
+tm_wait_gone "attributing" >/dev/null
+live=$(tm_screen)
+for pat in '^>\[ \] seccomp' '^ \[x\] namespaces' '^ preset docker' '^  probe ' '^\*\+unshare-user' '^Spc toggle'; do
+    a=$(printf '%s\n' "$readme" | grep -E -m1 -- "$pat" | sed 's/ *$//')
+    b=$(printf '%s\n' "$live" | grep -E -m1 -- "$pat" | sed 's/ *$//')
+    if [ -n "$b" ] && [ "$a" = "$b" ]; then pass "README: the capture's row /$pat/ is today's"
+    else fail "README: the capture's row /$pat/ is today's"; printf '#   README: %s\n#   screen: %s\n' "$a" "$b"; fi
+done
+tm send-keys -t t q
+tm_wait_exit || fail "README capture: q quits"

@@ -114,8 +114,8 @@ bool tui_more_key(struct tui *t, int ch)
     if (is_open) {
         if (ch == KEY_DOWN || ch == 'j')
             top++;
-        else if ((ch == KEY_UP || ch == 'k') && top > 0)
-            top--;
+        else if (ch == KEY_UP || ch == 'k')
+            top -= top > 0;
         else if (ch == KEY_NPAGE || ch == KEY_END)
             top += ch == KEY_END ? 100000 : t->rows / 2;   /* the draw clamps it */
         else if (ch == KEY_PPAGE || ch == KEY_HOME)
