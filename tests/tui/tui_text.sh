@@ -157,7 +157,7 @@ if tm_screen | grep -q "^ *$last) "; then
 else
     tm_expect_re "text $size: the quiz's hidden choices get the cue" '…, i: more *$'
     tm send-keys -t t i
-    tm_expect_re "text $size: i shows the last choice" "^ *$last\) "
+    tm_expect_re "text $size: i shows the last choice" "│ *$last\) "
     tm send-keys -t t Escape
 fi
 tm send-keys -t t q

@@ -277,7 +277,9 @@ int demo_term_enter(void)
     raw.c_lflag &= (tcflag_t) ~(ICANON | ECHO | ISIG);
     raw.c_cc[VMIN] = 1;
     raw.c_cc[VTIME] = 0;
-    struct sigaction sa = { .sa_handler = on_signal };   /* no SA_RESTART: poll wakes */
+    /* SA_RESTART: a resize during a step's check must not interrupt the
+     * engine's own calls; poll() is never restarted, so the loop wakes */
+    struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
     sigemptyset(&sa.sa_mask);
     int sigs[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT };
     for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
