@@ -298,11 +298,10 @@ void explain_rule_skipped(const struct sc_rule *r, const char *name, uint64_t ca
     const struct sc_filter *in = &r->includes, *ex = &r->excludes;
     if (in->ncaps && ((in->cap_mask & caps) != in->cap_mask || in->cap_unknown)) {
         list_strs(in->caps, in->ncaps, list, sizeof list);
-        snprintf(buf, n, "only with %s (includes.caps), which this configuration does not give",
-                 list);
+        snprintf(buf, n, "it includes caps: %s, which this configuration does not give", list);
     } else if (ex->ncaps && (ex->cap_mask & caps)) {
         list_strs(ex->caps, ex->ncaps, list, sizeof list);
-        snprintf(buf, n, "not with %s (excludes.caps), which this configuration gives", list);
+        snprintf(buf, n, "it excludes caps: %s, which this configuration gives", list);
     } else if (in->narches || ex->narches) {
         list_strs(in->narches ? in->arches : ex->arches, in->narches ? in->narches : ex->narches,
                   list, sizeof list);
