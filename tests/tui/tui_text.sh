@@ -132,7 +132,7 @@ if true; then
         tm send-keys -t t F
         msg_expect "text $size: F denies the family" "chmod, fchmod, fchmodat, fchmodat2 -> ERRNO(EPERM)"
         tm send-keys -t t w
-        msg_expect "text $size: the save message shows the full path" "saved $TM_DIR/state/isolab/docker-default.json"
+        msg_expect "text $size: the save message shows the full path" "the saved copy: $TM_DIR/state/isolab/docker-default.json"
         copy="$TM_DIR/state/isolab/docker-default.json"
         if jq -e '[.syscalls[] | select((.names // []) | index("fchmodat")) | .action] | index("SCMP_ACT_ERRNO")' \
             "$copy" >/dev/null; then pass "text $size: the saved copy denies fchmodat"

@@ -436,8 +436,8 @@ int tui_syscalls_save(struct tui *t)
     tui_profile_reload(t, false);
     /* the whole path: the learner may open the copy in another editor */
     const char *b = strrchr(t->profile_path, '/');
-    tui_msg(t, false, "saved %s, previous version in %s.bak; probes re-run", t->profile_path,
-            b ? b + 1 : t->profile_path);
+    tui_msg(t, false, "saved; previous version in %s.bak; probes re-run; the saved copy: %s",
+            b ? b + 1 : t->profile_path, t->profile_path);
     return 0;
 }
 
