@@ -551,7 +551,8 @@ static int seccomp_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
     return rc;
 }
 
-/* "docker-default.json (372 allowed, 1 ENOSYS; default EPERM)" */
+/* "docker-default.json (372 allowed, 1 ENOSYS; default EPERM)",
+ * "no_uring.json (3 rules: EPERM; default ALLOW)" */
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -609,9 +610,20 @@ static void summarize(const struct seccomp_profile *p, uint64_t caps, char *buf,
         if (o < nout)
             out[o].count++;
     }
-    int len = snprintf(buf, n, "%s (%d allowed", base, allowed);
-    for (size_t o = 0; o < nout && len > 0 && (size_t)len < n; o++)
-        len += snprintf(buf + len, n - len, ", %d %s", out[o].count, out[o].label);
+    /* "0 allowed" under an ALLOW default reads as "nothing allowed": count
+     * the rules that differ from the default instead */
+    int len, other = 0;
+    for (size_t o = 0; o < nout; o++)
+        other += out[o].count;
+    if (allowed || !nout)
+        len = snprintf(buf, n, "%s (%d allowed", base, allowed);
+    else if (nout == 1)
+        len = snprintf(buf, n, "%s (%d rule%s: %s", base, other, other == 1 ? "" : "s", out[0].label);
+    else
+        len = snprintf(buf, n, "%s (%d rules:", base, other);
+    for (size_t o = allowed || nout > 1 ? 0 : nout; o < nout && len > 0 && (size_t)len < n; o++)
+        len += snprintf(buf + len, n - len, "%s %d %s", allowed || o ? "," : "", out[o].count,
+                        out[o].label);
     if (len > 0 && (size_t)len < n) {
         const char *def;
         char dbuf[24];

@@ -111,4 +111,11 @@ int explain_syscall(const char *name, struct explain_syscall *out, struct isolab
 int explain_cap(int cap, struct explain_cap *out, struct isolab_err *err);
 void explain_free(struct explain *e);
 
+/* Why rule r, which names `name`, decides nothing for it here (these
+ * capabilities, the native architecture, the running kernel): the end of
+ * the sentence "rule at line N would give ALLOW, but ..." -- "_llseek is not
+ * a syscall on x86_64 (only on 32-bit architectures): nothing to match". */
+void explain_rule_skipped(const struct sc_rule *r, const char *name, uint64_t caps, char *buf,
+                          size_t n);
+
 #endif

@@ -54,6 +54,11 @@ int lint_text(const char *text, size_t len, const char *name,
 void lint_report_free(struct lint_report *rep);
 
 /* First finding with this code, NULL if none (for tests and tools). */
+/* The syscalls that do the same thing as name (chmod: chmod, fchmod,
+ * fchmodat, fchmodat2), as lint's family rule knows them, NULL-terminated
+ * (at most 6); NULL if it has none. *how: which one the everyday tools
+ * call, or NULL. */
+const char *const *lint_syscall_family(const char *name, const char **how);
 const struct lint_finding *lint_find(const struct lint_report *rep, const char *code);
 
 #endif

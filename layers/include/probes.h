@@ -25,6 +25,12 @@ struct probe_result {
     int sig;              /* signal when blocked by death (SIGSYS, SIGKILL) */
     char detail[160];     /* e.g. "started 9 of 200 before EAGAIN" */
 };
+/* The matrix's counts. A probe that could not tell (a busy machine:
+ * cpu-share) or was skipped is counted apart, never as allowed or blocked,
+ * so the two counts do not move with the load. */
+struct probe_tally { int allowed, blocked, undecided, skipped; };
+void probe_tally_add(struct probe_tally *t, const struct probe_result *r);
+
 /* "EPERM", "SIGSYS", "allowed", "ERROR: ..." */
 void probe_result_str(const struct probe_result *r, char *buf, size_t n);
 

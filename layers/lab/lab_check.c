@@ -338,9 +338,17 @@ static void eval_probe(const struct lab_config *cfg, const struct lab_expect *e,
         bool partial = tested != in_force;
         if (b->host_blocks)
             snprintf(l, sizeof l, ", blocked by the host itself");
+        else if (b->blocked_by && partial && (tested & ~b->blocked_by)) {
+            /* name the layers tried alone that let it through: "tried alone:
+             * seccomp+lsm+caps" read as if all of them blocked it */
+            char rest[96];
+            probe_layers_str(tested & ~b->blocked_by, rest, sizeof rest);
+            snprintf(l, sizeof l, ", blocked by %s, not by %s alone", by, rest);
+        } else if (b->blocked_by && partial)
+            snprintf(l, sizeof l, ", blocked by %s (the only layer%s tried alone)", by,
+                     __builtin_popcount(tested) == 1 ? "" : "s");
         else if (b->blocked_by)
-            snprintf(l, sizeof l, ", blocked by %s%s%s%s", by, partial ? " (tried alone: " : "",
-                     partial ? t : "", partial ? ")" : "");
+            snprintf(l, sizeof l, ", blocked by %s", by);
         else if (b->combination || !partial)
             snprintf(l, sizeof l, ", blocked by %s",
                      b->combination ? "only the combination" : "no layer alone");
@@ -689,8 +697,10 @@ int lab_step_check(const struct lab *lab, size_t step, const struct lab_config *
         out->result = LAB_SKIP;
         snprintf(out->reason, sizeof out->reason, "%s: %s", r->expected, r->actual);
     } else {
-        snprintf(out->reason, sizeof out->reason, "all %zu expectation%s hold", st->nexpect,
-                 st->nexpect == 1 ? "" : "s");
+        if (st->nexpect == 1)
+            snprintf(out->reason, sizeof out->reason, "its one expectation holds");
+        else
+            snprintf(out->reason, sizeof out->reason, "all %zu expectations hold", st->nexpect);
     }
     return 0;
 }

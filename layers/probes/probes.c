@@ -36,6 +36,16 @@ const char *probe_verdict_name(enum probe_verdict v)
     return "?";
 }
 
+void probe_tally_add(struct probe_tally *t, const struct probe_result *r)
+{
+    switch (r->verdict) {
+    case PROBE_ALLOWED: t->allowed++; break;
+    case PROBE_BLOCKED: t->blocked++; break;
+    case PROBE_SKIPPED: t->skipped++; break;
+    default: t->undecided++; break;
+    }
+}
+
 void probe_result_str(const struct probe_result *r, char *buf, size_t n)
 {
     switch (r->verdict) {

@@ -266,3 +266,52 @@ void explain_free(struct explain *e)
     free(e->cap.changes);
     memset(e, 0, sizeof *e);
 }
+
+static void list_strs(char **v, size_t n, char *buf, size_t len)
+{
+    size_t off = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && off < len; i++)
+        off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "", v[i]);
+}
+
+static const char *native_arch_label(uint32_t arch)
+{
+    for (size_t i = 0; i < EXPLAIN_NARCH; i++)
+        if (number_arches[i].arch == arch)
+            return number_arches[i].label;
+    return "this architecture";
+}
+
+void explain_rule_skipped(const struct sc_rule *r, const char *name, uint64_t caps, char *buf,
+                          size_t n)
+{
+    uint32_t arch = seccomp_arch_native();
+    unsigned long kver = kernel_version_code();
+    char list[256];
+    if (seccomp_syscall_resolve_name_arch(arch, name) < 0) {
+        snprintf(buf, n, "%s is not a syscall on %s%s, so the rule has nothing to match here",
+                 name, native_arch_label(arch),
+                 known_anywhere(name) ? " (other architectures have it)" : "");
+        return;
+    }
+    const struct sc_filter *in = &r->includes, *ex = &r->excludes;
+    if (in->ncaps && ((in->cap_mask & caps) != in->cap_mask || in->cap_unknown)) {
+        list_strs(in->caps, in->ncaps, list, sizeof list);
+        snprintf(buf, n, "it includes caps: %s, which this configuration does not give", list);
+    } else if (ex->ncaps && (ex->cap_mask & caps)) {
+        list_strs(ex->caps, ex->ncaps, list, sizeof list);
+        snprintf(buf, n, "it excludes caps: %s, which this configuration gives", list);
+    } else if (in->narches || ex->narches) {
+        list_strs(in->narches ? in->arches : ex->arches, in->narches ? in->narches : ex->narches,
+                  list, sizeof list);
+        snprintf(buf, n, "%s on %s only (%s.arches), and this is %s",
+                 in->narches ? "it applies" : "it is left out", list,
+                 in->narches ? "includes" : "excludes", native_arch_label(arch));
+    } else if (in->min_kver && kver < in->min_kver) {
+        snprintf(buf, n, "only on kernels %s and newer (includes.minKernel); this one is older",
+                 in->min_kernel);
+    } else {
+        snprintf(buf, n, "it does not apply with this configuration");
+    }
+}

@@ -452,6 +452,32 @@ static const struct family families[] = {
     {{"setxattr", "lsetxattr", "fsetxattr"}, "each of them sets extended attributes"},
 };
 
+/* Which member the everyday tools call: denying another one alone leaves
+ * the tool working, which a learner sees as the profile not working. */
+static const struct { const char *family, *how; } family_tools[] = {
+    {"chmod", "the shell's chmod (coreutils) calls fchmodat (fchmodat2 with glibc 2.39+)"},
+    {"open", "glibc's open() calls openat"},
+    {"chown", "the shell's chown (coreutils) calls fchownat"},
+    {"unlink", "the shell's rm (coreutils) calls unlinkat"},
+    {"rename", "the shell's mv (coreutils) calls renameat2"},
+    {"mkdir", "the shell's mkdir (coreutils) calls mkdirat"},
+};
+
+const char *const *lint_syscall_family(const char *name, const char **how)
+{
+    for (size_t fi = 0; fi < sizeof families / sizeof families[0]; fi++)
+        for (size_t k = 0; k < 6 && families[fi].members[k]; k++) {
+            if (strcmp(families[fi].members[k], name))
+                continue;
+            *how = NULL;
+            for (size_t j = 0; j < sizeof family_tools / sizeof family_tools[0]; j++)
+                if (!strcmp(family_tools[j].family, families[fi].members[0]))
+                    *how = family_tools[j].how;
+            return families[fi].members;
+        }
+    return NULL;
+}
+
 static void list_join(char *buf, size_t n, const char *const *v, size_t cnt)
 {
     size_t off = 0;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli_flags.h"
@@ -98,6 +99,33 @@ static void print_setup(const char *what, const struct lab_setup *s)
     putchar('\n');
 }
 
+/* Display columns of a UTF-8 string (the titles hold "—"). */
+static int text_cols(const char *s)
+{
+    int c = 0;
+    for (; *s; s++)
+        c += ((unsigned char)*s & 0xC0) != 0x80;
+    return c;
+}
+
+/* s padded (or cut, with "…") to exactly w display columns. */
+static void print_col(const char *s, int w)
+{
+    int c = text_cols(s);
+    if (c <= w) {
+        printf("%s%*s", s, w - c, "");
+        return;
+    }
+    int k = 0;
+    for (; *s; s++) {
+        bool start = ((unsigned char)*s & 0xC0) != 0x80;
+        if (start && ++k > w - 1)
+            break;
+        putchar(*s);
+    }
+    fputs("…", stdout);
+}
+
 static int do_list(void)
 {
     struct lab **labs;
@@ -109,7 +137,22 @@ static int do_list(void)
         return 2;
     }
     int rc = 0;
-    printf("%-3s %-14s %-52s %5s  %s\n", "#", "ID", "TITLE", "MIN", "DONE");
+    /* columns as wide as their widest entry; on a terminal the title gives
+     * way so that a row fits */
+    int idw = 2, tw = 5;
+    for (size_t i = 0; i < n; i++) {
+        idw = text_cols(labs[i]->id) > idw ? text_cols(labs[i]->id) : idw;
+        tw = text_cols(labs[i]->title) > tw ? text_cols(labs[i]->title) : tw;
+    }
+    struct winsize ws;
+    int fixed = 4 + idw + 2 + 2 + 5 + 2 + 7;   /* "#  " ID "  " TITLE "  " MIN "  " DONE */
+    if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col && tw > ws.ws_col - fixed)
+        tw = ws.ws_col - fixed > 10 ? ws.ws_col - fixed : 10;
+    printf("%-3s ", "#");
+    print_col("ID", idw);
+    fputs("  ", stdout);
+    print_col("TITLE", tw);
+    printf("  %5s  %s\n", "MIN", "DONE");
     for (size_t i = 0; i < n; i++) {
         struct lab_progress p;
         size_t done = 0;
@@ -121,8 +164,12 @@ static int do_list(void)
             isolab_err_clear(&err);
             rc = 2;
         }
-        printf("%-3zu %-14s %-52.52s %5d  %zu/%zu%s\n", i + 1, labs[i]->id, labs[i]->title,
-               labs[i]->minutes, done, labs[i]->nsteps, done == labs[i]->nsteps ? " ✓" : "");
+        printf("%-3zu ", i + 1);
+        print_col(labs[i]->id, idw);
+        fputs("  ", stdout);
+        print_col(labs[i]->title, tw);
+        printf("  %5d  %zu/%zu%s\n", labs[i]->minutes, done, labs[i]->nsteps,
+               done == labs[i]->nsteps ? " ✓" : "");
     }
     lab_free_all(labs, n);
     return rc;
@@ -523,8 +570,9 @@ static int do_validate(int argc, char **argv)
         size_t n[3] = {0};
         for (size_t k = 0; k < lab->nsteps; k++)
             n[lab->steps[k].kind]++;
-        printf("%s: ok: lab \"%s\", %zu steps (%zu observe, %zu task, %zu quiz)\n", argv[i],
-               lab->id, lab->nsteps, n[0], n[1], n[2]);
+        printf("%s: ok: lab \"%s\", %zu step%s (%zu observe, %zu task%s, %zu quiz%s)\n", argv[i],
+               lab->id, lab->nsteps, lab->nsteps == 1 ? "" : "s", n[0], n[1], n[1] == 1 ? "" : "s",
+               n[2], n[2] == 1 ? "" : "zes");
         lab_free(lab);
     }
     return bad;

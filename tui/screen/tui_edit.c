@@ -22,6 +22,7 @@
 #include "readfile.h"
 #include "tui.h"
 #include "tui_lab.h"
+#include "tui_more.h"
 
 /* The profile's text, through the engine's one rule for data files (a
  * regular file, at most 4 MiB: a FIFO or a device never hangs the screen).
@@ -344,15 +345,13 @@ void tui_edit_external(struct tui *t)
         t->mode = MODE_MAIN;
 }
 
+/* The box ends above the open lab's panel (its step, result and keys), and the error and its fix
+ * wrap at words; what does not fit ends in the cue (i shows it whole). */
 void tui_draw_profile_error(struct tui *t)
 {
-    int w = t->cols - 4;
-    int h = 12;
-    tui_box(4, 2, h, w, "The profile is not valid");
-    int y = 5;
-    mvprintw(y++, 4, "%-.*s", w - 4, t->profile_path);
-    y++;
-    /* The error, then its fix on a line of its own. */
+    int w = t->cols - 4, top = 2;
+    int panel = tui_lab_panel_row();
+    int limit = panel > top + 5 ? panel : t->rows - 2;   /* the first row the box leaves free */
     char err[sizeof t->profile_err];
     snprintf(err, sizeof err, "%s", t->profile_err);
     char *fix = strstr(err, "  fix: ");
@@ -360,16 +359,26 @@ void tui_draw_profile_error(struct tui *t)
         *fix = 0;
         fix += 2;
     }
-    y = tui_wrap(y, 4, w - 4, 4 + h - 3, err);
-    if (fix && y < 4 + h - 3) {
+    /* border, path, blank, the error, the fix, two closing lines, border */
+    int need = 2 + 2 + (tui_lab_cols(err) + w - 5) / (w - 4) + 1 +
+               (fix ? (tui_lab_cols(fix) + w - 5) / (w - 4) + 1 : 0) + 2;
+    int h = need < limit - top ? need : limit - top;
+    if (h < 6)
+        h = 6;
+    tui_box(top, 2, h, w, "The profile is not valid");
+    int y = top + 1, end = top + h - 3;
+    tui_more_put(y++, 4, w - 4, t->profile_path);
+    y++;
+    y = tui_more_wrap(y, 4, w - 4, end, err);
+    if (fix && y < end) {
         attron(A_BOLD);
-        y = tui_wrap(y, 4, w - 4, 4 + h - 3, fix);
+        tui_more_wrap(y, 4, w - 4, end, fix);
         attroff(A_BOLD);
     }
-    y = 4 + h - 3;
-    mvprintw(y++, 4, "The last valid profile stays in force; your text is kept in the file.");
+    y = end;
+    tui_more_put(y++, 4, w - 4, "The last valid profile stays in force; your text is kept in the file.");
     attron(A_BOLD);
-    mvprintw(y, 4, "e: edit again   r: restore the last valid text   Esc: keep it as is");
+    tui_more_put(y, 4, w - 4, "e: edit again   r: restore the last valid text   Esc: keep it as is");
     attroff(A_BOLD);
 }
 

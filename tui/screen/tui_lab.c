@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tui_lab.h"
+#include "tui_more.h"
 
 static struct {
     struct lab **labs;
@@ -264,10 +265,11 @@ void tui_lab_open_chooser(struct tui *t)
             lab_progress_free(&p);
         }
     }
+    /* The cursor starts on the first lab, as it does in the presets: "Down
+     * twice" reaches lab 3 from wherever the learner is; the open lab is
+     * marked with * instead. */
     L.sel = 0;
-    for (size_t i = 0; i < L.nlabs; i++)
-        if (L.labs[i] == L.lab)
-            L.sel = (int)i;
+    L.top = 0;
     t->mode = MODE_LAB_CHOOSER;
 }
 
@@ -386,8 +388,11 @@ static void step_lines(struct tui *t, struct lines *ls, int w, bool full)
     }
 }
 
+static int panel_row = -1;   /* where the panel went; -1 when it has no room */
+
 int tui_lab_panel_height(struct tui *t, int avail, int keep, int w)
 {
+    panel_row = -1;
     if (!L.lab)
         return 0;
     int max = avail - keep;
@@ -445,8 +450,14 @@ static void result_line(struct tui *t, int y, int x, int w)
     tui_lab_put(y, x + mw, w - mw, text);
 }
 
+int tui_lab_panel_row(void)
+{
+    return L.lab ? panel_row : -1;
+}
+
 void tui_lab_draw_panel(struct tui *t, int y, int x, int h, int w)
 {
+    panel_row = y;
     const struct lab_step *st = cur_step();
     if (!st || h < 3)
         return;
@@ -469,14 +480,14 @@ void tui_lab_draw_panel(struct tui *t, int y, int x, int h, int w)
         step_lines(t, &L.buf, w - 2, false);
         for (int i = 0; i < rows && i < L.buf.n; i++) {
             attron(L.buf.a[i]);
-            tui_lab_put(y + 1 + i, x + 1, w - 2, L.buf.l[i]);
+            if (i == rows - 1 && L.buf.n > rows) {   /* hidden lines (a quiz's choices): the cue */
+                char last[LINE_BYTES + 8];
+                snprintf(last, sizeof last, "%s %s", L.buf.l[i], L.buf.l[i + 1]);
+                tui_more_cut(y + 1 + i, x + 1, w - 2, last, 'i');
+            } else {
+                tui_lab_put(y + 1 + i, x + 1, w - 2, L.buf.l[i]);
+            }
             attroff(L.buf.a[i]);
-        }
-        if (L.buf.n > rows) {
-            const char *more = " ... i: read all ";
-            attron(A_REVERSE);
-            tui_lab_put(y + rows, x + w - tui_lab_cols(more) - 1, tui_lab_cols(more), more);
-            attroff(A_REVERSE);
         }
     }
     L.result_y = y + h - 2;
@@ -514,7 +525,7 @@ static void draw_chooser(struct tui *t)
         const struct lab *lab = L.labs[i];
         size_t done = L.done ? L.done[i] : 0;
         char line[512];
-        snprintf(line, sizeof line, "%c %2d  %-17.17s %3d min  %zu/%zu %s  %s", L.labs[i] == L.lab ? '>' : ' ',
+        snprintf(line, sizeof line, "%c %2d  %-17.17s %3d min  %zu/%zu %s  %s", L.labs[i] == L.lab ? '*' : ' ',
                  lab->order, lab->id, lab->minutes, done, lab->nsteps,
                  done == lab->nsteps ? (u ? "✓ " : "OK") : "  ", lab->title);
         if (i == L.sel)
@@ -575,7 +586,7 @@ void tui_lab_draw(struct tui *t)
 const char *tui_lab_legend(struct tui *t)
 {
     if (t->mode == MODE_LAB_CHOOSER)
-        return L.lab ? "Up/Down move  Enter open  x close the lab panel  Esc back"
+        return L.lab ? "Up/Down move  Enter open  * the open lab  x close the lab panel  Esc back"
                      : "Up/Down move  Enter open  Esc back";
     return "Up/Down scroll  h hint  ] next  [ prev  digits answer a quiz  Esc back";
 }

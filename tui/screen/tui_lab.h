@@ -43,6 +43,10 @@ void tui_lab_config_changed(struct tui *t);
 /* Rows the panel takes at the bottom: 0 when no lab is open. avail = the
  * height of the area it is carved from, keep = rows that area must keep. */
 int  tui_lab_panel_height(struct tui *t, int avail, int keep, int w);
+/* The first row of the open lab's panel in the last frame, -1 if none: a
+ * box drawn over the screen (the profile error) ends above it, so that the
+ * step, its result and its keys stay in view. */
+int  tui_lab_panel_row(void);
 void tui_lab_draw_panel(struct tui *t, int y, int x, int h, int w);
 /* MODE_LAB_CHOOSER / MODE_LAB_TEXT. */
 void tui_lab_draw(struct tui *t);

@@ -8,6 +8,7 @@
 
 #include "syscall_info.h"
 #include "tui.h"
+#include "tui_more.h"
 #include "tui_list.h"
 
 const char *tui_cap_meaning(int cap)
@@ -515,7 +516,7 @@ void tui_draw_presets(struct tui *t)
     int shown = tui_list_window(t, 3, rows, &t->detail_sel, &t->detail_top, n);
     for (int r = 0; r < shown; r++) {
         int i = t->detail_top + r;
-        char desc[256] = "";
+        char desc[2048] = "";   /* whole: i shows what the row cuts */
         if (t->presets_builtin)
             snprintf(desc, sizeof desc, "%s", !strcmp(t->presets[i], "docker") ?
                      "Docker's defaults (built in)" : "a bare host process (built in)");
@@ -524,8 +525,9 @@ void tui_draw_presets(struct tui *t)
         bool cur = !strcmp(t->presets[i], t->preset);
         if (i == t->detail_sel)
             attron(A_REVERSE);
-        mvprintw(3 + r, 3, "%c(%c) %-*.*s %-*.*s", i == t->detail_sel ? '>' : ' ', cur ? '*' : ' ',
-                 nw, nw, t->presets[i], dw > 0 ? dw : 0, dw > 0 ? dw : 0, desc);
+        mvprintw(3 + r, 3, "%c(%c) %-*.*s %-*s", i == t->detail_sel ? '>' : ' ', cur ? '*' : ' ',
+                 nw, nw, t->presets[i], dw > 0 ? dw : 0, "");
+        tui_more_put(3 + r, 3 + 6 + nw, dw, desc);
         if (i == t->detail_sel)
             attroff(A_REVERSE);
     }

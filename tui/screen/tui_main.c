@@ -15,6 +15,7 @@
 #include "tui.h"
 #include "tui_export.h"
 #include "tui_lab.h"
+#include "tui_more.h"
 #include "tui_pane.h"
 
 /* The LSM layer's list of active LSMs (lsm_int.h); weak so that the TUI
@@ -119,8 +120,8 @@ static void draw_legend(struct tui *t, int y)
         k = KEYS_PANE_FOCUS;
     else if (tui_pane_is_open(t))
         k = t->cols >= (int)strlen(KEYS_PANE_WIDE) ? KEYS_PANE_WIDE : KEYS_PANE_NARROW;
-    switch (t->mode) {
-    case MODE_HELP: k = "any key: back"; break;
+    switch (tui_more_is_open() ? MODE_HELP : t->mode) {
+    case MODE_HELP: k = tui_more_is_open() ? "Up/Down scroll  any other key: back" : "any key: back"; break;
     case MODE_DETAILS: k = "Up/Down move  Space/Enter change  Esc back"; break;
     case MODE_PRESETS: k = "Up/Down move  Enter apply  Esc back"; break;
     case MODE_PROBE_INFO: k = "Up/Down other probe  Esc back"; break;
@@ -137,7 +138,10 @@ static void draw_legend(struct tui *t, int y)
 }
 
 /* The message line; a long message (an error with its fix) grows upwards
- * over the bottom of the matrix, up to three lines, rather than be cut. */
+ * over the bottom of the matrix, up to three lines wrapped at words, rather
+ * than be cut -- but never over an open lab's panel, whose result and keys
+ * stay in view: there it keeps one line, with the cue for the whole text.
+ * Under the profile error box the box says it all. */
 static void draw_message(struct tui *t, int y)
 {
     move(y, 0);
@@ -151,27 +155,29 @@ static void draw_message(struct tui *t, int y)
         return;
     }
     curs_set(0);
-    if (!t->msg[0])
+    if (!t->msg[0] || t->mode == MODE_PROFILE_ERROR)
         return;
     char text[sizeof t->msg + 4];
     snprintf(text, sizeof text, "%s%s", t->msg_error ? "! " : "", t->msg);
-    int w = t->cols;
-    int len = (int)strlen(text);
-    int lines = (len + w - 1) / w;
-    if (lines > 3)
-        lines = 3;
-    if (lines < 1)
-        lines = 1;
+    int w = t->cols - 1;
+    int lines = tui_lab_panel_row() >= 0 ? 1 : 3;
+    /* rows the text needs, wrapped at words (an estimate; the last row
+     * carries the cue if it runs over) */
+    int need = 1;
+    for (int cols = 0, len = (int)strlen(text), i = 0; i < len; i++)
+        if (++cols > w - 8) {
+            need++;
+            cols = 0;
+        }
+    if (lines > need)
+        lines = need;
     attr_t a = t->msg_error ? (t->color ? COLOR_PAIR(6) | A_BOLD : A_BOLD) : A_NORMAL;
     attron(a);
     for (int i = 0; i < lines; i++) {
-        int yy = y - lines + 1 + i;
-        move(yy, 0);
+        move(y - lines + 1 + i, 0);
         clrtoeol();
-        int off = i * w;
-        if (off < len)
-            mvprintw(yy, 0, "%-.*s", w, text + off);
     }
+    tui_more_wrap(y - lines + 1, 0, w, y + 1, text);
     attroff(a);
 }
 
@@ -237,19 +243,19 @@ static void draw(struct tui *t)
         refresh();
         return;
     }
-    char st[512];
-    tui_status_line(st, sizeof st);
-    attron(A_BOLD);
-    mvprintw(0, 0, "isolab");
-    attroff(A_BOLD);
-    printw("  %-.*s", t->cols - 9, st);
-
     int bottom = t->rows - 2;   /* message row; legend below it */
     bool pane = tui_pane_is_open(t);
     /* The open lab's step takes the bottom rows (tui_lab.c). */
     int fixed = t->cols >= 120 ? 0 : LAYER_COUNT + 2 + (pane ? 8 : 0);
     int labh = tui_lab_panel_height(t, bottom - 1 - fixed,
                                     t->cols >= 120 ? 2 * LAYER_COUNT + 2 : 6, t->cols - 2);
+    tui_more_frame(labh > 0 && t->mode == MODE_MAIN);
+    char st[512];
+    tui_status_line(st, sizeof st);
+    attron(A_BOLD);
+    mvprintw(0, 0, "isolab");
+    attroff(A_BOLD);
+    tui_more_put(0, 8, t->cols - 9, st);
     struct tui_layout L;
     tui_layout(t->rows, t->cols, 1, bottom - labh, pane, false, false, &L);
     tui_draw_layers(t, L.layers.y, L.layers.x, L.layers.h, L.layers.w, L.layers_two_line);
@@ -275,6 +281,7 @@ static void draw(struct tui *t)
     case MODE_LAB_CHOOSER: case MODE_LAB_TEXT: tui_lab_draw(t); break;
     default: break;
     }
+    tui_more_draw(t);
     if (t->mode != MODE_HELP)
         draw_message(t, bottom);
     draw_legend(t, bottom + 1);
@@ -401,11 +408,10 @@ static void open_presets(struct tui *t)
 {
     tui_presets_load(t);
     t->mode = MODE_PRESETS;
+    /* the cursor starts on the first preset (the one in force is marked
+     * (*)), so that the same keys reach the same preset every time */
     t->detail_sel = 0;
     t->detail_top = 0;
-    for (size_t i = 0; i < t->npresets; i++)
-        if (!strcmp(t->presets[i], t->preset))
-            t->detail_sel = (int)i;
 }
 
 /* The main screen's command keys. *quit is set by q. Returns false if the
@@ -512,6 +518,8 @@ static bool handle_key(struct tui *t, int ch)
         prompt_key(t, ch);
         return true;
     }
+    if (tui_more_key(t, ch))   /* i: the whole of a text cut to fit */
+        return true;
     if (view_key(t, ch))
         return true;
     if (tui_lab_key(t, ch))   /* the lab modes; L; the open lab's keys */

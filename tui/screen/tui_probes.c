@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "tui.h"
+#include "tui_more.h"
 #include "tui_list.h"
 #include "tui_lab.h"
 
@@ -439,21 +440,18 @@ static char verdict_mark(const struct probe_result *r)
 void tui_draw_probes(struct tui *t, int y, int x, int h, int w)
 {
     int n = (int)probe_count;
-    int nallowed = 0, nblocked = 0;
-    for (int i = 0; t->have_cur && i < n; i++) {
-        if (!t->known[i])
-            continue;
-        if (t->cur[i].full.verdict == PROBE_ALLOWED)
-            nallowed++;
-        else if (t->cur[i].full.verdict == PROBE_BLOCKED)
-            nblocked++;
-    }
+    struct probe_tally tally = { 0 };
+    for (int i = 0; t->have_cur && i < n; i++)
+        if (t->known[i])
+            probe_tally_add(&tally, &t->cur[i].full);
     attron(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
     tui_hline(y, x, w);
     mvprintw(y, x + 1, " Probes %s", t->focus_probes ? "[Tab] " : "");
     attroff(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
     if (t->have_cur)
-        printw(" %d allowed, %d blocked ", nallowed, nblocked);
+        printw(" %d allowed, %d blocked%s", tally.allowed, tally.blocked, tally.undecided ? "" : " ");
+    if (t->have_cur && tally.undecided)   /* counted apart: they vary with the load */
+        printw(", %d could not tell (not counted) ", tally.undecided);
     if (t->probe_pid > 0 && !(t->attributing && !t->probe_stale)) {
         attron(A_BOLD);
         printw(" running probes... ");
@@ -585,6 +583,26 @@ static void seccomp_reason(struct tui *t, const struct probe *p, char *buf, size
         snprintf(buf + off, n - off, ": %s", v.rule->comment);
 }
 
+/* One layer's verdict alone in the probe details: a failure ("could not
+ * tell" and why) is cut with the cue, i shows it whole. */
+static void draw_alone_cell(const struct tui *t, const struct probe_blame *b, int id, int y, int x,
+                            int colw)
+{
+    char v[256];
+    bool blocks = b->blocked_by & (1u << id);
+    if (blocks)
+        attron(A_BOLD);
+    if (!t->attributing && b->alone[id].verdict == PROBE_ERROR) {
+        probe_result_str(&b->alone[id], v, sizeof v);
+        mvprintw(y, x, "%-11s ", layer_name(id));
+        tui_more_put(y, x + 12, colw - 14, v);
+    } else {
+        tui_verdict_str(&b->alone[id], v, sizeof v);
+        mvprintw(y, x, "%-11s %-8s%s", layer_name(id), t->attributing ? "..." : v, blocks ? " *" : "");
+    }
+    attroff(A_BOLD);
+}
+
 void tui_draw_probe_info(struct tui *t)
 {
     int n = (int)probe_count;
@@ -611,9 +629,11 @@ void tui_draw_probe_info(struct tui *t)
     y++;
     if (t->attributing)
         snprintf(by, sizeof by, "(attributing...)");
-    mvprintw(y++, x, "with every layer in force: %s%s%s", v, by[0] ? "  blocked by: " : "", by);
+    char line[512];
+    snprintf(line, sizeof line, "with every layer in force: %s%s%s", v, by[0] ? "  blocked by: " : "", by);
+    tui_more_put(y++, x, tw, line);
     if (b->full.detail[0])
-        y = tui_wrap(y, x + 2, tw - 2, h, b->full.detail);
+        y = tui_more_wrap(y, x + 2, tw - 2, h, b->full.detail);
     if (t->changed[t->probe_sel]) {
         char pv[32];
         tui_verdict_str(&t->prev[t->probe_sel].full, pv, sizeof pv);
@@ -632,13 +652,7 @@ void tui_draw_probe_info(struct tui *t)
             mvprintw(yy, x + 2 + col * colw, "%-11s off", layer_name(id));
             continue;
         }
-        tui_verdict_str(&b->alone[id], v, sizeof v);
-        bool blocks = b->blocked_by & (1u << id);
-        if (blocks)
-            attron(A_BOLD);
-        mvprintw(yy, x + 2 + col * colw, "%-11s %-8s%s", layer_name(id),
-                 t->attributing ? "..." : v, blocks ? " *" : "");
-        attroff(A_BOLD);
+        draw_alone_cell(t, b, id, yy, x + 2 + col * colw, colw);
     }
     y += (LAYER_COUNT + per_row - 1) / per_row;
     y++;

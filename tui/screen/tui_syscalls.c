@@ -16,6 +16,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "explain.h"
+#include "lint.h"
 #include "readfile.h"
 #include "tui.h"
 #include "tui_list.h"
@@ -166,7 +168,7 @@ static void draw_rule(const struct tui *t, const struct sc_row *r, int y, int x,
     if (!rule) {
         action_str(t->sc_model->default_action, t->sc_model->has_default_errno,
                    t->sc_model->default_errno, a, sizeof a);
-        mvprintw(y++, x, "%s: no rule applies with these capabilities -> defaultAction %s",
+        mvprintw(y++, x, "%s: no rule applies here -> defaultAction %s",
                  r->name, a);
         /* Rules that name it but do not apply here: usually includes.caps. */
         for (size_t k = 0; k < t->sc_model->nrules && y < end; k++) {
@@ -177,22 +179,10 @@ static void draw_rule(const struct tui *t, const struct sc_row *r, int y, int x,
             if (!named)
                 continue;
             action_str(o->action, o->has_errno, o->errno_ret, a, sizeof a);
-            move(y++, x);
-            printw("  rule at line %d would give %s, but", o->line, a);
-            if (o->includes.ncaps) {
-                printw(" includes caps:");
-                for (size_t i = 0; i < o->includes.ncaps; i++)
-                    printw(" %s", o->includes.caps[i]);
-            }
-            if (o->excludes.ncaps) {
-                printw(" excludes caps:");
-                for (size_t i = 0; i < o->excludes.ncaps; i++)
-                    printw(" %s", o->excludes.caps[i]);
-            }
-            if (o->includes.narches || o->excludes.narches)
-                printw(" (arch filter)");
-            if (o->includes.min_kernel[0])
-                printw(" minKernel %s", o->includes.min_kernel);
+            char why[512], line[700];
+            explain_rule_skipped(o, r->name, eval_caps(t), why, sizeof why);
+            snprintf(line, sizeof line, "rule at line %d would give %s, but %s.", o->line, a, why);
+            y = tui_wrap(y, x + 2, w - 2, end, line);
         }
         return;
     }
@@ -301,6 +291,49 @@ static int errno_from_text(const char *s)
     return -1;
 }
 
+static void set_action(struct tui *t, const char *name, int a, unsigned int errno_ret);
+
+/* Denying one of a family alone (chmod) leaves the others allowed -- and
+ * fchmodat is what coreutils calls: say so; F denies them together. */
+static void family_note(struct tui *t, const char *name)
+{
+    const char *how, *const *fam = lint_syscall_family(name, &how);
+    char open[160] = "";
+    size_t off = 0;
+    for (size_t k = 0; fam && fam[k] && off < sizeof open; k++) {
+        struct sc_verdict v;
+        if (strcmp(fam[k], name) && seccomp_profile_eval(t->sc_model, eval_caps(t),
+                seccomp_arch_native(), fam[k], NULL, &v) == 0 && !v.unresolved &&
+            (v.action == SC_ACT_ALLOW || v.action == SC_ACT_LOG))
+            off += (size_t)snprintf(open + off, sizeof open - off, "%s%s", off ? ", " : "", fam[k]);
+    }
+    size_t l = strlen(t->msg);
+    if (off && l < sizeof t->msg)
+        snprintf(t->msg + l, sizeof t->msg - l, "; still allowed: %s (F denies the family together)%s%s",
+                 open, how ? ": " : "", how ? how : "");
+}
+
+/* F: the selected syscall's action for its whole family. */
+static void family_apply(struct tui *t, const struct sc_row *r)
+{
+    const char *how, *const *fam = lint_syscall_family(r->name, &how);
+    if (!fam) {
+        tui_msg(t, true, "%s has no family of look-alike syscalls that lint knows", r->name);
+        return;
+    }
+    char name[64], list[160] = "", s[64];
+    size_t off = 0;
+    snprintf(name, sizeof name, "%s", r->name);   /* set_action rebuilds the rows */
+    enum sc_action a = r->v.action;
+    unsigned int e = r->v.errno_ret;
+    for (size_t k = 0; fam[k]; k++) {
+        set_action(t, fam[k], (int)a, e);
+        off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", k ? ", " : "", fam[k]);
+    }
+    action_str(a, true, e, s, sizeof s);
+    tui_msg(t, false, "%s -> %s, like %s (w saves)", list, s, name);
+}
+
 /* Make `name` unconditionally `a` (or the default when a < 0). */
 static void set_action(struct tui *t, const char *name, int a, unsigned int errno_ret)
 {
@@ -358,6 +391,8 @@ static void set_action(struct tui *t, const char *name, int a, unsigned int errn
         snprintf(s, sizeof s, "the default action");
     tui_msg(t, false, "%s -> %s%s (w saves)", name, s,
             removed_cond ? "; its conditional rules were replaced" : "");
+    if (a >= 0 && a != SC_ACT_ALLOW && a != SC_ACT_LOG)
+        family_note(t, name);
 }
 
 int tui_syscalls_save(struct tui *t)
@@ -399,9 +434,10 @@ int tui_syscalls_save(struct tui *t)
     }
     t->sc_dirty = false;
     tui_profile_reload(t, false);
+    /* the whole path: the learner may open the copy in another editor */
     const char *b = strrchr(t->profile_path, '/');
-    tui_msg(t, false, "saved %s, previous version in %s.bak; probes re-run", b ? b + 1 : t->profile_path,
-            b ? b + 1 : t->profile_path);
+    tui_msg(t, false, "saved; previous version in %s.bak; probes re-run; the saved copy: %s",
+            b ? b + 1 : t->profile_path, t->profile_path);
     return 0;
 }
 
@@ -494,6 +530,7 @@ bool tui_syscalls_key(struct tui *t, int ch)
     case 't': set_action(t, name, SC_ACT_TRAP, 0); return true;
     case 'g': set_action(t, name, SC_ACT_LOG, 0); return true;
     case 'd': set_action(t, name, -1, 0); return true;
+    case 'F': family_apply(t, &t->sc_rows[t->sc_sel]); return true;
     }
     return false;
 }
