@@ -239,15 +239,20 @@ static int bare_strings_error(struct pctx *c, json_t *list, size_t i)
                       "was expected", s);
     }
     names_form(list, "SCMP_ACT_ERRNO", dform, sizeof dform);
+    char count[48];
+    if (nn == 1)
+        snprintf(count, sizeof count, "this one syscall");
+    else
+        snprintf(count, sizeof count, "these %zu syscalls", nn);
     snprintf(hint, sizeof hint, "to deny them, write {\"defaultAction\": \"SCMP_ACT_ALLOW\", "
              "\"syscalls\": [%s]}; better, copy profiles/seccomp/docker-default.json and "
              "keep these names out of its rules, as Docker's own profile does for io_uring",
              dform);
     return sp_err(c, path, false, hint, "the bare string \"%s\" where a rule object was "
                   "expected. Read literally, {\"names\": [...], \"action\": "
-                  "\"SCMP_ACT_ALLOW\"} under \"defaultAction\": \"%s\" would allow these %zu "
-                  "syscall%s and nothing else: execve is not among them, so no program could "
-                  "even start", s, sc_action_name(def), nn, nn == 1 ? "" : "s");
+                  "\"SCMP_ACT_ALLOW\"} under \"defaultAction\": \"%s\" would allow %s "
+                  "and nothing else: execve is not among them, so no program could even start",
+                  s, sc_action_name(def), count);
 }
 
 /* "name" (the old form) or "names". */
