@@ -289,50 +289,61 @@ static int probe_runner(void *p)
 
 /* ---- in the parent ---- */
 
-static int read_records(int fd, struct probe_result *results, size_t n, bool *got,
-                        unsigned int deadline_s, pid_t sandbox)
+/* One started run: its sandbox, the read end of its records, what came. */
+struct probe_run {
+    struct sandbox *sb;
+    int rfd;
+    size_t n;
+    struct probe_result *results;
+    bool *got;
+    struct runner_arg *arg;
+    struct probe_record rec;    /* a record being read */
+    size_t have;
+    bool eof;
+    int rc;
+    struct isolab_err err;
+};
+
+static void probe_run_free(struct probe_run *r)
 {
-    struct timespec t0, now;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    struct probe_record rec;
-    size_t have = 0;
+    if (r->rfd >= 0)
+        close(r->rfd);
+    free(r->got);
+    free(r->arg);
+    free(r);
+}
+
+/* Read what is there; true once this run's records are over. */
+static bool read_some(struct probe_run *r)
+{
     for (;;) {
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long left_ms = (long)deadline_s * 1000 - ((now.tv_sec - t0.tv_sec) * 1000 +
-                                                  (now.tv_nsec - t0.tv_nsec) / 1000000);
-        if (left_ms <= 0) {
-            kill(sandbox, SIGKILL);    /* our own sandbox, stuck past every timeout */
-            return -1;
-        }
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        int pr = poll(&pfd, 1, (int)(left_ms > 1000 ? 1000 : left_ms));
-        if (pr < 0 && errno == EINTR)
+        ssize_t got = read(r->rfd, (char *)&r->rec + r->have, sizeof r->rec - r->have);
+        if (got < 0 && errno == EINTR)
             continue;
-        if (pr <= 0)
+        if (got < 0 && errno == EAGAIN)
+            return false;
+        if (got <= 0)
+            return true;               /* EOF: the runner is gone */
+        r->have += (size_t)got;
+        if (r->have < sizeof r->rec)
             continue;
-        ssize_t r = read(fd, (char *)&rec + have, sizeof rec - have);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return 0;                  /* EOF: the runner is gone */
-        have += (size_t)r;
-        if (have < sizeof rec)
-            continue;
-        have = 0;
-        if (rec.index < 0)
-            return 0;
-        if ((size_t)rec.index < n) {
-            results[rec.index] = rec.r;
-            results[rec.index].detail[sizeof rec.r.detail - 1] = '\0';
-            got[rec.index] = true;
+        r->have = 0;
+        if (r->rec.index < 0)
+            return true;
+        if ((size_t)r->rec.index < r->n) {
+            r->results[r->rec.index] = r->rec.r;
+            r->results[r->rec.index].detail[sizeof r->rec.r.detail - 1] = '\0';
+            r->got[r->rec.index] = true;
         }
     }
 }
 
-int probes_run(const struct lab_config *cfg, const int *sel, size_t nsel,
-               struct probe_result *results, struct isolab_err *err)
+static int probe_run_start(const struct lab_config *cfg, const int *sel, size_t nsel,
+                           struct probe_result *results, struct probe_run **out,
+                           struct isolab_err *err)
 {
     size_t n = sel ? nsel : probe_count;
+    *out = NULL;
     if (sel == NULL && nsel != 0)
         return isolab_err_set(err, EINVAL, "probes: a count without a selection");
     for (size_t i = 0; sel && i < nsel; i++)
@@ -343,148 +354,159 @@ int probes_run(const struct lab_config *cfg, const int *sel, size_t nsel,
         memset(&results[i], 0, sizeof results[i]);
         probe_fail(&results[i], 0, "not run");
     }
-    if (n == 0)
-        return 0;
-
-    _cleanup_free_ bool *got = calloc(n, sizeof *got);
+    struct probe_run *r = calloc(1, sizeof *r);
     _cleanup_free_ struct lab_config *run = malloc(sizeof *run);
-    _cleanup_free_ struct runner_arg *arg = calloc(1, sizeof *arg);
-    if (!got || !run || !arg)
+    if (!r || !run) {
+        free(r);
         return isolab_err_set(err, ENOMEM, "probes: out of memory");
+    }
+    r->rfd = -1;
+    r->n = n;
+    r->results = results;
+    r->got = calloc(n ? n : 1, sizeof *r->got);
+    r->arg = calloc(1, sizeof *r->arg);
     int p[2];
-    if (pipe2(p, O_CLOEXEC) < 0)
-        return isolab_err_set(err, errno, "probes: pipe: %s", strerror(errno));
-    _cleanup_close_ int rfd = p[0];
-
-    arg->out_fd = p[1];
-    arg->sel = sel;
-    arg->nsel = nsel;
-    arg->timeout_s = PROBE_TIMEOUT_S;
-    probe_env_init(&arg->env);
+    if (!r->got || !r->arg || pipe2(p, O_CLOEXEC) < 0) {
+        int e = r->got && r->arg ? errno : ENOMEM;
+        probe_run_free(r);
+        return isolab_err_set(err, e, "probes: pipe: %s", strerror(e));
+    }
+    r->rfd = p[0];
+    r->arg->out_fd = p[1];
+    r->arg->sel = sel;
+    r->arg->nsel = nsel;
+    r->arg->timeout_s = PROBE_TIMEOUT_S;
+    probe_env_init(&r->arg->env);
     *run = *cfg;
     run->argv = NULL;
     run->fn = probe_runner;
-    run->fn_arg = arg;
+    run->fn_arg = r->arg;
     run->tty = false;
-
-    struct sandbox *sb;
-    if (sandbox_start(run, &sb, err) < 0) {
+    if (sandbox_start(run, &r->sb, err) < 0) {
         close(p[1]);
+        probe_run_free(r);
         return -1;
     }
     close(p[1]);
-    unsigned int deadline = (unsigned int)n * (PROBE_TIMEOUT_S + 1) + 10;
-    int rr = read_records(rfd, results, n, got, deadline, sandbox_pid(sb));
-    int status = 0;
-    if (sandbox_wait(sb, &status, err) < 0)
-        return -1;
-    if (rr < 0)
-        return isolab_err_set(err, ETIME, "probes: the sandbox gave no answer within %u s",
-                              deadline);
-    for (size_t i = 0; i < n; i++)
-        if (!got[i])
-            probe_fail(&results[i], 0, "no result: the sandbox ended with status %d", status);
+    fcntl(r->rfd, F_SETFL, O_NONBLOCK);
+    *out = r;
     return 0;
 }
 
-/* ---- attribution ---- */
-
-void lab_config_only_layer(const struct lab_config *full, enum layer_id id,
-                           struct lab_config *out)
+/* Collect the records of every run in runs (started by probe_run_start),
+ * side by side, then end each; each run's outcome is in its rc and err. */
+static void probe_runs_finish(struct probe_run **runs, size_t k)
 {
-    *out = *full;
-    /* --privileged is expressed through the layers themselves here */
-    out->privileged = false;
-    if (full->privileged)
-        out->caps = caps_all_known();
-    for (int i = 0; i < LAYER_COUNT; i++)
-        out->layer_on[i] = false;
-    if ((unsigned)id < LAYER_COUNT)
-        out->layer_on[id] = layer_in_force(full, id);
-    if (id != LAYER_NS && geteuid() != 0) {
-        /* rootless cannot run without a user namespace: keep just that */
-        out->layer_on[LAYER_NS] = true;
-        for (int k = 0; k < NS_COUNT; k++)
-            out->ns[k] = k == NS_USER;
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    size_t open = 0;
+    for (size_t i = 0; i < k; i++) {
+        runs[i]->eof = false;
+        open++;
     }
-    if ((unsigned)id >= LAYER_COUNT)
-        return;
-    if (id == LAYER_SECCOMP) {
-        /* the filter compiled for the full configuration's capabilities:
-         * seccomp alone must not quietly grant what CAP_SYS_ADMIN unlocks */
-        out->seccomp_caps_fixed = true;
-        out->seccomp_caps = lab_config_seccomp_caps(full);
-    }
-}
-
-/* The one rule that turns the runs into a conclusion (DESIGN.md, "Probes and
- * attribution"), for probes_blame and the lab's partial attribution alike. */
-void probe_blame_conclude(const struct lab_config *cfg, struct probe_blame *b)
-{
-    b->blocked_by = 0;
-    b->combination = b->host_blocks = false;
-    if (b->full.verdict != PROBE_BLOCKED)
-        return;
-    bool any_in_force = false, all_tried = true;
-    for (int id = 0; id < LAYER_COUNT; id++) {
-        if (!layer_in_force(cfg, id))
-            continue;
-        any_in_force = true;
-        /* a layer alone that could not be run says nothing either way */
-        bool tried = b->layer_tested[id] && (b->alone[id].verdict == PROBE_ALLOWED ||
-                                             b->alone[id].verdict == PROBE_BLOCKED);
-        all_tried = all_tried && tried;
-        if (tried && b->alone[id].verdict == PROBE_BLOCKED)
-            b->blocked_by |= 1u << id;
-    }
-    /* with no layer in force, the full run is the baseline: whatever blocks
-     * it is the host; so is a probe blocked with every layer off */
-    if (!any_in_force || b->baseline.verdict == PROBE_BLOCKED) {
-        b->blocked_by = 0;
-        b->host_blocks = true;
-        return;
-    }
-    /* "only the combination" is known only when every layer was tried */
-    b->combination = all_tried && b->blocked_by == 0;
-}
-
-int probes_blame(const struct lab_config *cfg, const int *sel, size_t nsel,
-                 struct probe_blame *out, struct isolab_err *err)
-{
-    size_t n = sel ? nsel : probe_count;
-    if (n == 0)
-        return 0;
-    _cleanup_free_ struct probe_result *res = calloc(n, sizeof *res);
-    _cleanup_free_ struct lab_config *only = malloc(sizeof *only);
-    if (!res || !only)
-        return isolab_err_set(err, ENOMEM, "probes: out of memory");
-    if (probes_run(cfg, sel, nsel, res, err) < 0)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        memset(&out[i], 0, sizeof out[i]);
-        out[i].full = res[i];
-    }
-    for (int id = 0; id <= LAYER_COUNT; id++) {
-        if (id < LAYER_COUNT && !layer_in_force(cfg, id))
-            continue;
-        lab_config_only_layer(cfg, (enum layer_id)id, only);   /* COUNT: baseline */
-        struct isolab_err e2;
-        isolab_err_clear(&e2);
-        if (probes_run(only, sel, nsel, res, &e2) < 0) {
-            for (size_t i = 0; i < n; i++)
-                probe_fail(&res[i], e2.errnum, "%s: %s",
-                           id < LAYER_COUNT ? layer_name(id) : "baseline", e2.msg);
+    while (open) {
+        struct pollfd pfd[8];
+        size_t map[8], m = 0;
+        long most = 0;
+        for (size_t i = 0; i < k && m < 8; i++) {
+            if (runs[i]->eof)
+                continue;
+            long lim = (long)runs[i]->n * (PROBE_TIMEOUT_S + 1) + 10;
+            most = lim > most ? lim : most;
+            pfd[m] = (struct pollfd){.fd = runs[i]->rfd, .events = POLLIN};
+            map[m++] = i;
         }
-        for (size_t i = 0; i < n; i++) {
-            if (id == LAYER_COUNT) {
-                out[i].baseline = res[i];
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long ms = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
+        if (ms >= most * 1000) {
+            for (size_t j = 0; j < m; j++) {    /* our own sandboxes, stuck past every timeout */
+                struct probe_run *r = runs[map[j]];
+                kill(sandbox_pid(r->sb), SIGKILL);
+                r->eof = true;
+                r->rc = isolab_err_set(&r->err, ETIME, "probes: the sandbox gave no answer "
+                                       "within %ld s", most);
+            }
+            break;
+        }
+        if (poll(pfd, m, 1000) <= 0)
+            continue;
+        for (size_t j = 0; j < m; j++)
+            if (pfd[j].revents && read_some(runs[map[j]])) {
+                runs[map[j]]->eof = true;
+                open--;
+            }
+    }
+    for (size_t i = 0; i < k; i++) {
+        struct probe_run *r = runs[i];
+        int status = 0;
+        struct isolab_err werr;
+        isolab_err_clear(&werr);
+        if (sandbox_wait(r->sb, &status, &werr) < 0 && r->rc == 0) {
+            r->rc = -1;
+            r->err = werr;
+        }
+        for (size_t j = 0; r->rc == 0 && j < r->n; j++)
+            if (!r->got[j])
+                probe_fail(&r->results[j], 0, "no result: the sandbox ended with status %d",
+                           status);
+    }
+}
+
+int probes_run(const struct lab_config *cfg, const int *sel, size_t nsel,
+               struct probe_result *results, struct isolab_err *err)
+{
+    struct probe_run *r;
+    if ((sel ? nsel : probe_count) == 0)
+        return 0;
+    if (probe_run_start(cfg, sel, nsel, results, &r, err) < 0)
+        return -1;
+    probe_runs_finish(&r, 1);
+    int rc = r->rc;
+    if (rc < 0)
+        *err = r->err;
+    probe_run_free(r);
+    return rc;
+}
+
+/* Up to PROBE_JOBS_MAX runs at once (probe_int.h): each job's results or
+ * its failure (every probe of it PROBE_ERROR with the reason). */
+void probe_jobs_run(struct probe_job *jobs, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        struct probe_run *runs[PROBE_JOBS_PARALLEL];
+        size_t idx[PROBE_JOBS_PARALLEL], k = 0;
+        /* an exclusive job (one that measures the CPU) runs by itself */
+        for (; i < n && k < PROBE_JOBS_PARALLEL; i++) {
+            if (k && jobs[i].exclusive)
+                break;
+            struct probe_job *j = &jobs[i];
+            struct isolab_err e;
+            isolab_err_clear(&e);
+            if (probe_run_start(&j->cfg, j->sel, j->n, j->res, &runs[k], &e) < 0) {
+                for (size_t q = 0; q < j->n; q++)
+                    probe_fail(&j->res[q], e.errnum, "%s: %s", j->what, e.msg);
+                j->rc = -1;
+                j->err = e;
                 continue;
             }
-            out[i].alone[id] = res[i];
-            out[i].layer_tested[id] = true;
+            idx[k++] = i;
+            if (j->exclusive) {
+                i++;
+                break;
+            }
+        }
+        probe_runs_finish(runs, k);
+        for (size_t q = 0; q < k; q++) {
+            struct probe_job *j = &jobs[idx[q]];
+            if (runs[q]->rc < 0) {
+                for (size_t p = 0; p < j->n; p++)
+                    probe_fail(&j->res[p], runs[q]->err.errnum, "%s: %s", j->what,
+                               runs[q]->err.msg);
+                j->rc = -1;
+                j->err = runs[q]->err;
+            }
+            probe_run_free(runs[q]);
         }
     }
-    for (size_t i = 0; i < n; i++)
-        probe_blame_conclude(cfg, &out[i]);
-    return 0;
 }
+
