@@ -137,13 +137,16 @@ void probe_cache_clear(struct probe_cache *c);
 void probe_cache_put(struct probe_cache *c, const struct probe_cache_entry *e, size_t n);
 size_t probe_cache_log(const struct probe_cache *c, const struct probe_cache_entry **entries);
 void probe_cache_log_reset(struct probe_cache *c);
+/* Results taken from the cache and results run, over its life. */
+void probe_cache_counts(const struct probe_cache *c, size_t *hits, size_t *ran);
 
 /* probes_blame with a cache (NULL: none): the full configuration first
- * (on_full, if given, sees out[].full as soon as it is known), then each
+ * (on_full, if given, gets its results as they come: pos[k] is the place in
+ * sel, or the catalogue index without sel, of r[k]), then each
  * layer alone and the baseline for the probes blocked under it (an allowed
  * probe needs no attribution: its alone runs stay untested). Runs that do
  * not depend on each other go side by side. */
-typedef void (*probe_full_cb)(void *ud, const struct probe_blame *out, size_t n);
+typedef void (*probe_full_cb)(void *ud, const int *pos, const struct probe_result *r, size_t n);
 int probes_blame_cached(struct probe_cache *cache, const struct lab_config *cfg, const int *sel,
                         size_t nsel, struct probe_blame *out, probe_full_cb on_full, void *ud,
                         struct isolab_err *err);

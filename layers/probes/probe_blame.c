@@ -125,6 +125,7 @@ int probes_blame_every_run(const struct lab_config *cfg, const int *sel, size_t 
 struct probe_cache {
     struct probe_cache_entry *slot;
     size_t used;
+    size_t hits, ran;                   /* results taken from here / run, in all */
     struct probe_cache_entry *log;
     size_t nlog, caplog;
 };
@@ -206,6 +207,12 @@ size_t probe_cache_log(const struct probe_cache *c, const struct probe_cache_ent
     return c ? c->nlog : 0;
 }
 
+void probe_cache_counts(const struct probe_cache *c, size_t *hits, size_t *ran)
+{
+    *hits = c ? c->hits : 0;
+    *ran = c ? c->ran : 0;
+}
+
 void probe_cache_log_reset(struct probe_cache *c)
 {
     if (c)
@@ -226,6 +233,7 @@ struct plan {
     bool *want;                         /* want[r * n + i]: to be known */
     struct probe_cache_entry *fresh;    /* what was run, for the cache at the end */
     size_t nfresh;
+    size_t hits, ran;
 };
 
 /* The profile the seccomp runs use, with the file's identity before it was
@@ -294,6 +302,9 @@ struct jobset {
     struct probe_job job[3 * RUN_COUNT];
     size_t *slot[3 * RUN_COUNT];        /* job entry k is pl->res[slot[j][k]] */
     size_t njobs;
+    struct plan *pl;
+    probe_full_cb on_full;              /* the full configuration's results, as they come */
+    void *ud;
 };
 
 static const char *const run_what[RUN_COUNT] = {
@@ -301,21 +312,50 @@ static const char *const run_what[RUN_COUNT] = {
     "namespaces alone", "baseline",
 };
 
-/* Jobs for the wanted, unknown results of run r: the quick probes in one
- * sandbox, the slow ones in another, the CPU probe by itself. A result
- * whose key another run of this pass already has queued is not run again. */
-static int queue_run(struct plan *pl, struct jobset *js, int r, const struct probe_cache *c)
+static void job_done(struct probe_job *j, void *ud)
 {
+    struct jobset *js = ud;
+    struct plan *pl = js->pl;
+    size_t q = (size_t)(j - js->job);
+    size_t pos[3 * 64 + 1], np = 0;
+    struct probe_result got[3 * 64 + 1];
+    for (size_t k = 0; k < j->n; k++) {
+        size_t at = js->slot[q][k];
+        pl->res[at] = j->res[k];
+        pl->want[at] = false;
+        pl->ran++;
+        /* an error (a sandbox that failed, a busy machine) is not kept */
+        if (j->rc == 0 && j->res[k].verdict != PROBE_ERROR && pl->key[at])
+            pl->fresh[pl->nfresh++] = (struct probe_cache_entry){pl->key[at], j->res[k]};
+        if (at < pl->n && np < sizeof pos / sizeof pos[0]) {
+            pos[np] = at;
+            got[np++] = j->res[k];
+        }
+    }
+    for (size_t k = 0; js->on_full && k < np; k += 64) {
+        int ix[64];
+        size_t m = np - k < 64 ? np - k : 64;
+        for (size_t e = 0; e < m; e++)
+            ix[e] = (int)pos[k + e];
+        js->on_full(js->ud, ix, got + k, m);
+    }
+}
+
+/* Jobs for the wanted, unknown results of run r: the quick probes in one
+ * sandbox, the slow ones in another, the CPU probe by itself. */
+static int queue_run(struct jobset *js, int r, const struct probe_cache *c)
+{
+    struct plan *pl = js->pl;
     for (int kind = 0; kind < 3; kind++) {
         struct probe_job *j = &js->job[js->njobs];
         memset(j, 0, sizeof *j);
         j->sel = calloc(pl->n, sizeof *j->sel);
         j->res = calloc(pl->n, sizeof *j->res);
-        js->slot[js->njobs] = calloc(pl->n, sizeof(size_t));
-        if (!j->sel || !j->res || !js->slot[js->njobs]) {
+        size_t *slot = calloc(pl->n, sizeof *slot);
+        if (!j->sel || !j->res || !slot) {
             free(j->sel);
             free(j->res);
-            free(js->slot[js->njobs]);
+            free(slot);
             return -1;
         }
         for (size_t i = 0; i < pl->n; i++) {
@@ -324,66 +364,54 @@ static int queue_run(struct plan *pl, struct jobset *js, int r, const struct pro
             int k = probe_measures_cpu(id) ? 2 : probe_is_slow(id) ? 1 : 0;
             if (!pl->want[at] || k != kind)
                 continue;
-            const struct probe_result *hit = pl->key[at] ? cache_get(c, pl->key[at]) : NULL;
-            if (hit) {
-                pl->res[at] = *hit;
-                pl->want[at] = false;
-                continue;
-            }
-            js->slot[js->njobs][j->n] = at;
+            slot[j->n] = at;
             j->sel[j->n++] = id;
+        }
+        if (j->n == 0) {
+            free(j->sel);
+            free(j->res);
+            free(slot);
+            continue;
         }
         j->cfg = pl->run[r];
         j->exclusive = kind == 2;
         j->what = run_what[r];
-        js->njobs++;
-        if (j->n == 0) {
-            js->njobs--;
-            free(j->sel);
-            free(j->res);
-            free(js->slot[js->njobs]);
-        }
+        j->done = job_done;
+        j->ud = js;
+        js->slot[js->njobs++] = slot;
     }
+    (void)c;
     return 0;
 }
 
-/* Within one pass, the same key twice (a layer that cannot change the
- * probe, alone or not): run it once, copy it after. */
-static size_t same_key_before(const struct plan *pl, size_t at, int first_run)
+/* Known already: from the cache, or the same key as a result this pass
+ * runs anyway (a layer that cannot change the probe, alone or not): that
+ * one is copied after. */
+static void take_known(struct plan *pl, int r0, int r1, const struct probe_cache *c,
+                       size_t *copy_of)
 {
-    for (int r = first_run; r < RUN_COUNT; r++)
-        for (size_t i = 0; i < pl->n; i++) {
-            size_t o = (size_t)r * pl->n + i;
-            if (o >= at)
-                return SIZE_MAX;
-            if (pl->want[o] && pl->key[o] && pl->key[o] == pl->key[at])
-                return o;
-        }
-    return SIZE_MAX;
-}
-
-/* Run the wanted results of runs [r0, r1] not in the cache; 0, or -1 when
- * the full configuration's sandbox could not start (err says why). */
-static int run_pass(struct plan *pl, int r0, int r1, const struct probe_cache *c,
-                    struct isolab_err *err)
-{
-    size_t *copy_of = calloc((size_t)RUN_COUNT * pl->n, sizeof *copy_of);
-    struct jobset *js = calloc(1, sizeof *js);
-    if (!copy_of || !js) {
-        free(copy_of);
-        free(js);
-        return isolab_err_set(err, ENOMEM, "probes: out of memory");
-    }
     for (size_t at = (size_t)r0 * pl->n; at < (size_t)(r1 + 1) * pl->n; at++) {
         copy_of[at] = SIZE_MAX;
-        if (pl->want[at] && (copy_of[at] = same_key_before(pl, at, r0)) != SIZE_MAX)
+        if (!pl->want[at] || !pl->key[at])
+            continue;
+        const struct probe_result *hit = cache_get(c, pl->key[at]);
+        if (hit) {
+            pl->res[at] = *hit;
             pl->want[at] = false;
+            pl->hits++;
+            continue;
+        }
+        for (size_t o = (size_t)r0 * pl->n; o < at; o++)
+            if (pl->want[o] && pl->key[o] == pl->key[at]) {
+                copy_of[at] = o;
+                pl->want[at] = false;
+                break;
+            }
     }
-    int rc = 0;
-    for (int r = r0; r <= r1 && rc == 0; r++)
-        if (pl->have[r])
-            rc = queue_run(pl, js, r, c);
-    /* the exclusive (CPU) jobs last, each alone */
+}
+
+static void exclusive_last(struct jobset *js)
+{
     for (size_t a = 0; a < js->njobs; a++)
         for (size_t b = a + 1; b < js->njobs; b++)
             if (js->job[a].exclusive && !js->job[b].exclusive) {
@@ -394,31 +422,56 @@ static int run_pass(struct plan *pl, int r0, int r1, const struct probe_cache *c
                 js->slot[a] = js->slot[b];
                 js->slot[b] = s;
             }
+}
+
+/* Run the wanted results of runs [r0, r1] that are not known; 0, or -1 when
+ * the full configuration's sandbox could not start (err says why). */
+static int run_pass(struct plan *pl, int r0, int r1, const struct probe_cache *c,
+                    probe_full_cb on_full, void *ud, struct isolab_err *err)
+{
+    _cleanup_free_ size_t *copy_of = calloc((size_t)RUN_COUNT * pl->n, sizeof *copy_of);
+    _cleanup_free_ struct jobset *js = calloc(1, sizeof *js);
+    if (!copy_of || !js)
+        return isolab_err_set(err, ENOMEM, "probes: out of memory");
+    js->pl = pl;
+    js->on_full = r0 == RUN_FULL ? on_full : NULL;
+    js->ud = ud;
+    take_known(pl, r0, r1, c, copy_of);
+    if (js->on_full) {      /* what the cache knows, at once */
+        for (size_t i = 0; i < pl->n; i += 64) {
+            int ix[64];
+            struct probe_result got[64];
+            size_t m = 0;
+            for (size_t k = i; k < pl->n && k < i + 64; k++)
+                if (!pl->want[k]) {
+                    ix[m] = (int)k;
+                    got[m++] = pl->res[k];
+                }
+            if (m)
+                on_full(ud, ix, got, m);
+        }
+    }
+    int rc = 0;
+    for (int r = r0; r <= r1 && rc == 0; r++)
+        if (pl->have[r])
+            rc = queue_run(js, r, c);
+    if (rc < 0)
+        isolab_err_set(err, ENOMEM, "probes: out of memory");
+    exclusive_last(js);
     if (rc == 0)
         probe_jobs_run(js->job, js->njobs);
     for (size_t q = 0; q < js->njobs; q++) {
-        struct probe_job *j = &js->job[q];
-        if (j->rc < 0 && r0 == RUN_FULL && rc == 0) {
-            *err = j->err;
+        if (js->job[q].rc < 0 && r0 == RUN_FULL && rc == 0) {
+            *err = js->job[q].err;
             rc = -1;
         }
-        for (size_t k = 0; k < j->n; k++) {
-            size_t at = js->slot[q][k];
-            pl->res[at] = j->res[k];
-            pl->want[at] = false;
-            /* an error (a sandbox that failed, a busy machine) is not kept */
-            if (j->rc == 0 && j->res[k].verdict != PROBE_ERROR && pl->key[at])
-                pl->fresh[pl->nfresh++] = (struct probe_cache_entry){pl->key[at], j->res[k]};
-        }
-        free(j->sel);
-        free(j->res);
+        free(js->job[q].sel);
+        free(js->job[q].res);
         free(js->slot[q]);
     }
     for (size_t at = (size_t)r0 * pl->n; at < (size_t)(r1 + 1) * pl->n; at++)
         if (copy_of[at] != SIZE_MAX)
             pl->res[at] = pl->res[copy_of[at]];
-    free(copy_of);
-    free(js);
     return rc;
 }
 
@@ -507,15 +560,13 @@ int probes_blame_cached(struct probe_cache *cache, const struct lab_config *cfg,
     plan_keys(pl, &snap, snap_ok);
     for (size_t i = 0; i < n; i++)
         pl->want[i] = true;
-    int rc = run_pass(pl, RUN_FULL, RUN_FULL, cache, err);
+    int rc = run_pass(pl, RUN_FULL, RUN_FULL, cache, on_full, ud, err);
     if (rc == 0) {
         plan_fill(pl, out, true);
-        if (on_full)
-            on_full(ud, out, n);
         for (int r = 1; r < RUN_COUNT; r++)
             for (size_t i = 0; i < n; i++)
                 pl->want[(size_t)r * n + i] = pl->have[r] && out[i].full.verdict == PROBE_BLOCKED;
-        rc = run_pass(pl, 1, RUN_COUNT - 1, cache, err);
+        rc = run_pass(pl, 1, RUN_COUNT - 1, cache, NULL, NULL, err);
     }
     if (rc == 0) {
         plan_fill(pl, out, false);
@@ -525,6 +576,10 @@ int probes_blame_cached(struct probe_cache *cache, const struct lab_config *cfg,
         if (snap_still(cfg, &snap))
             for (size_t k = 0; k < pl->nfresh; k++)
                 cache_put_one(cache, &pl->fresh[k], true);
+    }
+    if (cache) {
+        cache->hits += pl->hits;
+        cache->ran += pl->ran;
     }
     seccomp_profile_free(snap.p);
     plan_free(pl);

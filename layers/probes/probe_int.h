@@ -128,7 +128,8 @@ void probe_escape_env_init(struct probe_env *env);
 /* One sandbox's worth of probes: cfg, the catalogue indexes sel[0..n), the
  * results res[0..n). A job that cannot start fails each of its probes
  * (PROBE_ERROR, "what: reason") and sets rc -1 and err. An exclusive job
- * (one that measures CPU time) runs with no other beside it. */
+ * (one that measures CPU time) runs with no other beside it: the caller
+ * puts them last. */
 struct probe_job {
     struct lab_config cfg;
     int *sel;
@@ -138,6 +139,9 @@ struct probe_job {
     const char *what;
     int rc;
     struct isolab_err err;
+    void (*done)(struct probe_job *j, void *ud);  /* if set: the results are final */
+    void *ud;
+    bool started;           /* (probe_jobs_run's own) */
 };
 #define PROBE_JOBS_PARALLEL 2   /* sandboxes at once: the cores of a small laptop */
 void probe_jobs_run(struct probe_job *jobs, size_t n);

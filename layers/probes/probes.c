@@ -393,62 +393,64 @@ static int probe_run_start(const struct lab_config *cfg, const int *sel, size_t 
     return 0;
 }
 
+/* End run r, whose records are over: wait for its sandbox. */
+static void probe_run_end(struct probe_run *r)
+{
+    int status = 0;
+    struct isolab_err werr;
+    isolab_err_clear(&werr);
+    if (sandbox_wait(r->sb, &status, &werr) < 0 && r->rc == 0) {
+        r->rc = -1;
+        r->err = werr;
+    }
+    r->sb = NULL;
+    for (size_t j = 0; r->rc == 0 && j < r->n; j++)
+        if (!r->got[j])
+            probe_fail(&r->results[j], 0, "no result: the sandbox ended with status %d", status);
+}
+
 /* Collect the records of every run in runs (started by probe_run_start),
- * side by side, then end each; each run's outcome is in its rc and err. */
-static void probe_runs_finish(struct probe_run **runs, size_t k)
+ * side by side, and end each as its records are over: then on_end(ud, i)
+ * (if given) sees run i complete, its outcome in rc and err. */
+static void probe_runs_finish(struct probe_run **runs, size_t k,
+                              void (*on_end)(void *ud, size_t i), void *ud)
 {
     struct timespec t0, now;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    size_t open = 0;
+    size_t open = k;
+    long most = 0;
     for (size_t i = 0; i < k; i++) {
-        runs[i]->eof = false;
-        open++;
+        long lim = (long)runs[i]->n * (PROBE_TIMEOUT_S + 1) + 10;
+        most = lim > most ? lim : most;
     }
     while (open) {
-        struct pollfd pfd[8];
-        size_t map[8], m = 0;
-        long most = 0;
-        for (size_t i = 0; i < k && m < 8; i++) {
-            if (runs[i]->eof)
-                continue;
-            long lim = (long)runs[i]->n * (PROBE_TIMEOUT_S + 1) + 10;
-            most = lim > most ? lim : most;
-            pfd[m] = (struct pollfd){.fd = runs[i]->rfd, .events = POLLIN};
-            map[m++] = i;
-        }
+        struct pollfd pfd[PROBE_JOBS_PARALLEL];
+        size_t map[PROBE_JOBS_PARALLEL], m = 0;
+        for (size_t i = 0; i < k && m < PROBE_JOBS_PARALLEL; i++)
+            if (!runs[i]->eof) {
+                pfd[m] = (struct pollfd){.fd = runs[i]->rfd, .events = POLLIN};
+                map[m++] = i;
+            }
         clock_gettime(CLOCK_MONOTONIC, &now);
         long ms = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
-        if (ms >= most * 1000) {
-            for (size_t j = 0; j < m; j++) {    /* our own sandboxes, stuck past every timeout */
-                struct probe_run *r = runs[map[j]];
+        bool late = ms >= most * 1000;
+        if (!late && poll(pfd, m, 1000) <= 0)
+            continue;
+        for (size_t j = 0; j < m; j++) {
+            struct probe_run *r = runs[map[j]];
+            if (late) {              /* our own sandbox, stuck past every timeout */
                 kill(sandbox_pid(r->sb), SIGKILL);
-                r->eof = true;
                 r->rc = isolab_err_set(&r->err, ETIME, "probes: the sandbox gave no answer "
                                        "within %ld s", most);
+            } else if (!pfd[j].revents || !read_some(r)) {
+                continue;
             }
-            break;
+            r->eof = true;
+            open--;
+            probe_run_end(r);
+            if (on_end)
+                on_end(ud, map[j]);
         }
-        if (poll(pfd, m, 1000) <= 0)
-            continue;
-        for (size_t j = 0; j < m; j++)
-            if (pfd[j].revents && read_some(runs[map[j]])) {
-                runs[map[j]]->eof = true;
-                open--;
-            }
-    }
-    for (size_t i = 0; i < k; i++) {
-        struct probe_run *r = runs[i];
-        int status = 0;
-        struct isolab_err werr;
-        isolab_err_clear(&werr);
-        if (sandbox_wait(r->sb, &status, &werr) < 0 && r->rc == 0) {
-            r->rc = -1;
-            r->err = werr;
-        }
-        for (size_t j = 0; r->rc == 0 && j < r->n; j++)
-            if (!r->got[j])
-                probe_fail(&r->results[j], 0, "no result: the sandbox ended with status %d",
-                           status);
     }
 }
 
@@ -460,7 +462,7 @@ int probes_run(const struct lab_config *cfg, const int *sel, size_t nsel,
         return 0;
     if (probe_run_start(cfg, sel, nsel, results, &r, err) < 0)
         return -1;
-    probe_runs_finish(&r, 1);
+    probe_runs_finish(&r, 1, NULL, NULL);
     int rc = r->rc;
     if (rc < 0)
         *err = r->err;
@@ -468,45 +470,162 @@ int probes_run(const struct lab_config *cfg, const int *sel, size_t nsel,
     return rc;
 }
 
-/* Up to PROBE_JOBS_MAX runs at once (probe_int.h): each job's results or
- * its failure (every probe of it PROBE_ERROR with the reason). */
-void probe_jobs_run(struct probe_job *jobs, size_t n)
+/* A job's results are final: its failure, if any, on each of its probes,
+ * then its done callback. */
+static void job_end(struct probe_job *j, int rc, const struct isolab_err *e)
 {
-    for (size_t i = 0; i < n;) {
-        struct probe_run *runs[PROBE_JOBS_PARALLEL];
-        size_t idx[PROBE_JOBS_PARALLEL], k = 0;
-        /* an exclusive job (one that measures the CPU) runs by itself */
-        for (; i < n && k < PROBE_JOBS_PARALLEL; i++) {
-            if (k && jobs[i].exclusive)
-                break;
-            struct probe_job *j = &jobs[i];
-            struct isolab_err e;
-            isolab_err_clear(&e);
-            if (probe_run_start(&j->cfg, j->sel, j->n, j->res, &runs[k], &e) < 0) {
-                for (size_t q = 0; q < j->n; q++)
-                    probe_fail(&j->res[q], e.errnum, "%s: %s", j->what, e.msg);
-                j->rc = -1;
-                j->err = e;
-                continue;
-            }
-            idx[k++] = i;
-            if (j->exclusive) {
-                i++;
-                break;
-            }
-        }
-        probe_runs_finish(runs, k);
-        for (size_t q = 0; q < k; q++) {
-            struct probe_job *j = &jobs[idx[q]];
-            if (runs[q]->rc < 0) {
-                for (size_t p = 0; p < j->n; p++)
-                    probe_fail(&j->res[p], runs[q]->err.errnum, "%s: %s", j->what,
-                               runs[q]->err.msg);
-                j->rc = -1;
-                j->err = runs[q]->err;
-            }
-            probe_run_free(runs[q]);
-        }
+    if (rc < 0) {
+        for (size_t p = 0; p < j->n; p++)
+            probe_fail(&j->res[p], e->errnum, "%s: %s", j->what, e->msg);
+        j->rc = -1;
+        j->err = *e;
     }
+    if (j->done)
+        j->done(j, j->ud);
 }
 
+static void job_run_here(struct probe_job *j)
+{
+    struct isolab_err e;
+    isolab_err_clear(&e);
+    int rc = probes_run(&j->cfg, j->sel, j->n, j->res, &e);
+    job_end(j, rc, &e);
+}
+
+/* ---- side by side: one worker process per core ----
+ *
+ * Each worker is forked before any of the sandboxes, and starts its own one
+ * after the other. Two sandboxes started by one process would not do: the
+ * second would inherit what the engine holds for the first (its cgroup
+ * lock, its pipes; the probe runner keeps the engine's O_CLOEXEC fds), and
+ * escape-fd-leak would see a host file. */
+
+struct job_msg {
+    int32_t job;
+    int32_t rc;
+    struct isolab_err err;
+    uint32_t n;
+};
+
+static int read_full(int fd, void *buf, size_t n)
+{
+    char *p = buf;
+    while (n) {
+        ssize_t r = read(fd, p, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        p += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+static _Noreturn void worker_main(struct probe_job *jobs, size_t n, size_t w, size_t nw, int fd)
+{
+    for (size_t i = w; i < n; i += nw) {
+        struct job_msg m;
+        memset(&m, 0, sizeof m);
+        m.job = (int32_t)i;
+        m.n = (uint32_t)jobs[i].n;
+        m.rc = probes_run(&jobs[i].cfg, jobs[i].sel, jobs[i].n, jobs[i].res, &m.err);
+        if (write_all(fd, &m, sizeof m) < 0 ||
+            write_all(fd, jobs[i].res, jobs[i].n * sizeof *jobs[i].res) < 0)
+            _exit(1);
+    }
+    _exit(0);
+}
+
+/* A job from a worker: its results, then job_end; -1 at the worker's end. */
+static int take_job_msg(int fd, struct probe_job *jobs, size_t n)
+{
+    struct job_msg m;
+    if (read_full(fd, &m, sizeof m) < 0 || m.job < 0 || (size_t)m.job >= n ||
+        m.n != jobs[m.job].n)
+        return -1;
+    struct probe_job *j = &jobs[m.job];
+    if (read_full(fd, j->res, j->n * sizeof *j->res) < 0)
+        return -1;
+    for (size_t k = 0; k < j->n; k++)
+        j->res[k].detail[sizeof j->res[k].detail - 1] = '\0';
+    j->started = true;
+    job_end(j, m.rc, &m.err);
+    return 0;
+}
+
+/* Jobs [0, n) on nw workers; a job no worker reported fails. */
+static void jobs_on_workers(struct probe_job *jobs, size_t n, size_t nw)
+{
+    int fds[PROBE_JOBS_PARALLEL];
+    pid_t pids[PROBE_JOBS_PARALLEL];
+    size_t started = 0;
+    fflush(NULL);       /* nothing buffered printed twice */
+    for (size_t w = 0; w < nw; w++) {
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) < 0)
+            break;
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(p[0]);
+            for (size_t o = 0; o < started; o++)
+                close(fds[o]);
+            worker_main(jobs, n, w, nw, p[1]);
+        }
+        close(p[1]);
+        if (pid < 0) {
+            close(p[0]);
+            break;
+        }
+        fds[started] = p[0];
+        pids[started++] = pid;
+    }
+    size_t open = started;
+    bool done[PROBE_JOBS_PARALLEL] = {false};
+    while (open) {
+        struct pollfd pfd[PROBE_JOBS_PARALLEL];
+        for (size_t w = 0; w < started; w++)
+            pfd[w] = (struct pollfd){.fd = done[w] ? -1 : fds[w], .events = POLLIN};
+        if (poll(pfd, started, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        for (size_t w = 0; w < started; w++)
+            if (!done[w] && pfd[w].revents && take_job_msg(fds[w], jobs, n) < 0) {
+                done[w] = true;
+                open--;
+            }
+    }
+    for (size_t w = 0; w < started; w++) {
+        close(fds[w]);
+        while (waitpid(pids[w], NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
+    for (size_t i = 0; i < n; i++)      /* a worker that could not start or died */
+        if (!jobs[i].started) {
+            if (started < nw && i % nw >= started) {
+                job_run_here(&jobs[i]);
+                continue;
+            }
+            struct isolab_err e;
+            isolab_err_clear(&e);
+            isolab_err_set(&e, ECHILD, "probes: the worker running this sandbox ended early");
+            job_end(&jobs[i], -1, &e);
+        }
+}
+
+/* The jobs, up to PROBE_JOBS_PARALLEL side by side (probe_int.h); the
+ * exclusive ones after the rest, each alone. */
+void probe_jobs_run(struct probe_job *jobs, size_t n)
+{
+    size_t shared = 0;
+    while (shared < n && !jobs[shared].exclusive)
+        shared++;
+    if (shared > 1)
+        jobs_on_workers(jobs, shared, shared < PROBE_JOBS_PARALLEL ? shared : PROBE_JOBS_PARALLEL);
+    else if (shared == 1)
+        job_run_here(&jobs[0]);
+    for (size_t i = shared; i < n; i++)
+        job_run_here(&jobs[i]);
+}

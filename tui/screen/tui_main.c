@@ -453,6 +453,7 @@ static bool command_key(struct tui *t, int ch, bool *quit)
         __attribute__((fallthrough));
     case 'r':
         tui_msg(t, false, "running the probes again");
+        probe_cache_clear(t->probe_cache);     /* from scratch: nothing kept */
         tui_config_changed(t);
         return true;
     case 12: /* Ctrl-L */
