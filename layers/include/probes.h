@@ -147,9 +147,13 @@ void probe_cache_counts(const struct probe_cache *c, size_t *hits, size_t *ran);
  * probe needs no attribution: its alone runs stay untested). Runs that do
  * not depend on each other go side by side. */
 typedef void (*probe_full_cb)(void *ud, const int *pos, const struct probe_result *r, size_t n);
+/* flags: PROBE_BLAME_EVERY_LAYER also runs the quick probes alone when they
+ * are allowed, beside the full configuration (the TUI shows them, and an
+ * edit that blocks one then finds its other layers' runs known). */
+#define PROBE_BLAME_EVERY_LAYER 1u
 int probes_blame_cached(struct probe_cache *cache, const struct lab_config *cfg, const int *sel,
-                        size_t nsel, struct probe_blame *out, probe_full_cb on_full, void *ud,
-                        struct isolab_err *err);
+                        size_t nsel, unsigned int flags, struct probe_blame *out,
+                        probe_full_cb on_full, void *ud, struct isolab_err *err);
 
 /* Fills b->blocked_by, combination and host_blocks from b's runs (full,
  * alone[], layer_tested[], baseline) under cfg: blocked by each layer that

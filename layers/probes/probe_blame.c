@@ -231,6 +231,7 @@ struct plan {
     uint64_t *key;                      /* key[r * n + i]; 0 = not to be cached */
     struct probe_result *res;           /* res[r * n + i] */
     bool *want;                         /* want[r * n + i]: to be known */
+    bool *known;                        /* known[r * n + i]: res is its result */
     struct probe_cache_entry *fresh;    /* what was run, for the cache at the end */
     size_t nfresh;
     size_t hits, ran;
@@ -323,6 +324,7 @@ static void job_done(struct probe_job *j, void *ud)
         size_t at = js->slot[q][k];
         pl->res[at] = j->res[k];
         pl->want[at] = false;
+        pl->known[at] = true;
         pl->ran++;
         /* an error (a sandbox that failed, a busy machine) is not kept */
         if (j->rc == 0 && j->res[k].verdict != PROBE_ERROR && pl->key[at])
@@ -398,6 +400,7 @@ static void take_known(struct plan *pl, int r0, int r1, const struct probe_cache
         if (hit) {
             pl->res[at] = *hit;
             pl->want[at] = false;
+            pl->known[at] = true;
             pl->hits++;
             continue;
         }
@@ -443,7 +446,7 @@ static int run_pass(struct plan *pl, int r0, int r1, const struct probe_cache *c
             struct probe_result got[64];
             size_t m = 0;
             for (size_t k = i; k < pl->n && k < i + 64; k++)
-                if (!pl->want[k]) {
+                if (pl->known[k]) {
                     ix[m] = (int)k;
                     got[m++] = pl->res[k];
                 }
@@ -470,8 +473,10 @@ static int run_pass(struct plan *pl, int r0, int r1, const struct probe_cache *c
         free(js->slot[q]);
     }
     for (size_t at = (size_t)r0 * pl->n; at < (size_t)(r1 + 1) * pl->n; at++)
-        if (copy_of[at] != SIZE_MAX)
+        if (copy_of[at] != SIZE_MAX) {
             pl->res[at] = pl->res[copy_of[at]];
+            pl->known[at] = true;
+        }
     return rc;
 }
 
@@ -482,6 +487,7 @@ static void plan_free(struct plan *pl)
     free(pl->key);
     free(pl->res);
     free(pl->want);
+    free(pl->known);
     free(pl->fresh);
     free(pl);
 }
@@ -497,8 +503,9 @@ static struct plan *plan_new(const struct lab_config *cfg, const int *idx, size_
     pl->key = calloc(all, sizeof *pl->key);
     pl->res = calloc(all, sizeof *pl->res);
     pl->want = calloc(all, sizeof *pl->want);
+    pl->known = calloc(all, sizeof *pl->known);
     pl->fresh = calloc(all, sizeof *pl->fresh);
-    if (!pl->key || !pl->res || !pl->want || !pl->fresh) {
+    if (!pl->key || !pl->res || !pl->want || !pl->known || !pl->fresh) {
         plan_free(pl);
         return NULL;
     }
@@ -523,20 +530,22 @@ static void plan_fill(const struct plan *pl, struct probe_blame *out, bool full_
             b->full = pl->res[i];
             continue;
         }
-        if (b->full.verdict != PROBE_BLOCKED)
-            continue;
-        for (int id = 0; id < LAYER_COUNT; id++)
-            if (pl->have[1 + id]) {
-                b->alone[id] = pl->res[(size_t)(1 + id) * pl->n + i];
+        /* an allowed probe's alone runs, when they were run (every_layer) */
+        for (int id = 0; id < LAYER_COUNT; id++) {
+            size_t at = (size_t)(1 + id) * pl->n + i;
+            if (pl->have[1 + id] && pl->known[at]) {
+                b->alone[id] = pl->res[at];
                 b->layer_tested[id] = true;
             }
-        b->baseline = pl->res[(size_t)RUN_BASE * pl->n + i];
+        }
+        if (pl->known[(size_t)RUN_BASE * pl->n + i])
+            b->baseline = pl->res[(size_t)RUN_BASE * pl->n + i];
     }
 }
 
 int probes_blame_cached(struct probe_cache *cache, const struct lab_config *cfg, const int *sel,
-                        size_t nsel, struct probe_blame *out, probe_full_cb on_full, void *ud,
-                        struct isolab_err *err)
+                        size_t nsel, unsigned int flags, struct probe_blame *out,
+                        probe_full_cb on_full, void *ud, struct isolab_err *err)
 {
     size_t n = sel ? nsel : probe_count;
     if (sel == NULL && nsel != 0)
@@ -558,14 +567,21 @@ int probes_blame_cached(struct probe_cache *cache, const struct lab_config *cfg,
     struct profile_snap snap;
     bool snap_ok = snap_profile(cfg, &snap) == 0;
     plan_keys(pl, &snap, snap_ok);
-    for (size_t i = 0; i < n; i++)
-        pl->want[i] = true;
-    int rc = run_pass(pl, RUN_FULL, RUN_FULL, cache, on_full, ud, err);
+    /* every_layer: the quick probes' alone runs beside the full one, blocked
+     * or not (a later change that blocks one finds them known) */
+    for (int r = 0; r < RUN_COUNT; r++)
+        for (size_t i = 0; i < n; i++)
+            pl->want[(size_t)r * n + i] = r == RUN_FULL ||
+                (pl->have[r] && (flags & PROBE_BLAME_EVERY_LAYER) && !probe_is_slow(idx[i]));
+    int rc = run_pass(pl, RUN_FULL, RUN_COUNT - 1, cache, on_full, ud, err);
     if (rc == 0) {
         plan_fill(pl, out, true);
         for (int r = 1; r < RUN_COUNT; r++)
-            for (size_t i = 0; i < n; i++)
-                pl->want[(size_t)r * n + i] = pl->have[r] && out[i].full.verdict == PROBE_BLOCKED;
+            for (size_t i = 0; i < n; i++) {
+                size_t at = (size_t)r * n + i;
+                pl->want[at] = pl->have[r] && !pl->known[at] &&
+                               out[i].full.verdict == PROBE_BLOCKED;
+            }
         rc = run_pass(pl, 1, RUN_COUNT - 1, cache, NULL, NULL, err);
     }
     if (rc == 0) {
@@ -589,5 +605,5 @@ int probes_blame_cached(struct probe_cache *cache, const struct lab_config *cfg,
 int probes_blame(const struct lab_config *cfg, const int *sel, size_t nsel,
                  struct probe_blame *out, struct isolab_err *err)
 {
-    return probes_blame_cached(NULL, cfg, sel, nsel, out, NULL, NULL, err);
+    return probes_blame_cached(NULL, cfg, sel, nsel, 0, out, NULL, NULL, err);
 }

@@ -196,7 +196,8 @@ static _Noreturn void probe_helper_main(const struct lab_config *c, int fd,
     probe_cache_log_reset(cache);
     memset(&h, 0, sizeof h);
     h.phase = 2;
-    h.rc = probes_blame_cached(cache, c, NULL, 0, out, send_verdicts, &o, &h.err);
+    h.rc = probes_blame_cached(cache, c, NULL, 0, PROBE_BLAME_EVERY_LAYER, out, send_verdicts, &o,
+                               &h.err);
     h.n = h.rc < 0 ? 0 : probe_count;
     send_cache_log(fd, cache);
     /* The open lab step's check (phase 3), before the attribution's
@@ -665,7 +666,10 @@ void tui_draw_probe_info(struct tui *t)
         if (yy >= h - 1)
             break;
         if (!b->layer_tested[id]) {
-            mvprintw(yy, x + 2 + col * colw, "%-11s off", layer_name(id));
+            /* attribution tries a layer alone only for a blocked probe */
+            mvprintw(yy, x + 2 + col * colw, "%-11s %s", layer_name(id),
+                     b->full.verdict == PROBE_BLOCKED || !t->cfg->layer_on[id] ? "off"
+                                                                              : "- (not needed)");
             continue;
         }
         tui_verdict_str(&b->alone[id], v, sizeof v);
