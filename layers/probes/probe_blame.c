@@ -284,16 +284,22 @@ static void plan_keys(struct plan *pl, const struct profile_snap *snap, bool sna
 {
     struct probe_env env;
     probe_env_init(&env);
+    _cleanup_free_ uint64_t *sk = calloc(pl->n, sizeof *sk);
+    uint64_t sk_caps = 0;
+    bool have_sk = false;
     for (int r = 0; r < RUN_COUNT; r++) {
         if (!pl->have[r])
             continue;
         bool sec = layer_in_force(&pl->run[r], LAYER_SECCOMP);
         uint64_t caps = lab_config_seccomp_caps(&pl->run[r]);
-        for (size_t i = 0; i < pl->n; i++) {
-            uint64_t sk = sec && snap->p ? probe_seccomp_key(snap->p, caps, pl->idx[i]) : 0;
-            pl->key[r * pl->n + i] = sec && !snap_ok ? 0
-                                   : probe_run_key(&pl->run[r], &env, pl->idx[i], sk);
+        if (sec && snap->p && sk && (!have_sk || caps != sk_caps)) {
+            probe_seccomp_keys(snap->p, caps, pl->idx, pl->n, sk);
+            sk_caps = caps;
+            have_sk = true;
         }
+        for (size_t i = 0; i < pl->n; i++)
+            pl->key[r * pl->n + i] = sec && (!snap_ok || !sk) ? 0
+                : probe_run_key(&pl->run[r], &env, pl->idx[i], sec ? sk[i] : 0);
     }
 }
 
@@ -326,8 +332,10 @@ static void job_done(struct probe_job *j, void *ud)
         pl->want[at] = false;
         pl->known[at] = true;
         pl->ran++;
-        /* an error (a sandbox that failed, a busy machine) is not kept */
-        if (j->rc == 0 && j->res[k].verdict != PROBE_ERROR && pl->key[at])
+        /* a sandbox that failed is not kept (its probes say why); a probe's
+         * own ERROR is (cpu-share's "cannot tell" on a busy machine would
+         * cost its 0.3 s at every change): r in the TUI starts afresh */
+        if (j->rc == 0 && pl->key[at])
             pl->fresh[pl->nfresh++] = (struct probe_cache_entry){pl->key[at], j->res[k]};
         if (at < pl->n && np < sizeof pos / sizeof pos[0]) {
             pos[np] = at;

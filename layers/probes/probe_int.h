@@ -152,9 +152,10 @@ struct seccomp_profile;
 unsigned int probe_relevant_layers(int idx);     /* 1u << LAYER_* */
 bool probe_measures_cpu(int idx);                /* cpu-share: runs alone */
 bool probe_is_slow(int idx);                     /* the resource probes */
-/* The part of profile p (resolved for caps) that decides probe idx's
- * syscalls and the common ones. */
-uint64_t probe_seccomp_key(const struct seccomp_profile *p, uint64_t caps, int idx);
+/* For each probe idx[k], into out[k]: the part of profile p (resolved for
+ * caps) that decides the probe's syscalls and the common ones. */
+void probe_seccomp_keys(const struct seccomp_profile *p, uint64_t caps, const int *idx,
+                        size_t n, uint64_t *out);
 /* Probe idx's result under the run configuration run: every setting of the
  * layers in force that can change it (seccomp: seccomp_key). Never 0. */
 uint64_t probe_run_key(const struct lab_config *run, const struct probe_env *env, int idx,

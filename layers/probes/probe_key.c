@@ -221,8 +221,7 @@ static uint64_t seccomp_one(const struct seccomp_profile *p, uint64_t caps, uint
             names = !strcmp(r->names[k], name);
         if (!names || !seccomp_rule_applies(r, caps, arch, kver))
             continue;
-        MIX(h, i);
-        MIX(h, r->action);
+        MIX(h, r->action);     /* in the profile's order: the first that holds decides */
         MIX(h, r->has_errno);
         MIX(h, r->errno_ret);
         for (size_t a = 0; a < r->nargs; a++) {
@@ -235,18 +234,50 @@ static uint64_t seccomp_one(const struct seccomp_profile *p, uint64_t caps, uint
     return h;
 }
 
-static uint64_t seccomp_names(const struct seccomp_profile *p, uint64_t caps, const char *list,
-                              uint64_t h)
+/* Each name's part once per profile and caps (a name is in many lists). */
+struct name_memo {
+    const struct seccomp_profile *p;
+    uint64_t caps;
+    uint32_t arch;
+    unsigned long kver;
+    char (*name)[40];
+    uint64_t *hash;
+    size_t n, cap;
+};
+
+static uint64_t memo_name(struct name_memo *m, const char *name)
 {
-    uint32_t arch = seccomp_arch_native();
-    unsigned long kver = kernel_version_code();
-    char name[64];
+    for (size_t i = 0; i < m->n; i++)
+        if (!strcmp(m->name[i], name))
+            return m->hash[i];
+    uint64_t h = seccomp_one(m->p, m->caps, m->arch, m->kver, name, 0xcbf29ce484222325ULL);
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 128;
+        char (*nn)[40] = realloc(m->name, cap * sizeof *nn);
+        if (nn)
+            m->name = nn;
+        uint64_t *nh = nn ? realloc(m->hash, cap * sizeof *nh) : NULL;
+        if (nh)
+            m->hash = nh;
+        if (!nn || !nh)
+            return h;
+        m->cap = cap;
+    }
+    snprintf(m->name[m->n], sizeof m->name[m->n], "%s", name);
+    m->hash[m->n++] = h;
+    return h;
+}
+
+static uint64_t seccomp_names(struct name_memo *m, const char *list, uint64_t h)
+{
+    char name[40];
     for (const char *s = list; *s;) {
         size_t n = strcspn(s, " ");
         if (n && n < sizeof name) {
             memcpy(name, s, n);
             name[n] = '\0';
-            h = seccomp_one(p, caps, arch, kver, name, h);
+            uint64_t nh = memo_name(m, name);
+            MIX(h, nh);
         }
         s += n;
         s += strspn(s, " ");
@@ -254,27 +285,35 @@ static uint64_t seccomp_names(const struct seccomp_profile *p, uint64_t caps, co
     return h;
 }
 
-/* The profile's part that decides probe idx's syscalls (and the common
- * ones), resolved for caps. A probe without a declared list: the whole
- * profile's text. */
-uint64_t probe_seccomp_key(const struct seccomp_profile *p, uint64_t caps, int idx)
+/* For each probe idx[k]: the profile's part that decides its syscalls and
+ * the common ones, resolved for caps. A probe without a declared list: the
+ * whole profile's text. */
+void probe_seccomp_keys(const struct seccomp_profile *p, uint64_t caps, const int *idx,
+                        size_t n, uint64_t *out)
 {
-    uint64_t h = 0x84222325cbf29ce4ULL;
-    MIX(h, p->default_action);
-    MIX(h, p->has_default_errno);
-    MIX(h, p->default_errno);
-    MIX(h, p->flags);
-    MIX(h, p->narches);
+    struct name_memo m = {p, caps, seccomp_arch_native(), kernel_version_code(), NULL, NULL,
+                          0, 0};
+    uint64_t base = 0x84222325cbf29ce4ULL;
+    MIX(base, p->default_action);
+    MIX(base, p->has_default_errno);
+    MIX(base, p->default_errno);
+    MIX(base, p->flags);
+    MIX(base, p->narches);
     for (size_t i = 0; i < p->narches; i++)
-        MIX(h, p->arches[i]);
-    MIX(h, caps);
-    const char *own = probe_syscalls_of(idx);
-    if (!own) {
-        MIX(h, p->text_hash);
-        return h;
+        MIX(base, p->arches[i]);
+    MIX(base, caps);
+    uint64_t common = seccomp_names(&m, probe_common_syscalls, base);
+    for (size_t k = 0; k < n; k++) {
+        const char *own = probe_syscalls_of(idx[k]);
+        uint64_t h = base;
+        if (!own)
+            MIX(h, p->text_hash);
+        else
+            h = seccomp_names(&m, own, common);
+        out[k] = h;
     }
-    h = seccomp_names(p, caps, probe_common_syscalls, h);
-    return seccomp_names(p, caps, own, h);
+    free(m.name);
+    free(m.hash);
 }
 
 uint64_t probe_run_key(const struct lab_config *run, const struct probe_env *env, int idx,
