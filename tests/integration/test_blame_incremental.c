@@ -33,7 +33,7 @@ static bool load_dependent(int i, const struct probe_result *a, const struct pro
 {
     if (strcmp(probe_catalogue[i].id, "cpu-share") != 0)
         return false;
-    return a->verdict == PROBE_ERROR || b->verdict == PROBE_ERROR || cur_cfg->cpus <= 0;
+    return a->verdict == PROBE_ERROR || b->verdict == PROBE_ERROR;
 }
 
 static int same_result(int i, const char *what, const struct probe_result *a,
@@ -55,7 +55,21 @@ static int same_result(int i, const char *what, const struct probe_result *a,
     return 1;
 }
 
+static int compare_all(size_t i, const struct probe_blame *inc, const struct probe_blame *ref);
+
 static int compare(size_t i, const struct probe_blame *inc, const struct probe_blame *ref)
+{
+    int bad = compare_all(i, inc, ref);
+    /* cpu-share with no CPU limit: whatever differs is the machine's load */
+    if (bad && !strcmp(probe_catalogue[i].id, "cpu-share") && cur_cfg->cpus <= 0) {
+        printf("# cpu-share: %d differences with no CPU limit: the machine's load, "
+               "not compared\n", bad);
+        return 0;
+    }
+    return bad;
+}
+
+static int compare_all(size_t i, const struct probe_blame *inc, const struct probe_blame *ref)
 {
     int bad = same_result((int)i, "full", &inc->full, &ref->full);
     if (bad || inc->full.verdict != PROBE_BLOCKED)
