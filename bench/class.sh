@@ -86,7 +86,7 @@ phase() {
             [ -n "${seen[$i2]:-}" ] && { ready=$((ready + 1)); continue; }
             if $S capture-pane -p -t "class:sb$i2" 2>/dev/null | grep -qx "ready-$i2"; then
                 seen[$i2]=1; ready=$((ready + 1))
-            elif [ $((round % 25)) = 0 ]; then     # asked before its shell was up: again
+            elif [ $((round % 3)) = 0 ]; then     # asked before its relay was up (a flushed tty): again
                 $S send-keys -t "class:sb$i2" "echo rea\"\"dy-$i2" Enter 2>/dev/null || true
             fi
         done
