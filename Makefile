@@ -78,6 +78,7 @@ check: tests
 bench: isolab
 	@bash bench/run.sh
 	@bash bench/tui_latency.sh
+	@bash bench/class.sh
 	@bash bench/pty.sh
 	@bash bench/notify.sh
 

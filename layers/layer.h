@@ -110,6 +110,10 @@ void layer_cleanup(const struct layer_ops *ops, const struct lab_config *cfg,
  * an accounting cgroup (no limits, no device rules) so that every process
  * it leaves is ended (cgroup.c). */
 bool cgroup_accounting_wanted(const struct lab_config *cfg);
+/* In the child, first thing after its release: join its cgroups itself
+ * where the parent did not move it (cgroup v1); 0 when there is nothing to
+ * do. */
+int cgroup_child_join(struct sandbox_ctx *ctx, struct isolab_err *err);
 
 /* Keep fd open in the sandbox (parent side, before the clone). -1 with
  * ENOSPC when the list is full. */

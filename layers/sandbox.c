@@ -414,6 +414,10 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
     if (read(sync_fd, &c, 1) != 1)
         _exit(127);     /* the parent is gone or gave up on us */
     close(sync_fd);
+    /* Into its cgroups first, before anything else runs (cgroup v1: the
+     * child joins them itself, cgroup/cgroup_v1.c; in force or not) */
+    if (cgroup_child_join(ctx, &e) < 0)
+        child_fail(err_fd, STEP_SYNC, &e);
 
     static const struct {
         enum layer_id layer;

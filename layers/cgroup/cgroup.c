@@ -531,6 +531,11 @@ static void cg_cleanup(const struct lab_config *cfg, struct sandbox_ctx *ctx)
     struct cg_priv *priv = ctx->priv[LAYER_CGROUP];
     cleanup_closep(&ctx->clone_cgroup_fd);
     ctx->clone_cgroup_fd = -1;
+    for (int c = 0; priv && priv->self_join && c < CG_NCTRL; c++)
+        if (priv->join_fd[c] >= 0) {    /* never cloned: the parent still has them */
+            close(priv->join_fd[c]);
+            priv->join_fd[c] = -1;
+        }
     bool removed = true;
     if (priv && priv->backend)
         for (int c = 0; c < CG_NCTRL; c++)
@@ -600,10 +605,18 @@ static int cg_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
     return priv->backend->prepare(cfg, info, priv, priv->name, &ctx->clone_cgroup_fd, err);
 }
 
+int cgroup_child_join(struct sandbox_ctx *ctx, struct isolab_err *err)
+{
+    struct cg_priv *priv = ctx->priv[LAYER_CGROUP];
+    if (!priv || !priv->backend || priv->backend->version != 1)
+        return 0;   /* v2: cloned straight into it; no cgroup: nothing */
+    return v1_child_join(priv, err);
+}
+
 static int cg_attach(const struct lab_config *cfg, struct sandbox_ctx *ctx, pid_t child,
                      struct isolab_err *err)
 {
-    const struct cg_priv *priv = ctx->priv[LAYER_CGROUP];
+    struct cg_priv *priv = ctx->priv[LAYER_CGROUP];
     if (!priv || !priv->backend || !priv->backend->attach)
         return 0;   /* v2: cloned straight into it (CLONE_INTO_CGROUP) */
     return priv->backend->attach(priv, child, err);

@@ -36,6 +36,13 @@ struct cg_priv {
     char name[96];          /* "sb-<hex>", "" until made */
     char dir[CG_NCTRL][ISOLAB_PATH_MAX];      /* "" = not created */
     bool created[CG_NCTRL];
+    /* cgroup v1: <dir>/tasks of each created cgroup, opened by the parent,
+     * written "0" by the child itself (cgroup_child_join): a task that
+     * moves itself takes no global lock, where writing another's pid to
+     * cgroup.procs takes cgroup_threadgroup_rwsem for writing, an RCU grace
+     * period (10-20 ms) at every start. self_join: all of them opened. */
+    int join_fd[CG_NCTRL];
+    bool self_join;
 };
 
 /* A cgroup version, chosen once from what cg_detect() found (cg_backend()). */
@@ -56,7 +63,7 @@ struct cg_backend {
                    struct cg_priv *priv, const char *name, int *clone_fd,
                    struct isolab_err *err);
     /* Move the child in, before it is released; NULL when it was cloned in. */
-    int (*attach)(const struct cg_priv *priv, pid_t child, struct isolab_err *err);
+    int (*attach)(struct cg_priv *priv, pid_t child, struct isolab_err *err);
 };
 
 extern const struct cg_backend cg_v1_backend;
@@ -96,5 +103,8 @@ void cg_remove_stale(const char *parent, int version);
 bool cg_limit_wanted(const struct lab_config *cfg, enum cg_ctrl c);
 /* "50000 100000" style quota for cfg->cpus. */
 void cg_cpu_quota(double cpus, long *quota_us, long *period_us);
+
+/* cgroup_v1.c: the child moves itself into its cgroups (see join_fd). */
+int v1_child_join(struct cg_priv *priv, struct isolab_err *err);
 
 #endif

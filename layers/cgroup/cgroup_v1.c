@@ -2,8 +2,10 @@
  * <mount>/isolab/<name>, for the pids, memory and cpu hierarchies. The child
  * is moved in (attach) before it is released. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroup_int.h"
 
@@ -105,6 +107,9 @@ static bool v1_joins(const struct cg_info *info, const struct cg_priv *priv, int
     return true;
 }
 
+static void v1_open_joins(struct cg_priv *priv);
+static void v1_close_joins(struct cg_priv *priv);
+
 static int v1_prepare(const struct lab_config *cfg, const struct cg_info *info,
                       struct cg_priv *priv, const char *name, int *clone_fd,
                       struct isolab_err *err)
@@ -130,17 +135,71 @@ static int v1_prepare(const struct lab_config *cfg, const struct cg_info *info,
     }
     if (priv->device_rules && v1_set_devices(priv, err) < 0)
         return -1;
-    return priv->accounting ? 0 : v1_set_limits(cfg, priv, err);
+    if (!priv->accounting && v1_set_limits(cfg, priv, err) < 0)
+        return -1;
+    v1_open_joins(priv);
+    return 0;
 }
 
-static int v1_attach(const struct cg_priv *priv, pid_t child, struct isolab_err *err)
+/* The child's way in (cgroup_child_join); without it, the parent moves it. */
+static void v1_open_joins(struct cg_priv *priv)
 {
+    char path[ISOLAB_PATH_MAX + 8];
+    priv->self_join = true;
+    for (int c = 0; c < CG_NCTRL; c++) {
+        priv->join_fd[c] = -1;
+        if (!priv->created[c])
+            continue;
+        snprintf(path, sizeof path, "%.4000s/tasks", priv->dir[c]);
+        priv->join_fd[c] = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+        priv->self_join = priv->self_join && priv->join_fd[c] >= 0;
+    }
+    if (!priv->self_join)
+        v1_close_joins(priv);
+}
+
+static void v1_close_joins(struct cg_priv *priv)
+{
+    for (int c = 0; c < CG_NCTRL; c++)
+        if (priv->join_fd[c] >= 0) {
+            close(priv->join_fd[c]);
+            priv->join_fd[c] = -1;
+        }
+}
+
+/* After clone: the child has its copies of the join fds; the parent's go
+ * (no other sandbox started from here may inherit them). */
+static int v1_attach(struct cg_priv *priv, pid_t child, struct isolab_err *err)
+{
+    if (priv->self_join) {
+        v1_close_joins(priv);
+        return 0;
+    }
     char pid[24];
     snprintf(pid, sizeof pid, "%d", (int)child);
     for (int c = 0; c < CG_NCTRL; c++)
         if (priv->created[c] && cg_write(priv->dir[c], "cgroup.procs", pid, err) < 0)
             return -1;
     return 0;
+}
+
+/* In the child, first thing after its release: "0" (itself) into each
+ * cgroup's tasks file; the host's cgroupfs fds are closed at once. */
+int v1_child_join(struct cg_priv *priv, struct isolab_err *err)
+{
+    int rc = 0;
+    for (int c = 0; c < CG_NCTRL && priv->self_join; c++) {
+        if (priv->join_fd[c] < 0)
+            continue;
+        if (rc == 0 && write(priv->join_fd[c], "0", 1) != 1) {
+            int e = errno;
+            rc = isolab_err_set(err, e, "cgroups: joining %s: %s", priv->dir[c], strerror(e));
+            isolab_err_hint(err, "the cgroup was removed under the sandbox; start it again");
+        }
+        close(priv->join_fd[c]);
+        priv->join_fd[c] = -1;
+    }
+    return rc;
 }
 
 const struct cg_backend cg_v1_backend = {

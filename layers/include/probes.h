@@ -114,8 +114,53 @@ struct probe_blame {
  * than namespaces keeps a bare user namespace, which rootless needs. */
 void lab_config_only_layer(const struct lab_config *full, enum layer_id id,
                            struct lab_config *out);
+/* = probes_blame_cached(NULL, ...). */
 int probes_blame(const struct lab_config *cfg, const int *sel, size_t nsel,
                  struct probe_blame *out, struct isolab_err *err);
+/* Every probe under every layer alone and the baseline, one sandbox after
+ * the other, with no shortcut: the reference probes_blame is tested against. */
+int probes_blame_every_run(const struct lab_config *cfg, const int *sel, size_t nsel,
+                           struct probe_blame *out, struct isolab_err *err);
+
+/* The syscalls a probe makes ("unshare"; space-separated) beside the common
+ * ones every probe run makes; NULL if not declared (then any seccomp change
+ * re-runs it). Checked by tests/integration/probe_syscalls.sh. */
+const char *probe_syscalls_of(int idx);
+extern const char probe_common_syscalls[];
+
+/* Results kept across attribution runs, each under the key of what it can
+ * depend on (probe_key.c): a change to one layer re-runs only the runs it
+ * can change. Entries added since the last probe_cache_log_reset() are in
+ * its log (the TUI's helper sends them back to the screen's cache). */
+struct probe_cache_entry {
+    uint64_t key;
+    struct probe_result r;
+};
+struct probe_cache;
+struct probe_cache *probe_cache_new(void);
+void probe_cache_free(struct probe_cache *c);
+void probe_cache_clear(struct probe_cache *c);
+void probe_cache_put(struct probe_cache *c, const struct probe_cache_entry *e, size_t n);
+size_t probe_cache_log(const struct probe_cache *c, const struct probe_cache_entry **entries);
+void probe_cache_log_reset(struct probe_cache *c);
+/* Results taken from the cache and results run, over its life. */
+void probe_cache_counts(const struct probe_cache *c, size_t *hits, size_t *ran);
+
+/* probes_blame with a cache (NULL: none): the full configuration first
+ * (on_full, if given, gets its results as they come: pos[k] is the place in
+ * sel, or the catalogue index without sel, of r[k]), then each
+ * layer alone and the baseline for the probes blocked under it (an allowed
+ * probe needs no attribution: its alone runs stay untested). Runs that do
+ * not depend on each other go side by side. */
+typedef void (*probe_full_cb)(void *ud, const int *pos, const struct probe_result *r, size_t n);
+/* flags: PROBE_BLAME_EVERY_LAYER also runs the quick probes alone when they
+ * are allowed, beside the full configuration (the TUI shows them, and an
+ * edit that blocks one then finds its other layers' runs known). */
+#define PROBE_BLAME_EVERY_LAYER 1u
+int probes_blame_cached(struct probe_cache *cache, const struct lab_config *cfg, const int *sel,
+                        size_t nsel, unsigned int flags, struct probe_blame *out,
+                        probe_full_cb on_full, void *ud, struct isolab_err *err);
+
 /* Fills b->blocked_by, combination and host_blocks from b's runs (full,
  * alone[], layer_tested[], baseline) under cfg: blocked by each layer that
  * blocks alone; by the host when blocked with every layer off or when no

@@ -123,6 +123,44 @@ PROBE_FN(probe_escape_host_disk);
 /* host side: the host's root and its disk, for probe_env_init */
 void probe_escape_env_init(struct probe_env *env);
 
+/* ---- runs side by side (probes.c) ---- */
+
+/* One sandbox's worth of probes: cfg, the catalogue indexes sel[0..n), the
+ * results res[0..n). A job that cannot start fails each of its probes
+ * (PROBE_ERROR, "what: reason") and sets rc -1 and err. An exclusive job
+ * (one that measures CPU time) runs with no other beside it: the caller
+ * puts them last. */
+struct probe_job {
+    struct lab_config cfg;
+    int *sel;
+    size_t n;
+    struct probe_result *res;
+    bool exclusive;
+    const char *what;
+    int rc;
+    struct isolab_err err;
+    void (*done)(struct probe_job *j, void *ud);  /* if set: the results are final */
+    void *ud;
+    bool started;           /* (probe_jobs_run's own) */
+};
+#define PROBE_JOBS_PARALLEL 2   /* sandboxes at once: the cores of a small laptop */
+void probe_jobs_run(struct probe_job *jobs, size_t n);
+
+/* ---- what a result depends on (probe_key.c) ---- */
+
+struct seccomp_profile;
+unsigned int probe_relevant_layers(int idx);     /* 1u << LAYER_* */
+bool probe_measures_cpu(int idx);                /* cpu-share: runs alone */
+bool probe_is_slow(int idx);                     /* the resource probes */
+/* For each probe idx[k], into out[k]: the part of profile p (resolved for
+ * caps) that decides the probe's syscalls and the common ones. */
+void probe_seccomp_keys(const struct seccomp_profile *p, uint64_t caps, const int *idx,
+                        size_t n, uint64_t *out);
+/* Probe idx's result under the run configuration run: every setting of the
+ * layers in force that can change it (seccomp: seccomp_key). Never 0. */
+uint64_t probe_run_key(const struct lab_config *run, const struct probe_env *env, int idx,
+                       uint64_t seccomp_key);
+
 /* host side helpers (probes.c) */
 unsigned long long probe_proc_starttime(pid_t pid);
 int probe_count_ifaces(void);

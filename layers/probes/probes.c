@@ -299,50 +299,61 @@ static int probe_runner(void *p)
 
 /* ---- in the parent ---- */
 
-static int read_records(int fd, struct probe_result *results, size_t n, bool *got,
-                        unsigned int deadline_s, pid_t sandbox)
+/* One started run: its sandbox, the read end of its records, what came. */
+struct probe_run {
+    struct sandbox *sb;
+    int rfd;
+    size_t n;
+    struct probe_result *results;
+    bool *got;
+    struct runner_arg *arg;
+    struct probe_record rec;    /* a record being read */
+    size_t have;
+    bool eof;
+    int rc;
+    struct isolab_err err;
+};
+
+static void probe_run_free(struct probe_run *r)
 {
-    struct timespec t0, now;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    struct probe_record rec;
-    size_t have = 0;
+    if (r->rfd >= 0)
+        close(r->rfd);
+    free(r->got);
+    free(r->arg);
+    free(r);
+}
+
+/* Read what is there; true once this run's records are over. */
+static bool read_some(struct probe_run *r)
+{
     for (;;) {
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long left_ms = (long)deadline_s * 1000 - ((now.tv_sec - t0.tv_sec) * 1000 +
-                                                  (now.tv_nsec - t0.tv_nsec) / 1000000);
-        if (left_ms <= 0) {
-            kill(sandbox, SIGKILL);    /* our own sandbox, stuck past every timeout */
-            return -1;
-        }
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        int pr = poll(&pfd, 1, (int)(left_ms > 1000 ? 1000 : left_ms));
-        if (pr < 0 && errno == EINTR)
+        ssize_t got = read(r->rfd, (char *)&r->rec + r->have, sizeof r->rec - r->have);
+        if (got < 0 && errno == EINTR)
             continue;
-        if (pr <= 0)
+        if (got < 0 && errno == EAGAIN)
+            return false;
+        if (got <= 0)
+            return true;               /* EOF: the runner is gone */
+        r->have += (size_t)got;
+        if (r->have < sizeof r->rec)
             continue;
-        ssize_t r = read(fd, (char *)&rec + have, sizeof rec - have);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return 0;                  /* EOF: the runner is gone */
-        have += (size_t)r;
-        if (have < sizeof rec)
-            continue;
-        have = 0;
-        if (rec.index < 0)
-            return 0;
-        if ((size_t)rec.index < n) {
-            results[rec.index] = rec.r;
-            results[rec.index].detail[sizeof rec.r.detail - 1] = '\0';
-            got[rec.index] = true;
+        r->have = 0;
+        if (r->rec.index < 0)
+            return true;
+        if ((size_t)r->rec.index < r->n) {
+            r->results[r->rec.index] = r->rec.r;
+            r->results[r->rec.index].detail[sizeof r->rec.r.detail - 1] = '\0';
+            r->got[r->rec.index] = true;
         }
     }
 }
 
-int probes_run(const struct lab_config *cfg, const int *sel, size_t nsel,
-               struct probe_result *results, struct isolab_err *err)
+static int probe_run_start(const struct lab_config *cfg, const int *sel, size_t nsel,
+                           struct probe_result *results, struct probe_run **out,
+                           struct isolab_err *err)
 {
     size_t n = sel ? nsel : probe_count;
+    *out = NULL;
     if (sel == NULL && nsel != 0)
         return isolab_err_set(err, EINVAL, "probes: a count without a selection");
     for (size_t i = 0; sel && i < nsel; i++)
@@ -353,148 +364,278 @@ int probes_run(const struct lab_config *cfg, const int *sel, size_t nsel,
         memset(&results[i], 0, sizeof results[i]);
         probe_fail(&results[i], 0, "not run");
     }
-    if (n == 0)
-        return 0;
-
-    _cleanup_free_ bool *got = calloc(n, sizeof *got);
+    struct probe_run *r = calloc(1, sizeof *r);
     _cleanup_free_ struct lab_config *run = malloc(sizeof *run);
-    _cleanup_free_ struct runner_arg *arg = calloc(1, sizeof *arg);
-    if (!got || !run || !arg)
+    if (!r || !run) {
+        free(r);
         return isolab_err_set(err, ENOMEM, "probes: out of memory");
+    }
+    r->rfd = -1;
+    r->n = n;
+    r->results = results;
+    r->got = calloc(n ? n : 1, sizeof *r->got);
+    r->arg = calloc(1, sizeof *r->arg);
     int p[2];
-    if (pipe2(p, O_CLOEXEC) < 0)
-        return isolab_err_set(err, errno, "probes: pipe: %s", strerror(errno));
-    _cleanup_close_ int rfd = p[0];
-
-    arg->out_fd = p[1];
-    arg->sel = sel;
-    arg->nsel = nsel;
-    arg->timeout_s = PROBE_TIMEOUT_S;
-    probe_env_init(&arg->env);
+    if (!r->got || !r->arg || pipe2(p, O_CLOEXEC) < 0) {
+        int e = r->got && r->arg ? errno : ENOMEM;
+        probe_run_free(r);
+        return isolab_err_set(err, e, "probes: pipe: %s", strerror(e));
+    }
+    r->rfd = p[0];
+    r->arg->out_fd = p[1];
+    r->arg->sel = sel;
+    r->arg->nsel = nsel;
+    r->arg->timeout_s = PROBE_TIMEOUT_S;
+    probe_env_init(&r->arg->env);
     *run = *cfg;
     run->argv = NULL;
     run->fn = probe_runner;
-    run->fn_arg = arg;
+    run->fn_arg = r->arg;
     run->tty = false;
-
-    struct sandbox *sb;
-    if (sandbox_start(run, &sb, err) < 0) {
+    if (sandbox_start(run, &r->sb, err) < 0) {
         close(p[1]);
+        probe_run_free(r);
         return -1;
     }
     close(p[1]);
-    unsigned int deadline = (unsigned int)n * (PROBE_TIMEOUT_S + 1) + 10;
-    int rr = read_records(rfd, results, n, got, deadline, sandbox_pid(sb));
-    int status = 0;
-    if (sandbox_wait(sb, &status, err) < 0)
-        return -1;
-    if (rr < 0)
-        return isolab_err_set(err, ETIME, "probes: the sandbox gave no answer within %u s",
-                              deadline);
-    for (size_t i = 0; i < n; i++)
-        if (!got[i])
-            probe_fail(&results[i], 0, "no result: the sandbox ended with status %d", status);
+    fcntl(r->rfd, F_SETFL, O_NONBLOCK);
+    *out = r;
     return 0;
 }
 
-/* ---- attribution ---- */
-
-void lab_config_only_layer(const struct lab_config *full, enum layer_id id,
-                           struct lab_config *out)
+/* End run r, whose records are over: wait for its sandbox. */
+static void probe_run_end(struct probe_run *r)
 {
-    *out = *full;
-    /* --privileged is expressed through the layers themselves here */
-    out->privileged = false;
-    if (full->privileged)
-        out->caps = caps_all_known();
-    for (int i = 0; i < LAYER_COUNT; i++)
-        out->layer_on[i] = false;
-    if ((unsigned)id < LAYER_COUNT)
-        out->layer_on[id] = layer_in_force(full, id);
-    if (id != LAYER_NS && geteuid() != 0) {
-        /* rootless cannot run without a user namespace: keep just that */
-        out->layer_on[LAYER_NS] = true;
-        for (int k = 0; k < NS_COUNT; k++)
-            out->ns[k] = k == NS_USER;
+    int status = 0;
+    struct isolab_err werr;
+    isolab_err_clear(&werr);
+    if (sandbox_wait(r->sb, &status, &werr) < 0 && r->rc == 0) {
+        r->rc = -1;
+        r->err = werr;
     }
-    if ((unsigned)id >= LAYER_COUNT)
-        return;
-    if (id == LAYER_SECCOMP) {
-        /* the filter compiled for the full configuration's capabilities:
-         * seccomp alone must not quietly grant what CAP_SYS_ADMIN unlocks */
-        out->seccomp_caps_fixed = true;
-        out->seccomp_caps = lab_config_seccomp_caps(full);
-    }
+    r->sb = NULL;
+    for (size_t j = 0; r->rc == 0 && j < r->n; j++)
+        if (!r->got[j])
+            probe_fail(&r->results[j], 0, "no result: the sandbox ended with status %d", status);
 }
 
-/* The one rule that turns the runs into a conclusion (DESIGN.md, "Probes and
- * attribution"), for probes_blame and the lab's partial attribution alike. */
-void probe_blame_conclude(const struct lab_config *cfg, struct probe_blame *b)
+/* Collect the records of every run in runs (started by probe_run_start),
+ * side by side, and end each as its records are over: then on_end(ud, i)
+ * (if given) sees run i complete, its outcome in rc and err. */
+static void probe_runs_finish(struct probe_run **runs, size_t k,
+                              void (*on_end)(void *ud, size_t i), void *ud)
 {
-    b->blocked_by = 0;
-    b->combination = b->host_blocks = false;
-    if (b->full.verdict != PROBE_BLOCKED)
-        return;
-    bool any_in_force = false, all_tried = true;
-    for (int id = 0; id < LAYER_COUNT; id++) {
-        if (!layer_in_force(cfg, id))
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    size_t open = k;
+    long most = 0;
+    for (size_t i = 0; i < k; i++) {
+        long lim = (long)runs[i]->n * (PROBE_TIMEOUT_S + 1) + 10;
+        most = lim > most ? lim : most;
+    }
+    while (open) {
+        struct pollfd pfd[PROBE_JOBS_PARALLEL];
+        size_t map[PROBE_JOBS_PARALLEL], m = 0;
+        for (size_t i = 0; i < k && m < PROBE_JOBS_PARALLEL; i++)
+            if (!runs[i]->eof) {
+                pfd[m] = (struct pollfd){.fd = runs[i]->rfd, .events = POLLIN};
+                map[m++] = i;
+            }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long ms = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
+        bool late = ms >= most * 1000;
+        if (!late && poll(pfd, m, 1000) <= 0)
             continue;
-        any_in_force = true;
-        /* a layer alone that could not be run says nothing either way */
-        bool tried = b->layer_tested[id] && (b->alone[id].verdict == PROBE_ALLOWED ||
-                                             b->alone[id].verdict == PROBE_BLOCKED);
-        all_tried = all_tried && tried;
-        if (tried && b->alone[id].verdict == PROBE_BLOCKED)
-            b->blocked_by |= 1u << id;
-    }
-    /* with no layer in force, the full run is the baseline: whatever blocks
-     * it is the host; so is a probe blocked with every layer off */
-    if (!any_in_force || b->baseline.verdict == PROBE_BLOCKED) {
-        b->blocked_by = 0;
-        b->host_blocks = true;
-        return;
-    }
-    /* "only the combination" is known only when every layer was tried */
-    b->combination = all_tried && b->blocked_by == 0;
-}
-
-int probes_blame(const struct lab_config *cfg, const int *sel, size_t nsel,
-                 struct probe_blame *out, struct isolab_err *err)
-{
-    size_t n = sel ? nsel : probe_count;
-    if (n == 0)
-        return 0;
-    _cleanup_free_ struct probe_result *res = calloc(n, sizeof *res);
-    _cleanup_free_ struct lab_config *only = malloc(sizeof *only);
-    if (!res || !only)
-        return isolab_err_set(err, ENOMEM, "probes: out of memory");
-    if (probes_run(cfg, sel, nsel, res, err) < 0)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        memset(&out[i], 0, sizeof out[i]);
-        out[i].full = res[i];
-    }
-    for (int id = 0; id <= LAYER_COUNT; id++) {
-        if (id < LAYER_COUNT && !layer_in_force(cfg, id))
-            continue;
-        lab_config_only_layer(cfg, (enum layer_id)id, only);   /* COUNT: baseline */
-        struct isolab_err e2;
-        isolab_err_clear(&e2);
-        if (probes_run(only, sel, nsel, res, &e2) < 0) {
-            for (size_t i = 0; i < n; i++)
-                probe_fail(&res[i], e2.errnum, "%s: %s",
-                           id < LAYER_COUNT ? layer_name(id) : "baseline", e2.msg);
-        }
-        for (size_t i = 0; i < n; i++) {
-            if (id == LAYER_COUNT) {
-                out[i].baseline = res[i];
+        for (size_t j = 0; j < m; j++) {
+            struct probe_run *r = runs[map[j]];
+            if (late) {              /* our own sandbox, stuck past every timeout */
+                kill(sandbox_pid(r->sb), SIGKILL);
+                r->rc = isolab_err_set(&r->err, ETIME, "probes: the sandbox gave no answer "
+                                       "within %ld s", most);
+            } else if (!pfd[j].revents || !read_some(r)) {
                 continue;
             }
-            out[i].alone[id] = res[i];
-            out[i].layer_tested[id] = true;
+            r->eof = true;
+            open--;
+            probe_run_end(r);
+            if (on_end)
+                on_end(ud, map[j]);
         }
     }
-    for (size_t i = 0; i < n; i++)
-        probe_blame_conclude(cfg, &out[i]);
+}
+
+int probes_run(const struct lab_config *cfg, const int *sel, size_t nsel,
+               struct probe_result *results, struct isolab_err *err)
+{
+    struct probe_run *r;
+    if ((sel ? nsel : probe_count) == 0)
+        return 0;
+    if (probe_run_start(cfg, sel, nsel, results, &r, err) < 0)
+        return -1;
+    probe_runs_finish(&r, 1, NULL, NULL);
+    int rc = r->rc;
+    if (rc < 0)
+        *err = r->err;
+    probe_run_free(r);
+    return rc;
+}
+
+/* A job's results are final: its failure, if any, on each of its probes,
+ * then its done callback. */
+static void job_end(struct probe_job *j, int rc, const struct isolab_err *e)
+{
+    if (rc < 0) {
+        for (size_t p = 0; p < j->n; p++)
+            probe_fail(&j->res[p], e->errnum, "%s: %s", j->what, e->msg);
+        j->rc = -1;
+        j->err = *e;
+    }
+    if (j->done)
+        j->done(j, j->ud);
+}
+
+static void job_run_here(struct probe_job *j)
+{
+    struct isolab_err e;
+    isolab_err_clear(&e);
+    int rc = probes_run(&j->cfg, j->sel, j->n, j->res, &e);
+    job_end(j, rc, &e);
+}
+
+/* ---- side by side: one worker process per core ----
+ *
+ * Each worker is forked before any of the sandboxes, and starts its own one
+ * after the other. Two sandboxes started by one process would not do: the
+ * second would inherit what the engine holds for the first (its cgroup
+ * lock, its pipes; the probe runner keeps the engine's O_CLOEXEC fds), and
+ * escape-fd-leak would see a host file. */
+
+struct job_msg {
+    int32_t job;
+    int32_t rc;
+    struct isolab_err err;
+    uint32_t n;
+};
+
+static int read_full(int fd, void *buf, size_t n)
+{
+    char *p = buf;
+    while (n) {
+        ssize_t r = read(fd, p, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        p += r;
+        n -= (size_t)r;
+    }
     return 0;
+}
+
+static _Noreturn void worker_main(struct probe_job *jobs, size_t n, size_t w, size_t nw, int fd)
+{
+    for (size_t i = w; i < n; i += nw) {
+        struct job_msg m;
+        memset(&m, 0, sizeof m);
+        m.job = (int32_t)i;
+        m.n = (uint32_t)jobs[i].n;
+        m.rc = probes_run(&jobs[i].cfg, jobs[i].sel, jobs[i].n, jobs[i].res, &m.err);
+        if (write_all(fd, &m, sizeof m) < 0 ||
+            write_all(fd, jobs[i].res, jobs[i].n * sizeof *jobs[i].res) < 0)
+            _exit(1);
+    }
+    _exit(0);
+}
+
+/* A job from a worker: its results, then job_end; -1 at the worker's end. */
+static int take_job_msg(int fd, struct probe_job *jobs, size_t n)
+{
+    struct job_msg m;
+    if (read_full(fd, &m, sizeof m) < 0 || m.job < 0 || (size_t)m.job >= n ||
+        m.n != jobs[m.job].n)
+        return -1;
+    struct probe_job *j = &jobs[m.job];
+    if (read_full(fd, j->res, j->n * sizeof *j->res) < 0)
+        return -1;
+    for (size_t k = 0; k < j->n; k++)
+        j->res[k].detail[sizeof j->res[k].detail - 1] = '\0';
+    j->started = true;
+    job_end(j, m.rc, &m.err);
+    return 0;
+}
+
+/* Jobs [0, n) on nw workers; a job no worker reported fails. */
+static void jobs_on_workers(struct probe_job *jobs, size_t n, size_t nw)
+{
+    int fds[PROBE_JOBS_PARALLEL];
+    pid_t pids[PROBE_JOBS_PARALLEL];
+    size_t started = 0;
+    fflush(NULL);       /* nothing buffered printed twice */
+    for (size_t w = 0; w < nw; w++) {
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) < 0)
+            break;
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(p[0]);
+            for (size_t o = 0; o < started; o++)
+                close(fds[o]);
+            worker_main(jobs, n, w, nw, p[1]);
+        }
+        close(p[1]);
+        if (pid < 0) {
+            close(p[0]);
+            break;
+        }
+        fds[started] = p[0];
+        pids[started++] = pid;
+    }
+    size_t open = started;
+    bool done[PROBE_JOBS_PARALLEL] = {false};
+    while (open) {
+        struct pollfd pfd[PROBE_JOBS_PARALLEL];
+        for (size_t w = 0; w < started; w++)
+            pfd[w] = (struct pollfd){.fd = done[w] ? -1 : fds[w], .events = POLLIN};
+        if (poll(pfd, started, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        for (size_t w = 0; w < started; w++)
+            if (!done[w] && pfd[w].revents && take_job_msg(fds[w], jobs, n) < 0) {
+                done[w] = true;
+                open--;
+            }
+    }
+    for (size_t w = 0; w < started; w++) {
+        close(fds[w]);
+        while (waitpid(pids[w], NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
+    for (size_t i = 0; i < n; i++)      /* a worker that could not start or died */
+        if (!jobs[i].started) {
+            if (started < nw && i % nw >= started) {
+                job_run_here(&jobs[i]);
+                continue;
+            }
+            struct isolab_err e;
+            isolab_err_clear(&e);
+            isolab_err_set(&e, ECHILD, "probes: the worker running this sandbox ended early");
+            job_end(&jobs[i], -1, &e);
+        }
+}
+
+/* The jobs, up to PROBE_JOBS_PARALLEL side by side (probe_int.h); the
+ * exclusive ones after the rest, each alone. */
+void probe_jobs_run(struct probe_job *jobs, size_t n)
+{
+    size_t shared = 0;
+    while (shared < n && !jobs[shared].exclusive)
+        shared++;
+    if (shared > 1)
+        jobs_on_workers(jobs, shared, shared < PROBE_JOBS_PARALLEL ? shared : PROBE_JOBS_PARALLEL);
+    else if (shared == 1)
+        job_run_here(&jobs[0]);
+    for (size_t i = shared; i < n; i++)
+        job_run_here(&jobs[i]);
 }

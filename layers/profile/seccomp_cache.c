@@ -57,9 +57,13 @@ uint64_t sc_bpf_cache_key_text(uint64_t text_hash, uint64_t caps)
     const struct scmp_version *v = seccomp_version();
     unsigned int ver[3] = { v->major, v->minor, v->micro };
     h = sc_fnv1a(h, ver, sizeof ver);
-    /* A rebuilt isolab may compile differently: the binary is in the key. */
+    /* A rebuilt isolab may compile differently: the binary is in the key --
+     * the file on disk, not /proc/self/exe, which is a new sealed memfd at
+     * every start (sealed_self.c): keyed by that, no entry was ever found
+     * again and every start compiled the profile (~20 ms of libseccomp). */
     struct stat st;
-    if (stat("/proc/self/exe", &st) == 0) {
+    const char *self = isolab_self_path();
+    if (stat(self[0] ? self : "/proc/self/exe", &st) == 0) {
         h = sc_fnv1a(h, &st.st_ino, sizeof st.st_ino);
         h = sc_fnv1a(h, &st.st_size, sizeof st.st_size);
         h = sc_fnv1a(h, &st.st_mtim, sizeof st.st_mtim);

@@ -237,7 +237,9 @@ static void probe_print_json(const struct lab_config *cfg, const int *sel, size_
         cli_json_str(d);
         printf("}");
     }
-    printf("},\"probes\":[");
+    printf("},\"common_syscalls\":");
+    cli_json_str(probe_common_syscalls);
+    printf(",\"probes\":[");
     for (size_t k = 0; k < n; k++) {
         const struct probe *p = &probe_catalogue[sel[k]];
         const struct probe_result *r = &res[k].full;
@@ -247,6 +249,11 @@ static void probe_print_json(const struct lab_config *cfg, const int *sel, size_
         cli_json_str(p->id);
         printf(",\"title\":");
         cli_json_str(p->title);
+        const char *calls = probe_syscalls_of(sel[k]);
+        if (calls) {        /* beside the common ones (probes.h) */
+            printf(",\"syscalls\":");
+            cli_json_str(calls);
+        }
         printf(",\"verdict\":\"%s\"", probe_verdict_name(r->verdict));
         if (r->verdict == PROBE_BLOCKED && r->sig)
             printf(",\"signal\":\"SIG%s\"", sigabbrev_np(r->sig) ? sigabbrev_np(r->sig) : "?");

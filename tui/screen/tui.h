@@ -96,6 +96,7 @@ struct tui {
     pid_t draining[8];     /* superseded helpers, left to finish on their own */
     int ndraining;
     char probe_error[1024];
+    struct probe_cache *probe_cache;  /* attribution results kept by key (probes.h) */
 
     /* presets */
     char **presets;

@@ -472,6 +472,7 @@ static bool command_key(struct tui *t, int ch, bool *quit)
         __attribute__((fallthrough));
     case 'r':
         tui_msg(t, false, "running the probes again");
+        probe_cache_clear(t->probe_cache);     /* from scratch: nothing kept */
         tui_config_changed(t);
         return true;
     case 12: /* Ctrl-L */
@@ -585,12 +586,16 @@ int tui_run(struct lab_config *cfg, const char *preset_name)
         return 1;
     }
 
-    bool running = true;
+    bool running = true, redraw = true;
     while (running && !tui_quit_signal) {
         if (t.probes_wanted)
             tui_probes_start(&t);
-        draw(&t);
-        tui_start_report(&t);   /* isolab --from FILE: what isolab cannot model */
+        /* Nothing on the screen is timed: after a poll that timed out with
+         * no probe run going, it is as drawn (an idle TUI costs ~0 CPU). */
+        if (redraw || t.probe_pid > 0) {
+            draw(&t);
+            tui_start_report(&t);   /* isolab --from FILE: what isolab cannot model */
+        }
         short pane_ev;
         int pane_fd = tui_pane_fd(&t, &pane_ev);
         struct pollfd pf[4] = {
@@ -602,6 +607,7 @@ int tui_run(struct lab_config *cfg, const char *preset_name)
         int r = poll(pf, 4, 100);
         if (r < 0 && errno != EINTR)
             break;
+        redraw = r != 0;
         if (tui_quit_signal)
             break;
         tui_probes_poll(&t);

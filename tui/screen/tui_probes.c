@@ -1,8 +1,10 @@
 /* The probe matrix: the probes run in a forked helper that writes its
  * results to a pipe, so the screen stays responsive (and redraws) while the
- * sandboxes come and go. The helper sends two messages: first the verdicts
- * under the full configuration (one sandbox, fast: the flip shows at once),
- * then the attribution from probes_blame() (each layer alone, slower). */
+ * sandboxes come and go. The helper sends the verdicts under the full
+ * configuration as they come (the flip shows at once), then the
+ * attribution from probes_blame_cached(). The helper inherits the screen's
+ * cache of results (t->probe_cache) and sends back what it ran, so a change
+ * re-runs only what it can affect (probe_key.c). */
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,7 +23,8 @@
 #include "tui_lab.h"
 
 struct probe_msg_head {
-    int phase;            /* 1: n probe_verdict, 2: n probe_blame */
+    int phase;            /* 1: n probe_verdict, 2: n probe_blame, 3: the lab's check,
+                             4: n probe_cache_entry (what the helper ran) */
     int rc;
     struct isolab_err err;
     size_t n;
@@ -41,6 +45,7 @@ void tui_probes_init(struct tui *t)
     t->prev_known = calloc(probe_count ? probe_count : 1, sizeof *t->prev_known);
     t->probe_fd = -1;
     t->probes_wanted = true;
+    t->probe_cache = probe_cache_new();   /* NULL: every run from scratch */
 }
 
 /* Reap superseded helpers that have finished. */
@@ -88,6 +93,8 @@ void tui_probes_free(struct tui *t)
     free(t->known);
     free(t->prev_known);
     t->prev_known = NULL;
+    probe_cache_free(t->probe_cache);
+    t->probe_cache = NULL;
     t->cur = t->prev = NULL;
     t->changed = NULL;
     t->known = NULL;
@@ -119,10 +126,48 @@ static void write_all(int fd, const void *buf, size_t n)
     }
 }
 
-/* The forked helper: the verdicts (quick probes first, then the resource
- * probes), the open lab step's check, then attribution; each as a message
- * on fd. */
-static _Noreturn void probe_helper_main(const struct lab_config *c, int fd)
+struct helper_out {
+    int fd;
+    struct probe_verdict_msg *vm;
+};
+
+/* The full configuration's verdicts, as probes_blame_cached has them. */
+static void send_verdicts(void *ud, const int *pos, const struct probe_result *r, size_t n)
+{
+    struct helper_out *o = ud;
+    struct probe_msg_head h;
+    memset(&h, 0, sizeof h);
+    h.phase = 1;
+    h.n = n;
+    for (size_t k = 0; k < n; k++) {
+        o->vm[k].idx = pos[k];
+        o->vm[k].r = r[k];
+    }
+    write_all(o->fd, &h, sizeof h);
+    write_all(o->fd, o->vm, n * sizeof *o->vm);
+}
+
+/* What this helper ran, for the screen's cache, in pieces no bigger than
+ * the screen's message buffer. */
+static void send_cache_log(int fd, struct probe_cache *cache)
+{
+    const struct probe_cache_entry *e;
+    size_t n = probe_cache_log(cache, &e);
+    size_t per = probe_count ? probe_count : 1;
+    for (size_t k = 0; k < n; k += per) {
+        struct probe_msg_head h;
+        memset(&h, 0, sizeof h);
+        h.phase = 4;
+        h.n = n - k < per ? n - k : per;
+        write_all(fd, &h, sizeof h);
+        write_all(fd, e + k, h.n * sizeof *e);
+    }
+}
+
+/* The forked helper: the verdicts, the open lab step's check, then
+ * attribution; each as a message on fd. */
+static _Noreturn void probe_helper_main(const struct lab_config *c, int fd,
+                                        struct probe_cache *cache)
 {
     /* Its own process group: keys typed at the TUI (Ctrl-C) are not
      * signals for it, and the TUI can end it with its sandboxes. */
@@ -137,50 +182,36 @@ static _Noreturn void probe_helper_main(const struct lab_config *c, int fd)
         dup2(devnull, STDOUT_FILENO);
         dup2(devnull, STDERR_FILENO);
     }
+    /* Nothing of the screen's reaches the probe sandboxes (the runner keeps
+     * the engine's O_CLOEXEC fds): not the shell pane's cgroup lock or pty,
+     * which escape-fd-leak would see as a door to the host. */
+    if (fd > 3)
+        syscall(SYS_close_range, 3u, (unsigned int)fd - 1, 0u);
+    syscall(SYS_close_range, (unsigned int)fd + 1, ~0u, 0u);
     struct probe_msg_head h;
     size_t n = probe_count ? probe_count : 1;
-    struct probe_result *res = calloc(n, sizeof *res);
     struct probe_blame *out = calloc(n, sizeof *out);
-    int *sel = calloc(n, sizeof *sel);
-    struct probe_verdict_msg *vm = calloc(n, sizeof *vm);
-    if (!res || !out || !sel || !vm)
+    struct helper_out o = {fd, calloc(n, sizeof *o.vm)};
+    if (!out || !o.vm)
         _exit(1);
-    /* The quick probes first, then the resource probes (fork 200,
-     * memory, CPU: tenths of a second each), so a flip shows at once. */
-    for (int pass = 0; pass < 2; pass++) {
-        size_t nsel = 0;
-        for (size_t i = 0; i < probe_count; i++) {
-            bool slow = probe_catalogue[i].usual & (1u << LAYER_CGROUP);
-            if (slow == (pass == 1))
-                sel[nsel++] = (int)i;
-        }
-        if (!nsel)
-            continue;
-        memset(&h, 0, sizeof h);
-        h.phase = 1;
-        h.rc = probes_run(c, sel, nsel, res, &h.err);
-        h.n = h.rc < 0 ? 0 : nsel;
-        for (size_t k = 0; k < h.n; k++) {
-            vm[k].idx = sel[k];
-            vm[k].r = res[k];
-        }
-        write_all(fd, &h, sizeof h);
-        if (h.n)
-            write_all(fd, vm, h.n * sizeof *vm);
-    }
-    /* The open lab step's check (phase 3), before the slow attribution. */
-    struct tui_lab_msg lm;
-    memset(&h, 0, sizeof h);
-    if (tui_lab_child_check(c, &lm, &h.rc, &h.err)) {
-        h.phase = 3;
-        h.n = 1;
-        write_all(fd, &h, sizeof h);
-        write_all(fd, &lm, sizeof lm);
-    }
+    probe_cache_log_reset(cache);
     memset(&h, 0, sizeof h);
     h.phase = 2;
-    h.rc = probes_blame(c, NULL, 0, out, &h.err);
+    h.rc = probes_blame_cached(cache, c, NULL, 0, PROBE_BLAME_EVERY_LAYER, out, send_verdicts, &o,
+                               &h.err);
     h.n = h.rc < 0 ? 0 : probe_count;
+    send_cache_log(fd, cache);
+    /* The open lab step's check (phase 3), before the attribution's
+     * message, which is the last. */
+    struct probe_msg_head lh;
+    struct tui_lab_msg lm;
+    memset(&lh, 0, sizeof lh);
+    if (tui_lab_child_check(c, &lm, &lh.rc, &lh.err)) {
+        lh.phase = 3;
+        lh.n = 1;
+        write_all(fd, &lh, sizeof lh);
+        write_all(fd, &lm, sizeof lm);
+    }
     write_all(fd, &h, sizeof h);
     if (h.n)
         write_all(fd, out, h.n * sizeof *out);
@@ -223,7 +254,7 @@ void tui_probes_start(struct tui *t)
         /* only the TUI reads: once it is gone, a write fails (EPIPE) rather
          * than blocking this helper forever */
         close(p[0]);
-        probe_helper_main(&c, p[1]);
+        probe_helper_main(&c, p[1], t->probe_cache);
     }
     setpgid(pid, pid);
     close(p[1]);
@@ -299,6 +330,11 @@ static void take_message(struct tui *t)
 {
     struct probe_msg_head h;
     memcpy(&h, t->probe_buf, sizeof h);
+    if (h.phase == 4) {     /* results are kept by their key: also from a stale run */
+        probe_cache_put(t->probe_cache, (const struct probe_cache_entry *)(t->probe_buf + sizeof h),
+                        h.n);
+        return;
+    }
     if (t->probe_stale)
         return;
     if (h.phase == 3) {
@@ -331,8 +367,9 @@ void tui_probes_poll(struct tui *t)
             memcpy(&h, t->probe_buf, sizeof h);
             size_t body = h.phase == 3 ? h.n * sizeof(struct tui_lab_msg)
                         : h.phase == 1 ? h.n * sizeof(struct probe_verdict_msg)
+                        : h.phase == 4 ? h.n * sizeof(struct probe_cache_entry)
                                        : h.n * sizeof(struct probe_blame);
-            if (h.n > probe_count || h.phase < 1 || h.phase > 3 ||
+            if (h.n > probe_count || h.phase < 1 || h.phase > 4 ||
                 body > probe_count * sizeof(struct probe_blame)) {
                 eof = true;      /* garbage: give up on this helper */
                 break;
@@ -649,7 +686,10 @@ void tui_draw_probe_info(struct tui *t)
         if (yy >= h - 1)
             break;
         if (!b->layer_tested[id]) {
-            mvprintw(yy, x + 2 + col * colw, "%-11s off", layer_name(id));
+            /* attribution tries a layer alone only for a blocked probe */
+            mvprintw(yy, x + 2 + col * colw, "%-11s %s", layer_name(id),
+                     b->full.verdict == PROBE_BLOCKED || !t->cfg->layer_on[id] ? "off"
+                                                                              : "- (not needed)");
             continue;
         }
         draw_alone_cell(t, b, id, yy, x + 2 + col * colw, colw);

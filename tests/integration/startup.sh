@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# What makes `isolab run` start fast, checked by what it leaves behind:
+# its compiled seccomp filter is found again by the next start (the cache
+# key names the binary on disk, not the sealed memfd copy it runs from,
+# which is a new file at every start), so three starts of the same
+# configuration leave one cache entry, and the later starts read it. On
+# cgroup v1 the sandbox joins its cgroups itself (it writes "0" to their
+# tasks files): the launcher writing the child's pid to cgroup.procs took
+# a global lock that waits for an RCU grace period at every start.
+source "$(dirname "$0")/../lib.sh"
+if ! need_root; then
+    skip_all startup "the default sandbox (overlay root, cgroups) needs root"
+fi
+plan 5
+cache=$(mktemp -d); trap 'rm -rf "$cache"' EXIT
+for i in 1 2 3; do
+    XDG_CACHE_HOME=$cache "$ISOLAB" run -- /bin/true || fail "run $i: isolab run -- /bin/true failed"
+done
+n=$(find "$cache" -name '*.bpf' | wc -l)
+check "three starts leave one compiled filter in the cache ($n)" [ "$n" -eq 1 ]
+# the fourth start reads that entry and compiles nothing (strace: no write to the cache)
+if command -v strace >/dev/null; then
+    out=$(XDG_CACHE_HOME=$cache strace -f -e trace=openat -o /dev/stdout "$ISOLAB" run -- /bin/true 2>&1)
+    check "a later start opens the cached filter" grep -q "\.bpf\", O_RDONLY.* = [0-9]" <<<"$out"
+    check "and writes no new one" bash -c '! grep -qE "seccomp/\.[0-9a-f]{16}\.[0-9]+\.tmp" <<<"$1"' _ "$out"
+else
+    skip "a later start opens the cached filter" "no strace"
+    skip "and writes no new one" "no strace"
+fi
+
+# cgroup v1: in its cgroup in every hierarchy, moved there by itself
+if grep -q ' /sys/fs/cgroup/pids cgroup ' /proc/self/mounts; then
+    in=$("$ISOLAB" run -- cat /proc/self/cgroup | grep -cE '^[0-9]+:(pids|memory|cpu|devices):/isolab/sb-[0-9a-f]{16}$')
+    check "the sandbox's process is in its cgroup in the pids, memory, cpu and devices hierarchies ($in)" [ "$in" -eq 4 ]
+    if command -v strace >/dev/null; then
+        out=$(strace -f -e trace=openat -o /dev/stdout "$ISOLAB" run -- /bin/true 2>&1)
+        check "the launcher moves no process by pid (no cgroup.procs opened for writing)" \
+            bash -c '! grep -qE "isolab/sb-[0-9a-f]{16}/cgroup\.procs\", O_WRONLY" <<<"$1"' _ "$out"
+    else
+        skip "the launcher moves no process by pid" "no strace"
+    fi
+else
+    skip "the sandbox's process is in its cgroup in every hierarchy" "not cgroup v1 (v2 clones straight into it)"
+    skip "the launcher moves no process by pid" "not cgroup v1"
+fi
