@@ -260,6 +260,13 @@ int live_compile_all(const struct seccomp_profile *p, uint64_t caps, bool keep_f
     return export_prog(ctx, prog, err);
 }
 
+bool live_sup_fixed_in_bpf(const struct live_sup *sup, const char *name, const char **why)
+{
+    if (!sup || sup->mode != LIVE_POLICY || !live_fixed_allowed_in_bpf(sup->bpf_allowed, name))
+        return false;
+    return live_syscall_fixed(name, why);
+}
+
 bool live_fixed_allowed_in_bpf(const uint8_t *bpf_allowed, const char *name)
 {
     for (size_t i = 0; fixed[i].name; i++)
