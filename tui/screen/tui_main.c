@@ -109,8 +109,8 @@ static void draw_too_small(struct tui *t)
 #define KEYS_NARROW "Spc toggle  Ent details  p presets  c syscalls  e edit  s shell  ? help  q quit"
 #define KEYS_WIDE "Space toggle  Enter details  Tab layers/probes  p presets  c syscalls  e edit  s shell  S full  r re-run  ? help  q quit"
 #define KEYS_PANE_FOCUS "Keys go to the shell.  " TUI_PANE_FOCUS_NAME " back to the lab  Shift-PgUp/PgDn scroll back"
-#define KEYS_PANE_WIDE TUI_PANE_FOCUS_NAME " shell  f feed  z zoom  R restart shell  X close  Space toggle  Enter details  Tab layers/probes  c syscalls  ? help  q quit"
-#define KEYS_PANE_NARROW TUI_PANE_FOCUS_NAME " shell  f feed  z zoom  R restart  X close  Spc toggle  c syscalls  ? help  q quit"
+#define KEYS_PANE_WIDE TUI_PANE_FOCUS_NAME " shell  z zoom  R restart shell  X close  f feed  Space toggle  Enter details  Tab layers/probes  c syscalls  ? help  q quit"
+#define KEYS_PANE_NARROW TUI_PANE_FOCUS_NAME " shell  z zoom  R restart  X close  f feed  Spc toggle  c syscalls  q quit"
 
 static void draw_legend(struct tui *t, int y)
 {

@@ -360,6 +360,15 @@ static int pane_start(struct tui *t, struct tui_pane *p, struct isolab_err *err)
     char desc[sizeof p->title - 32];
     tui_shell_describe(t, desc, sizeof desc);
     snprintf(p->title, sizeof p->title, "%s: %s", t->preset[0] ? t->preset : "custom", desc);
+    char *sc = c.live ? strstr(p->title, ": seccomp ") : NULL;
+    if (sc) {   /* "seccomp docker-default.json live | lsm ..." */
+        char *end = strstr(sc, " | ");
+        size_t at = end ? (size_t)(end - p->title) : strlen(p->title);
+        if (strlen(p->title) + 6 < sizeof p->title) {
+            memmove(p->title + at + 5, p->title + at, strlen(p->title + at) + 1);
+            memcpy(p->title + at, " live", 5);
+        }
+    }
     p->sig = config_sig(t);
     p->exit_msg[0] = 0;
     p->prog_title[0] = 0;
@@ -681,8 +690,6 @@ static void draw_frame(struct tui *t, struct tui_pane *p, struct tui_rect r)
     else if (tui_live_conflicts(t))   /* the profile denies a fixed syscall */
         snprintf(state, sizeof state, " live, %d fixed until R: %s ", tui_live_conflicts(t),
                  p->title);
-    else if (tui_live_on(t) && !p->scroll)
-        snprintf(state, sizeof state, " live: %s ", p->title);
     else if (p->scroll)
         snprintf(state, sizeof state, " scrollback -%d/%d  %s ", p->scroll, p->sb_n, p->title);
     else
