@@ -92,7 +92,8 @@ const char *live_model_eval(const struct seccomp_profile *p, uint64_t caps, uint
     if (n) {
         snprintf(name, sizeof name, "%s", n);
         free(n);
-        if (seccomp_profile_eval(p, caps, arch, name, args, v) == 0)
+        /* by number: x86's bind(361) is not socketcall's pseudo "bind" */
+        if (seccomp_profile_eval_nr(p, caps, arch, nr, name, args, v) == 0)
             return name;
     } else {
         name[0] = '\0';
