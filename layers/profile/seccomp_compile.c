@@ -216,11 +216,11 @@ int seccomp_profile_eval_last(const struct seccomp_profile *p, uint64_t caps,
 
 int seccomp_profile_eval_nr(const struct seccomp_profile *p, uint64_t caps, uint32_t arch,
                             int nr, const char *syscall, const uint64_t *args,
-                            struct sc_verdict *out)
+                            long last_known, struct sc_verdict *out)
 {
     memset(out, 0, sizeof *out);
     return eval_core(p, caps, arch ? arch : seccomp_arch_native(), nr, syscall, args,
-                     SC_LAST_UNKNOWN, out);
+                     last_known, out);
 }
 
 static int eval_core(const struct seccomp_profile *p, uint64_t caps, uint32_t arch, int nr,
