@@ -346,9 +346,9 @@ static int event_rows(const struct feed_line *l, int w, char rows[][512])
     char call[1024], rule[1024];
     line_text(l, call, sizeof call, rule, sizeof rule);
     char (*r)[512] = rows ? rows : scratch;
-    int n = wrap_rows(call, w, r, l->is_note ? EVENT_ROWS_MAX : 2);
+    int n = wrap_rows(call, w, r, l->is_note ? EVENT_ROWS_MAX : 3);
     if (rule[0])
-        n += wrap_rows(rule, w, r + n, 2);
+        n += wrap_rows(rule, w, r + n, 3);
     return n;
 }
 
