@@ -7,7 +7,7 @@
 # shell: the denied unshare with its rule, the filter and pause keys, Enter
 # opens the rule in the syscall list; the layout at 120x40 and 80x24.
 . "$(dirname "$0")/lib/tmux.sh"
-plan 31
+plan 35
 tm_need tui_live
 command -v jq >/dev/null || skip_all tui_live "jq is not installed"
 DOCKER=$ROOT/profiles/seccomp/docker-default.json
@@ -102,6 +102,23 @@ tm send-keys -t t F12
 read -r rc4 pid4 <<<"$(try e)"
 check "file: saved back to docker-default, it fails again (rc $rc4)" [ "$rc4" = 1 ]
 check "file: the same shell all along (\$\$-start $pid3 $pid4)" [ "$pid0$pid0" = "$pid3$pid4" ]
+
+# ---- a layer toggle: the capabilities seccomp resolves against ------------------
+# The caps layer off: seccomp resolves Docker's profile against every
+# capability, and its CAP_SYS_ADMIN rule allows unshare (a user namespace
+# needs no capability in the shell itself). The caps themselves stay as the
+# shell started: the title says OLD layers for them.
+tm send-keys -t t F12 4 Space
+tm_wait "[ ] caps" >/dev/null
+tm send-keys -t t F12
+read -r rc5 pid5 <<<"$(try f)"
+check "caps: the caps layer off, seccomp's CAP_SYS_ADMIN rule allows it live (rc $rc5)" [ "$rc5" = 0 ]
+tm_expect "caps: the title says the caps layer is old" "OLD layers, R restarts: docker: secc"
+tm send-keys -t t F12 Space
+tm_wait "[x] caps" >/dev/null
+tm send-keys -t t F12
+read -r rc6 pid6 <<<"$(try g)"
+check "caps: back on, it fails again in the same shell (rc $rc6, $pid6)" [ "$rc6 $pid6" = "1 $pid0" ]
 
 # ---- the feed's keys --------------------------------------------------------------
 tm send-keys -t t F12 f
