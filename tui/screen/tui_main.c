@@ -203,6 +203,7 @@ static void draw_help(struct tui *t)
         "Syscall list (c)",
         "  / search  n next  a ALLOW  x ERRNO (asks which)  K KILL_PROCESS",
         "  t TRAP  g LOG  d back to the default  w save  Esc back (asks to save)",
+        "  F12 to the pane's shell with the edits in force (live), c back to them",
         "Probe matrix",
         "  x blocked  + allowed  ? error  - skipped; 'blocked by' lists each layer",
         "  that blocks it alone. * and '<- was X': changed by your last change.",
