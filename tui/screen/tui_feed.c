@@ -48,6 +48,8 @@ struct tui_feed {
 
 /* ---- live mode ----------------------------------------------------------------- */
 
+static void feed_note(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static struct tui_feed *feed_get(struct tui *t)
 {
     if (!t->feed) {
@@ -101,6 +103,7 @@ int tui_live_begin(struct tui *t, struct lab_config *c, struct isolab_err *err)
     struct tui_feed *f = feed_get(t);
     if (!f)
         return isolab_err_set(err, ENOMEM, "tui_feed.c: the live feed: out of memory");
+    tui_live_end(t);   /* a supervisor serves one sandbox */
     bool from_list;
     shown_model(t, &from_list);
     struct seccomp_profile *model = model_copy(t, from_list, err);
@@ -114,6 +117,9 @@ int tui_live_begin(struct tui *t, struct lab_config *c, struct isolab_err *err)
     f->synced = true;
     f->conflicts = 0;
     c->live = f->sup;
+    const char *b = strrchr(model->path, '/');
+    feed_note(t, "live mode for the new shell: %s, %d capabilities", b ? b + 1 : model->path,
+              __builtin_popcountll(caps));
     return 0;
 }
 
@@ -143,8 +149,6 @@ int tui_live_conflicts(const struct tui *t)
 {
     return tui_live_on(t) ? t->feed->conflicts : 0;
 }
-
-static void feed_note(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 void tui_live_sync(struct tui *t)
 {
