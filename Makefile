@@ -82,8 +82,11 @@ bench: isolab
 	@bash bench/pty.sh
 	@bash bench/notify.sh
 
-fuzz:
+fuzz: tests
 	@bash tests/fuzz/run.sh
+	@# R7 in full: the model against the kernel in a million random cases
+	@R7_CASES=1000000 $(BUILD)/tests/integration/test_model_kernel | grep -E '^(not ok|# R7)'
+
 
 install: isolab
 	install -D -m 755 isolab $(DESTDIR)$(PREFIX)/bin/isolab

@@ -126,6 +126,9 @@ enum fd_guard {
     FD_GUARD_INHERITED,     /* the probe runner: close what has no FD_CLOEXEC (the caller's) */
 };
 void sandbox_guard_fds(const struct sandbox_ctx *ctx, enum fd_guard how);
+/* Every signal at its default, none blocked (sandbox_fds.c): the child's
+ * first step, so nothing isolab's caller ignored reaches the sandbox. */
+void sandbox_reset_signals(void);
 
 /* The filter the seccomp layer prepared: its length in BPF instructions
  * (0 = none) and its SECCOMP_FILTER_FLAG_* flags (seccomp.c). */

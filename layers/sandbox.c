@@ -380,24 +380,6 @@ static _Noreturn void run_as_init(const struct lab_config *cfg, const struct san
     }
 }
 
-/* The sandbox starts with every signal at its default and none blocked, as
- * a container does (its process descends from the runtime's shim, not from
- * the docker client). Without this, a signal that isolab's caller ignored (a
- * script's background job ignores SIGINT, nohup SIGHUP) stays ignored in the
- * sandbox: a POSIX shell cannot even trap it, so isolab's signal proxy
- * could not reach the command. */
-static void reset_signals(void)
-{
-    struct sigaction dfl = {.sa_handler = SIG_DFL};
-    sigemptyset(&dfl.sa_mask);
-    for (int sig = 1; sig < NSIG; sig++)
-        if (sig != SIGKILL && sig != SIGSTOP)
-            sigaction(sig, &dfl, NULL);     /* EINVAL for the 2 libc keeps: fine */
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
 static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
 {
     const struct lab_config *cfg = &sb->cfg;
@@ -407,7 +389,7 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
     child_page = sb->shared;
     /* SIGCHLD too: a caller that ignores it would hand that on to the init
      * (whose wait would fail) and through execve to the command. */
-    reset_signals();
+    sandbox_reset_signals();
     /* Die with isolab, even when it is SIGKILLed. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     char c;

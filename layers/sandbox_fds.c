@@ -1,4 +1,5 @@
-/* What the sandbox inherits from isolab's caller: nothing but 0, 1, 2 and
+/* What the sandbox inherits from isolab's caller: no signal ignored or blocked
+ * (sandbox_reset_signals, at the end), and no fd but 0, 1, 2 and
  * the fds the engine passes on purpose (ctx->keep_fds). An fd that isolab's
  * caller left open (`exec 7</some/host/dir`) is a door out of the new root:
  * fchdir or /proc/self/fd/7/.. reach the host's tree (runc's CVE-2024-21626
@@ -11,6 +12,7 @@
  * FD_CLOEXEC is closed. The engine opens all its fds O_CLOEXEC, so an fd
  * without it was inherited across the exec of isolab, i.e. from its caller. */
 #include <dirent.h>
+#include <signal.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -148,4 +150,22 @@ void sandbox_guard_fds(const struct sandbox_ctx *ctx, enum fd_guard how)
     unsigned int flags = how == FD_GUARD_CLOEXEC ? CLOSE_RANGE_CLOEXEC : 0;
     if (guard_by_range(ctx, flags) < 0)
         guard_by_listing(ctx, how);
+}
+
+/* The sandbox starts with every signal at its default and none blocked, as
+ * a container does (its process descends from the runtime's shim, not from
+ * the docker client). Without this, a signal that isolab's caller ignored (a
+ * script's background job ignores SIGINT, nohup SIGHUP) stays ignored in the
+ * sandbox: a POSIX shell cannot even trap it, so isolab's signal proxy
+ * could not reach the command. */
+void sandbox_reset_signals(void)
+{
+    struct sigaction dfl = {.sa_handler = SIG_DFL};
+    sigemptyset(&dfl.sa_mask);
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            sigaction(sig, &dfl, NULL);     /* EINVAL for the 2 libc keeps: fine */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
 }

@@ -109,6 +109,9 @@ void live_sup_free(struct live_sup *sup);
  * why. */
 const char *live_fixed_syscall(size_t i, const char **why);
 bool live_syscall_fixed(const char *name, const char **why);
+/* In this supervisor's running filter, is name one of the fixed syscalls
+ * allowed in BPF (so no live edit can deny it)? why as live_syscall_fixed. */
+bool live_sup_fixed_in_bpf(const struct live_sup *sup, const char *name, const char **why);
 
 /* The model's verdict for a syscall number on arch, as the supervisor
  * answers it (numbers libseccomp cannot name get what the kernel's filter

@@ -148,6 +148,14 @@ int seccomp_profile_eval_last(const struct seccomp_profile *p, uint64_t caps,
                               uint32_t arch, const char *syscall, const uint64_t *args,
                               long last_known, struct sc_verdict *out);
 
+/* The same for a syscall number the caller has (the live supervisor's
+ * notification): name is its name on arch, last_known as below. Unlike by
+ * name alone, a number libseccomp also knows as a multiplexed pseudo-syscall
+ * (x86's bind is socketcall's too) is judged as the direct call it is. */
+int seccomp_profile_eval_nr(const struct seccomp_profile *p, uint64_t caps, uint32_t arch,
+                            int nr, const char *syscall, const uint64_t *args,
+                            long last_known, struct sc_verdict *out);
+
 /* Compile for the native arch (and its sub-arches) with libseccomp, export
  * to BPF. Unknown syscall names are skipped; each one is reported through
  * warn (may be NULL) and counted in *nwarnings. */

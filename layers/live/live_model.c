@@ -83,23 +83,46 @@ bool live_syscall_fixed(const char *name, const char **why)
     return false;
 }
 
+/* runc's stub limit for (model, caps, arch): asked once, not per call (it
+ * resolves every name the profile has: some 200 us, the whole budget of a
+ * notification many times over). */
+static long stub_last(const struct seccomp_profile *p, uint64_t caps, uint32_t arch)
+{
+    static __thread struct { const void *p; uint64_t hash, caps; uint32_t arch; long last; }
+        memo[4];
+    static __thread unsigned next;
+    for (unsigned i = 0; i < 4; i++)
+        if (memo[i].p == p && memo[i].hash == p->text_hash && memo[i].caps == caps &&
+            memo[i].arch == arch)
+            return memo[i].last;
+    long last = sc_enosys_last(p, caps, arch, kernel_version_code());
+    unsigned k = next++ % 4;
+    memo[k].p = p;
+    memo[k].hash = p->text_hash;
+    memo[k].caps = caps;
+    memo[k].arch = arch;
+    memo[k].last = last;
+    return last;
+}
+
 const char *live_model_eval(const struct seccomp_profile *p, uint64_t caps, uint32_t arch,
                             int nr, const uint64_t *args, struct sc_verdict *v)
 {
     static __thread char name[40];
     memset(v, 0, sizeof *v);
+    long last = stub_last(p, caps, arch);
     char *n = seccomp_syscall_resolve_num_arch(arch, nr);
     if (n) {
         snprintf(name, sizeof name, "%s", n);
         free(n);
-        if (seccomp_profile_eval(p, caps, arch, name, args, v) == 0)
+        /* by number: x86's bind(361) is not socketcall's pseudo "bind" */
+        if (seccomp_profile_eval_nr(p, caps, arch, nr, name, args, last, v) == 0)
             return name;
     } else {
         name[0] = '\0';
     }
     /* a number libseccomp cannot name: no rule can match it, so the kernel's
      * filter gives runc's stub (above the newest syscall) or the default */
-    long last = sc_enosys_last(p, caps, arch, kernel_version_code());
     if (last >= 0 && nr > last) {
         v->action = SC_ACT_ERRNO;
         v->errno_ret = ENOSYS;
@@ -258,6 +281,13 @@ int live_compile_all(const struct seccomp_profile *p, uint64_t caps, bool keep_f
             bpf_allowed[i] = 1;
     }
     return export_prog(ctx, prog, err);
+}
+
+bool live_sup_fixed_in_bpf(const struct live_sup *sup, const char *name, const char **why)
+{
+    if (!sup || sup->mode != LIVE_POLICY || !live_fixed_allowed_in_bpf(sup->bpf_allowed, name))
+        return false;
+    return live_syscall_fixed(name, why);
 }
 
 bool live_fixed_allowed_in_bpf(const uint8_t *bpf_allowed, const char *name)

@@ -574,16 +574,20 @@ static void check_families(struct lint_ctx *c)
  * "fails" syscall fails with an errno (the loader or the shell gives up); a
  * "calls" one it survives failing (getpid, getuid, brk, ioctl, ...), but not
  * being killed for calling it. */
-static const struct { const char *names; bool fails; } shell_needs[] = {
-    {"execve", true}, {"mmap", true}, {"mprotect", true}, {"read", true}, {"write", true},
-    {"openat|open", true}, {"close", true}, {"newfstatat|fstat|statx", true}, {"pread64", true},
-    {"wait4", true}, {"rt_sigreturn", true}, {"clone|fork|vfork|clone3", true},
-    {"brk", false}, {"munmap", false}, {"exit_group", false}, {"rt_sigaction", false},
-    {"rt_sigprocmask", false}, {"arch_prctl", false}, {"set_tid_address", false},
-    {"ioctl", false}, {"fcntl", false}, {"getpid", false}, {"getppid", false},
-    {"getuid", false}, {"geteuid", false}, {"getgid", false}, {"getegid", false},
-    {"getrandom", false}, {"prlimit64", false}, {"set_robust_list", false}, {"rseq", false},
-    {"access", false},
+/* "loader": only the dynamic loader needs it (mapping and reading the
+ * libraries): a statically linked program (busybox) starts without it, as
+ * `isolab record -- ls /` with busybox's ls shows. */
+static const struct { const char *names; bool fails, loader; } shell_needs[] = {
+    {"execve", true, false}, {"mmap", true, true}, {"mprotect", true, true}, {"read", true, false},
+    {"write", true, false}, {"openat|open", true, false}, {"close", true, false}, {"newfstatat|fstat|statx", true, false},
+    {"pread64", true, true},
+    {"wait4", true, false}, {"rt_sigreturn", true, false}, {"clone|fork|vfork|clone3", true, false},
+    {"brk", false, false}, {"munmap", false, false}, {"exit_group", false, false}, {"rt_sigaction", false, false},
+    {"rt_sigprocmask", false, false}, {"arch_prctl", false, false}, {"set_tid_address", false, false},
+    {"ioctl", false, false}, {"fcntl", false, false}, {"getpid", false, false}, {"getppid", false, false},
+    {"getuid", false, false}, {"geteuid", false, false}, {"getgid", false, false}, {"getegid", false, false},
+    {"getrandom", false, false}, {"prlimit64", false, false}, {"set_robust_list", false, false}, {"rseq", false, false},
+    {"access", false, false},
 };
 #define NSHELL (sizeof shell_needs / sizeof shell_needs[0])
 
@@ -612,9 +616,11 @@ static void check_launch(struct lint_ctx *c)
     const char *missing[8];
     char alts[8][64];
     size_t nm = 0, total = 0;
+    bool loader_only = true;
     for (size_t i = 0; i < NSHELL; i++) {
         if (shell_need_met(c, i))
             continue;
+        loader_only = loader_only && shell_needs[i].loader;
         if (nm < 8) {
             snprintf(alts[nm], sizeof alts[nm], "%s", shell_needs[i].names);
             for (char *q = alts[nm]; *q; q++)
@@ -629,6 +635,16 @@ static void check_launch(struct lint_ctx *c)
         return;
     char ml[400];
     list_join(ml, sizeof ml, missing, nm > 6 ? 6 : nm);
+    if (loader_only) {
+        /* What runs depends on the program: a static one starts. */
+        struct lint_finding *w = lint_add(c->rep, LINT_WARNING, "launch", 1, 1,
+            "a dynamically linked program (a shell, most of /bin) cannot start under this "
+            "profile: the dynamic loader needs %s, which %s denied; a statically linked one "
+            "(busybox) does not need %s and starts", ml, total > 1 ? "are" : "is",
+            total > 1 ? "them" : "it");
+        lint_hint(w, "allow them unless the profile is for static programs only");
+        return;
+    }
     struct lint_finding *f = lint_add(c->rep, LINT_ERROR, "launch", 1, 1,
         "a shell cannot start under this profile: it needs %s%s, which %s denied "
         "(%zu of the %zu syscalls a shell makes before its first prompt; failing some of "

@@ -48,9 +48,27 @@ tm_expect "focus: F12 again gives the shell the keys" "Keys go to the shell."
 tm send-keys -t t 'echo back-$((40+2))' Enter
 expect_in_pane "focus: typing reaches the shell again" "back-42"
 
+# fg_sleep: until `sleep 100` runs as the terminal's foreground job (its
+# process group is the tty's: fields 5 and 8 of /proc/PID/stat). The screen
+# shows the typed line before the shell has made the job; a key sent then
+# would reach the shell, not the job (more so in live mode, where the
+# shell's fork, setpgid and tcsetpgrp go through the supervisor).
+fg_sleep() {
+    local i pid st
+    for ((i = 0; i < TM_TRIES; i++)); do
+        for pid in $(pgrep -f '^sleep 100$'); do
+            st=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
+            set -- $st
+            [ "$3" = "$6" ] && return 0   # pgrp == tpgid (fields 5, 8)
+        done
+        sleep 0.1
+    done
+    return 1
+}
+
 # Job control on the pane's own pty; Ctrl-C and Ctrl-Z never reach isolab.
 tm send-keys -t t 'clear; sleep 100' Enter
-tm_wait "sleep 100" >/dev/null
+fg_sleep
 tm send-keys -t t C-z
 tm_expect_re "jobs: Ctrl-Z stops the job" "Stopped +sleep 100"
 tm send-keys -t t "jobs -l" Enter
@@ -58,33 +76,34 @@ tm_expect_re "jobs: jobs lists it" "\[1\]\+ +[0-9]+ Stopped +sleep 100"
 tm send-keys -t t "bg" Enter
 tm_expect "jobs: bg resumes it" "[1]+ sleep 100 &"
 tm send-keys -t t "clear; fg" Enter
-tm_wait "sleep 100" >/dev/null
+fg_sleep
 tm send-keys -t t C-c
 tm send-keys -t t 'jobs > /tmp/jl; echo after-$((6*7)) $(wc -l < /tmp/jl)' Enter
 tm_expect "jobs: Ctrl-C ends the foreground job, the shell goes on" "after-42 0"
 alive "jobs: isolab survives Ctrl-C and Ctrl-Z in the pane"
 
 # Resize: the pane's terminal follows the outer one. 120x40: the pane is
-# rows 2..37, columns 55..119 (36x65); 100x30: below the probes (13x100).
+# rows 2..25, columns 55..119 (24x65), the live feed below it; 100x30: below
+# the probes, the feed beside it (13x60).
 tm send-keys -t t 'clear; stty size' Enter
-tm_expect "resize: stty size is the pane's size" "36 65"
+tm_expect "resize: stty size is the pane's size" "24 65"
 # tmux passes a resize on to the pane after a delay: type once isolab has
 # drawn the new layout (which resizes the pty in the same frame).
 tm resize-window -t t -x 100 -y 30
 tm_wait_re '^ \[x\] seccomp +docker-default' >/dev/null
 tm send-keys -t t 'clear; stty size' Enter
-tm_expect "resize: a smaller terminal changes stty size in the pane" "13 100"
+tm_expect "resize: a smaller terminal changes stty size in the pane" "13 60"
 s=$(tm_screen)
 expect_contains "resize: 100x30: the layers stay visible above the pane" "$s" "[x] seccomp"
 tm resize-window -t t -x 120 -y 40
 tm_wait_re '^ +docker-default.json \(301' >/dev/null
 tm send-keys -t t 'clear; stty size' Enter
-tm_expect "resize: and back" "36 65"
+tm_expect "resize: and back" "24 65"
 
 # Scrollback: 1500 lines, then Shift-PgUp to the top.
 tm send-keys -t t 'clear; seq 1 1500' Enter
 tm_wait "1500" >/dev/null
-for i in $(seq 1 45); do tm send-keys -t t S-PPage; done
+for i in $(seq 1 70); do tm send-keys -t t S-PPage; done
 tm_expect "scrollback: Shift-PgUp scrolls back (title)" "scrollback -"
 if tm_wait_re '│1 *$' >/dev/null && tm_screen | grep -qE '│2 *$'; then
     pass "scrollback: the first of 1500 lines is kept"
@@ -113,6 +132,7 @@ else pass "zoom: the file is not on the host"; fi
 tm send-keys -t t 'top' Enter
 tm_expect_re "zoom: top draws" 'Tasks: +[0-9]+ total'
 tm send-keys -t t q
+tm_wait_gone "Tasks:" >/dev/null   # top flushes typed input as it leaves
 tm send-keys -t t 'clear; echo top-done-$((6*7))' Enter
 tm_expect "zoom: top quits with q, the shell reads again" "top-done-42"
 tm send-keys -t t F12

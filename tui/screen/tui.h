@@ -131,6 +131,9 @@ struct tui {
 
     /* the shell pane (tui_pane.c), NULL when closed */
     struct tui_pane *pane;
+    /* live mode and the live feed beside the pane (tui_feed.c), NULL until
+     * a live shell starts */
+    struct tui_feed *feed;
 };
 
 extern volatile sig_atomic_t tui_quit_signal;

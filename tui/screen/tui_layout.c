@@ -2,7 +2,8 @@
  * shell pane and the live feed go for a terminal of a given size.
  *
  * Wide (>= 120 columns): the layers (two lines each) and the probes below
- * them in the left column; the shell (and the feed under it) on the right.
+ * them in the left column; the shell (and the live feed under it) on the
+ * right.
  * Without the shell or the feed, the probes take the right column as before.
  * Narrow: the layers (one line each) on top, the probes, then the shell
  * (and the feed beside it) below them. */
@@ -19,17 +20,23 @@ static struct tui_rect rect(int y, int x, int h, int w)
     return r;
 }
 
-/* The right column, or the bottom band, shared by the shell and the feed. */
+#define FEED_MIN_ROWS 5       /* its frame line and four events */
+
+/* The right column, or the bottom band, shared by the shell and the feed:
+ * in the column the feed takes the bottom third (the shell keeps the rows
+ * a shell needs), in the band the right two fifths (the shell keeps the
+ * columns). */
 static void split_live(struct tui_rect area, bool shell, bool feed, bool vertical,
                        struct tui_layout *L)
 {
     if (shell && feed) {
         if (vertical) {
-            int sh = area.h * 3 / 5;
+            int fh = area.h / 3 > FEED_MIN_ROWS ? area.h / 3 : FEED_MIN_ROWS;
+            int sh = area.h - fh;
             L->shell = rect(area.y, area.x, sh, area.w);
             L->feed = rect(area.y + sh, area.x, area.h - sh, area.w);
         } else {
-            int sw = area.w / 2;
+            int sw = area.w * 3 / 5;
             L->shell = rect(area.y, area.x, area.h, sw);
             L->feed = rect(area.y, area.x + sw, area.h, area.w - sw);
         }

@@ -14,6 +14,7 @@
 
 #include "tui.h"
 #include "tui_export.h"
+#include "tui_feed.h"
 #include "tui_lab.h"
 #include "tui_more.h"
 #include "tui_pane.h"
@@ -110,14 +111,16 @@ static void draw_too_small(struct tui *t)
 #define KEYS_NARROW "Spc toggle  Ent details  p presets  c syscalls  e edit  s shell  ? help  q quit"
 #define KEYS_WIDE "Space toggle  Enter details  Tab layers/probes  p presets  c syscalls  e edit  s shell  S full  r re-run  ? help  q quit"
 #define KEYS_PANE_FOCUS "Keys go to the shell.  " TUI_PANE_FOCUS_NAME " back to the lab  Shift-PgUp/PgDn scroll back"
-#define KEYS_PANE_WIDE TUI_PANE_FOCUS_NAME " shell  z zoom  R restart shell  X close  Space toggle  Enter details  Tab layers/probes  c syscalls  ? help  q quit"
-#define KEYS_PANE_NARROW TUI_PANE_FOCUS_NAME " shell  z zoom  R restart  X close  Spc toggle  c syscalls  ? help  q quit"
+#define KEYS_PANE_WIDE TUI_PANE_FOCUS_NAME " shell  z zoom  R restart shell  X close  v feed  Space toggle  Enter details  Tab layers/probes  c syscalls  ? help  q quit"
+#define KEYS_PANE_NARROW TUI_PANE_FOCUS_NAME " shell  z zoom  R restart  X close  v feed  Spc toggle  c syscalls  q quit"
 
 static void draw_legend(struct tui *t, int y)
 {
     const char *k = t->cols >= (int)strlen(KEYS_WIDE) ? KEYS_WIDE : KEYS_NARROW;
     if (tui_pane_focused(t))
         k = KEYS_PANE_FOCUS;
+    else if (tui_feed_focused(t))
+        k = tui_feed_legend(t);
     else if (tui_pane_is_open(t))
         k = t->cols >= (int)strlen(KEYS_PANE_WIDE) ? KEYS_PANE_WIDE : KEYS_PANE_NARROW;
     switch (tui_more_is_open() ? MODE_HELP : t->mode) {
@@ -200,11 +203,17 @@ static void draw_help(struct tui *t)
         "  R / X        restart the shell with the current layers / close the pane",
         "  Shift-PgUp   in the shell: scroll back (2000 lines); PgDn or a key: back",
         "  S            the shell on the whole terminal; exit or Ctrl-D comes back",
+        "Live shell and feed (beside the pane's shell)",
+        "  Every edit to the profile (syscall list, $EDITOR, a save, a preset, the caps)",
+        "  applies to the pane's running shell at once; read, write, mmap... stay fixed",
+        "  v            the feed: Up/Down, a denied only/everything, Space pause,",
+        "               Enter the line's rule in the syscall list, f or Esc back",
         "  q            quit (Ctrl-C too)",
         "  L            labs: open one; its step shows at the bottom (] next [ prev h hint)",
         "Syscall list (c)",
         "  / search  n next  a ALLOW  x ERRNO (asks which)  K KILL_PROCESS",
         "  t TRAP  g LOG  d back to the default  w save  Esc back (asks to save)",
+        "  F12 to the pane's shell with the edits in force (live), c back to them",
         "Probe matrix",
         "  x blocked  + allowed  ? error  - skipped; 'blocked by' lists each layer",
         "  that blocks it alone. * and '<- was X': changed by your last change.",
@@ -257,7 +266,7 @@ static void draw(struct tui *t)
     attroff(A_BOLD);
     tui_more_put(0, 8, t->cols - 9, st);
     struct tui_layout L;
-    tui_layout(t->rows, t->cols, 1, bottom - labh, pane, false, false, &L);
+    tui_layout(t->rows, t->cols, 1, bottom - labh, pane, tui_feed_shown(t), false, &L);
     tui_draw_layers(t, L.layers.y, L.layers.x, L.layers.h, L.layers.w, L.layers_two_line);
     if (!pane && L.probes.x > 0) {   /* the line between the two columns */
         if (t->ascii_lines)
@@ -269,6 +278,8 @@ static void draw(struct tui *t)
         tui_draw_probes(t, L.probes.y, L.probes.x, L.probes.h, L.probes.w);
     if (L.shell.h)
         tui_pane_draw(t, L.shell);
+    if (L.feed.h)
+        tui_feed_draw(t, L.feed);
     if (labh)
         tui_lab_draw_panel(t, bottom - labh, 0, labh, t->cols);
     switch (t->mode) {
@@ -523,6 +534,8 @@ static bool handle_key(struct tui *t, int ch)
         return true;
     if (view_key(t, ch))
         return true;
+    if (tui_feed_key(t, ch))   /* f; the feed's keys while it has the focus */
+        return true;
     if (tui_lab_key(t, ch))   /* the lab modes; L; the open lab's keys */
         return true;
     bool quit = false;
@@ -590,6 +603,7 @@ int tui_run(struct lab_config *cfg, const char *preset_name)
     while (running && !tui_quit_signal) {
         if (t.probes_wanted)
             tui_probes_start(&t);
+        tui_live_sync(&t);   /* an edit reaches the live shell before the next call */
         /* Nothing on the screen is timed: after a poll that timed out with
          * no probe run going, it is as drawn (an idle TUI costs ~0 CPU). */
         if (redraw || t.probe_pid > 0) {
@@ -598,13 +612,14 @@ int tui_run(struct lab_config *cfg, const char *preset_name)
         }
         short pane_ev;
         int pane_fd = tui_pane_fd(&t, &pane_ev);
-        struct pollfd pf[4] = {
+        struct pollfd pf[5] = {
             { .fd = STDIN_FILENO, .events = POLLIN },
             { .fd = t.inotify_fd, .events = POLLIN },
             { .fd = t.probe_fd, .events = POLLIN },
             { .fd = pane_fd, .events = pane_ev },   /* the shell pane's pty */
+            { .fd = tui_feed_fd(&t), .events = POLLIN },   /* the live feed */
         };
-        int r = poll(pf, 4, 100);
+        int r = poll(pf, 5, 100);
         if (r < 0 && errno != EINTR)
             break;
         redraw = r != 0;
@@ -612,6 +627,8 @@ int tui_run(struct lab_config *cfg, const char *preset_name)
             break;
         tui_probes_poll(&t);
         tui_watch_poll(&t);
+        tui_live_sync(&t);
+        tui_feed_poll(&t);
         tui_pane_poll(&t, r > 0 ? pf[3].revents : 0);
         running = read_keys(&t);
     }

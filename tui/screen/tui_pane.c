@@ -20,6 +20,7 @@
 
 #include "exit_why.h"
 #include "live.h"
+#include "tui_feed.h"
 #include "tui_pane.h"
 
 #define SCROLLBACK_LINES 2000
@@ -62,6 +63,19 @@ bool tui_pane_is_open(const struct tui *t) { return t->pane != NULL; }
 bool tui_pane_focused(const struct tui *t) { return t->pane && t->pane->focus; }
 bool tui_pane_zoomed(const struct tui *t) { return t->pane && t->pane->zoom; }
 
+/* The shell's description with seccomp's part as "seccomp live" while
+ * seccomp is in force: what live mode changes under the running shell. */
+static void live_desc(char *desc)
+{
+    char *sc = strstr(desc, "seccomp ");
+    if (!sc || (sc != desc && sc[-1] != ' ') || !strncmp(sc, "seccomp off", 11) ||
+        !strncmp(sc, "seccomp unconfined", 18))
+        return;
+    char *end = strstr(sc, " | ");
+    memmove(sc + 12, end ? end : sc + strlen(sc), strlen(end ? end : sc + strlen(sc)) + 1);
+    memcpy(sc, "seccomp live", 12);
+}
+
 /* A digest of what a new shell would get: the layers, the preset, the
  * profile's text. A change means the running shell has the old layers. */
 static unsigned long config_sig(const struct tui *t)
@@ -70,6 +84,13 @@ static unsigned long config_sig(const struct tui *t)
     tui_shell_describe(t, desc, sizeof desc);
     unsigned long h = 1469598103934665603UL;
     const char *parts[3] = { desc, t->preset, t->profile_text ? t->profile_text : "" };
+    if (tui_live_on(t)) {
+        /* Live mode: the profile, the preset's and the capabilities' effect
+         * on seccomp are applied to the running shell (tui_feed.c), so only
+         * the other layers (and seccomp switched off) make it old. */
+        live_desc(desc);
+        parts[1] = parts[2] = "";
+    }
     for (int k = 0; k < 3; k++)
         for (const unsigned char *s = (const unsigned char *)parts[k]; *s; s++)
             h = (h ^ *s) * 1099511628211UL;
@@ -286,6 +307,7 @@ static void shell_ended(struct tui *t, struct tui_pane *p)
     p->sb = NULL;
     p->master = -1;
     tui_pane_pid = 0;
+    tui_live_end(t);
     tui_pane_set_focus(t, false);
     tui_msg(t, st != 0, "%s; s starts a new shell, X closes the pane", p->exit_msg);
 }
@@ -330,9 +352,25 @@ static int pane_start(struct tui *t, struct tui_pane *p, struct isolab_err *err)
         return isolab_err_set(err, ENOMEM, "tui_pane.c: the shell's environment: out of memory");
     memset(&p->exit, 0, sizeof p->exit);
     c.exit_out = &p->exit;
+    /* Live mode (tui_feed.h): the shell's seccomp answers from the model the
+     * screen shows. Where that cannot start (a kernel without seccomp
+     * notify), the plain filter, and the message says why. */
+    int rc = -1;
+    bool live = tui_live_begin(t, &c, err) == 0 && c.live;
+    if (live)
+        rc = sandbox_start(&c, &p->sb, err);
+    if (rc < 0) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        tui_live_end(t);
+        isolab_err_clear(err);
+        c.live = NULL;
+        rc = sandbox_start(&c, &p->sb, err);
+        if (rc == 0 && why[0])
+            tui_msg(t, true, "live mode is off for this shell (its filter is fixed): %s", why);
+    }
     p->cfg = c;
     p->cfg.argv = p->cfg.envp = NULL;   /* freed below; exit_why needs neither */
-    int rc = sandbox_start(&c, &p->sb, err);
     free(env);
     if (rc < 0) {
         p->sb = NULL;
@@ -343,6 +381,15 @@ static int pane_start(struct tui *t, struct tui_pane *p, struct isolab_err *err)
     char desc[sizeof p->title - 32];
     tui_shell_describe(t, desc, sizeof desc);
     snprintf(p->title, sizeof p->title, "%s: %s", t->preset[0] ? t->preset : "custom", desc);
+    char *sc = c.live ? strstr(p->title, ": seccomp ") : NULL;
+    if (sc) {   /* "seccomp docker-default.json live | lsm ..." */
+        char *end = strstr(sc, " | ");
+        size_t at = end ? (size_t)(end - p->title) : strlen(p->title);
+        if (strlen(p->title) + 6 < sizeof p->title) {
+            memmove(p->title + at + 5, p->title + at, strlen(p->title + at) + 1);
+            memcpy(p->title + at, " live", 5);
+        }
+    }
     p->sig = config_sig(t);
     p->exit_msg[0] = 0;
     p->prog_title[0] = 0;
@@ -355,21 +402,22 @@ static int pane_start(struct tui *t, struct tui_pane *p, struct isolab_err *err)
 }
 
 /* SIGKILL, then wait: the pane's sandbox never outlives it. */
-static void pane_kill(struct tui_pane *p)
+static void pane_kill(struct tui *t, struct tui_pane *p)
 {
-    if (!p->sb)
-        return;
-    kill(sandbox_pid(p->sb), SIGKILL);
-    struct isolab_err err;
-    isolab_err_clear(&err);
-    int st;
-    const struct timespec ms = { 0, 1000000 };
-    while (sandbox_try_wait(p->sb, &st, &err) == 0)
-        nanosleep(&ms, NULL);
-    sandbox_wait(p->sb, &st, &err);
-    p->sb = NULL;
-    p->master = -1;
-    tui_pane_pid = 0;
+    if (p->sb) {
+        kill(sandbox_pid(p->sb), SIGKILL);
+        struct isolab_err err;
+        isolab_err_clear(&err);
+        int st;
+        const struct timespec ms = { 0, 1000000 };
+        while (sandbox_try_wait(p->sb, &st, &err) == 0)
+            nanosleep(&ms, NULL);
+        sandbox_wait(p->sb, &st, &err);
+        p->sb = NULL;
+        p->master = -1;
+        tui_pane_pid = 0;
+    }
+    tui_live_end(t);   /* the supervisor outlives no shell */
 }
 
 static struct tui_pane *pane_new(void)
@@ -421,7 +469,7 @@ void tui_pane_restart(struct tui *t)
 {
     if (!t->pane)
         return;
-    pane_kill(t->pane);
+    pane_kill(t, t->pane);
     tui_pane_open(t);
 }
 
@@ -430,7 +478,8 @@ void tui_pane_close(struct tui *t)
     struct tui_pane *p = t->pane;
     if (!p)
         return;
-    pane_kill(p);
+    pane_kill(t, p);
+    tui_feed_free(t);
     if (p->focus)
         set_raw(false);
     for (int i = 0; i < SCROLLBACK_LINES; i++)
@@ -659,6 +708,9 @@ static void draw_frame(struct tui *t, struct tui_pane *p, struct tui_rect r)
     else if (stale)
         snprintf(state, sizeof state, " OLD layers, R restarts: %s ",
                  p->title);
+    else if (tui_live_conflicts(t))   /* the profile denies a fixed syscall */
+        snprintf(state, sizeof state, " live, %d fixed until R: %s ", tui_live_conflicts(t),
+                 p->title);
     else if (p->scroll)
         snprintf(state, sizeof state, " scrollback -%d/%d  %s ", p->scroll, p->sb_n, p->title);
     else
@@ -669,6 +721,7 @@ static void draw_frame(struct tui *t, struct tui_pane *p, struct tui_rect r)
     mvprintw(r.y, x, "%.*s", end - x > 0 ? end - x : 0, keys);
     attroff(ka);
     x += (int)strlen(keys) + 1;
+    stale = stale || (p->sb && tui_live_conflicts(t));
     attr_t sa = (stale || !p->sb) ? (A_BOLD | (t->color ? COLOR_PAIR(3) : 0)) : A_NORMAL;
     attron(sa);
     if (x < end)

@@ -20,6 +20,7 @@
 #include "lint.h"
 #include "readfile.h"
 #include "tui.h"
+#include "tui_feed.h"
 #include "tui_list.h"
 
 static uint64_t eval_caps(const struct tui *t)
@@ -85,6 +86,13 @@ static void add_row(struct tui *t, size_t *cap, const char *name)
 
 void tui_syscalls_open(struct tui *t)
 {
+    if (t->sc_dirty && t->sc_json && t->sc_model && t->sc_rows) {
+        /* back from the shell (F12) with edits not saved: they are in
+         * force in the live shell, so they stay on the list */
+        eval_rows(t);
+        t->mode = MODE_SYSCALLS;
+        return;
+    }
     if (!t->profile || !t->active_path[0]) {
         tui_msg(t, true, "no valid seccomp profile loaded%s%s", t->profile_err[0] ? ": " : "",
                 t->profile_err);
@@ -261,6 +269,9 @@ void tui_draw_syscalls(struct tui *t)
         char extra[128] = "";
         if (row->other_arch)
             snprintf(extra, sizeof extra, "not a syscall on this architecture");
+        else if (tui_live_fixed(t, row->name, NULL))
+            snprintf(extra, sizeof extra, "fixed in live mode%s",
+                     row->v.action == SC_ACT_ALLOW ? "" : ": allowed until R restarts the shell");
         else if (row->v.rule)
             snprintf(extra, sizeof extra, "line %d%s%s", row->v.rule->line,
                      row->v.conditional ? "  [conditions]" : "",
@@ -389,10 +400,31 @@ static void set_action(struct tui *t, const char *name, int a, unsigned int errn
         action_str(a, true, errno_ret, s, sizeof s);
     else
         snprintf(s, sizeof s, "the default action");
-    tui_msg(t, false, "%s -> %s%s (w saves)", name, s,
-            removed_cond ? "; its conditional rules were replaced" : "");
+    const char *why;
+    if (a != SC_ACT_ALLOW && a != SC_ACT_LOG && tui_live_fixed(t, name, &why)) {
+        /* Live mode cannot deny it: the running filter allows it in BPF. */
+        tui_msg(t, true, "%s -> %s is not applied to the running shell: %s is fixed in live mode "
+                "(%s); it applies on the next start of the shell (w saves, R restarts)",
+                name, s, name, why);
+        return;
+    }
+    tui_msg(t, false, "%s -> %s%s%s (w saves)", name, s,
+            removed_cond ? "; its conditional rules were replaced" : "",
+            tui_live_on(t) ? "; in force in the running shell" : "");
     if (a >= 0 && a != SC_ACT_ALLOW && a != SC_ACT_LOG)
         family_note(t, name);
+}
+
+void tui_syscalls_show(struct tui *t, const char *name)
+{
+    tui_syscalls_open(t);
+    if (t->mode != MODE_SYSCALLS)
+        return;
+    for (size_t i = 0; i < t->nsc_rows; i++)
+        if (!strcmp(t->sc_rows[i].name, name)) {
+            t->sc_sel = (int)i;
+            return;
+        }
 }
 
 int tui_syscalls_save(struct tui *t)
@@ -504,6 +536,14 @@ bool tui_syscalls_key(struct tui *t, int ch)
         return true;
     case 'w': case 19: /* Ctrl-S */
         tui_syscalls_save(t);
+        return true;
+    case KEY_F(12):   /* to the live shell; the edits stay (c comes back to them) */
+        if (tui_pane_is_open(t)) {
+            tui_pane_set_focus(t, true);
+            if (t->sc_dirty)
+                tui_msg(t, false, "the syscall list's edits are in force%s, not saved: c goes "
+                        "back to them, w saves", tui_live_on(t) ? " in the shell" : "");
+        }
         return true;
     case 27: case 'q':
         if (t->sc_dirty) {
