@@ -56,5 +56,6 @@ tm send-keys -t t s
 tm_expect "console: the pane's shell starts under a profile that denies setsid" "(isolab)"
 tm send-keys -t t 'echo lead=$(( $(cut -d" " -f6 /proc/$$/stat) == $$ ))' Enter
 tm_expect "console: and leads its session on the pane's pty" "lead=1"
+tm send-keys -t t F12   # the shell still runs and has the keys: back to the lab
 quit console
 exit 0

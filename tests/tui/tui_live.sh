@@ -145,7 +145,7 @@ tm_wait_re '^ \[x\] seccomp' >/dev/null
 s=$(tm_screen)
 expect_contains "layout 80x24: the layers stay visible" "$s" "[x] seccomp"
 expect_contains "layout 80x24: the matrix stays visible" "$s" "unshare-user"
-expect_contains "layout 80x24: the feed is shown" "$s" " Feed [f "
+expect_contains "layout 80x24: the feed is shown" "$s" " Feed [v "
 tm send-keys -t t q
 tm_wait_exit && pass "quit: q quits with the live shell running" || fail "quit: q quits"
 exit 0
