@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -160,12 +161,19 @@ void sandbox_guard_fds(const struct sandbox_ctx *ctx, enum fd_guard how)
  * could not reach the command. */
 void sandbox_reset_signals(void)
 {
-    struct sigaction dfl = {.sa_handler = SIG_DFL};
-    sigemptyset(&dfl.sa_mask);
-    for (int sig = 1; sig < NSIG; sig++)
+    /* The kernel's own call, not glibc's sigaction: glibc refuses to touch
+     * the two signals it keeps for itself (32 and 33, below SIGRTMIN), and
+     * a caller that ignored them (make, seen here) would hand that on. The
+     * child is single-threaded, so nothing of glibc's needs them here. */
+    struct {
+        void (*handler)(int);
+        unsigned long flags;
+        void (*restorer)(void);
+        uint64_t mask;
+    } dfl = {SIG_DFL, 0, NULL, 0};
+    for (int sig = 1; sig <= 64; sig++)
         if (sig != SIGKILL && sig != SIGSTOP)
-            sigaction(sig, &dfl, NULL);     /* EINVAL for the 2 libc keeps: fine */
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+            syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
+    uint64_t none = 0;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none);
 }
