@@ -134,6 +134,8 @@ for size in 80x24 100x30 140x45; do
     pm_wait "The projected demo has quit" >/dev/null \
         && pass "demo $size: the presenter sees the demo end" || fail "demo $size: the presenter sees the demo end"
     tm kill-server 2>/dev/null
+    # the next tm_start must not reach the server that is still going away
+    for _ in $(seq 100); do tm list-sessions >/dev/null 2>&1 || break; sleep 0.1; done
 done
 
 tm_start 60 20
