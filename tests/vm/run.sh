@@ -8,12 +8,12 @@
 # @@ISOLAB-VM-TAP-BEGIN@@ and @@ISOLAB-VM-TAP-END rc=N@@. The whole console
 # goes to build/vm/console.log; this script extracts the lines in between.
 #
-# Environment: VM_TIMEOUT (seconds, default 600), VM_KERNEL (a vmlinuz path),
+# Environment: VM_TIMEOUT (seconds, default 1200), VM_KERNEL (a vmlinuz path),
 # VM_APPEND_EXTRA (more kernel arguments).
 set -u
 cd "$(dirname "$0")/../.."
 OUT=build/vm
-TIMEOUT=${VM_TIMEOUT:-600}
+TIMEOUT=${VM_TIMEOUT:-1200}
 
 # One line: how many tests the guest would run is known only inside the VM.
 skip_all() { echo "ok - vm # SKIP $* (the guest's tests are not counted)"; exit 0; }
