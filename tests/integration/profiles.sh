@@ -115,8 +115,16 @@ jq '.syscalls = [{"names": .syscalls, "action": "SCMP_ACT_ERRNO"}]' "$SEED" > "$
 lint "$TMP_P/same.json"
 expect_contains "lint: rules that repeat the default" "$out" "every rule says SCMP_ACT_ERRNO, which the defaultAction says already"
 if need_root; then
-    out=$("$ISOLAB" run --security-opt seccomp="$TMP_P/literal.json" -- true 2>&1); rc=$?
-    check "run the literal reading: nothing starts (exit $rc)" [ $rc -ne 0 ]
+    if [[ $ISOLAB == *asan* ]]; then
+        # Every call but io_uring is denied: the ASan runtime's own calls too,
+        # and it then hangs in its error path instead of dying.
+        skip "run the literal reading: nothing starts" \
+            "the ASan build's runtime hangs when its own syscalls are denied"
+    else
+        out=$(timeout 120 "$ISOLAB" run --security-opt seccomp="$TMP_P/literal.json" -- true 2>&1); rc=$?
+        check "run the literal reading: nothing starts, and isolab ends (exit $rc)" \
+            [ $rc -ne 0 ] && [ $rc -ne 124 ]
+    fi
     v=$("$ISOLAB" probe --security-opt seccomp="$TMP_P/deny.json" --only io-uring,chmod --json |
         jq -r '[.probes[].result] | join(" ")')
     check "the hint's deny form: io-uring EPERM, chmod allowed (got: $v)" [ "$v" = "EPERM allowed" ]
