@@ -123,7 +123,7 @@ if need_root; then
     else
         out=$(timeout 120 "$ISOLAB" run --security-opt seccomp="$TMP_P/literal.json" -- true 2>&1); rc=$?
         check "run the literal reading: nothing starts, and isolab ends (exit $rc)" \
-            [ $rc -ne 0 ] && [ $rc -ne 124 ]
+            test "$rc" -ne 0 -a "$rc" -ne 124
     fi
     v=$("$ISOLAB" probe --security-opt seccomp="$TMP_P/deny.json" --only io-uring,chmod --json |
         jq -r '[.probes[].result] | join(" ")')
