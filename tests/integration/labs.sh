@@ -237,8 +237,10 @@ expect_contains "lab reset forgets progress" "$("$ISOLAB" lab list)" "0/6"
 for f in "$LABS"/*.json; do
     id=$(jq -r .id "$f")
     out=$("$ISOLAB" demo "$id" --check </dev/null 2>&1); rc=$?
-    [ $rc -eq 0 ] && pass "demo $id --check: no surprises" ||
-        { fail "demo $id --check: no surprises (rc $rc)"; printf '%s\n' "$out" | grep -A3 MISMATCH | sed 's/^/#   /'; }
+    if [ $rc -ne 0 ] && asan_denied "$out"; then
+        skip "demo $id --check: no surprises" "a step's profile denies sigaltstack, which the ASan build's runtime needs"
+    elif [ $rc -eq 0 ]; then pass "demo $id --check: no surprises"
+    else fail "demo $id --check: no surprises (rc $rc)"; printf '%s\n' "$out" | grep -A3 MISMATCH | sed 's/^/#   /'; fi
 done
 out=$("$ISOLAB" demo seccomp --check </dev/null 2>&1); rc=$?
 [ $rc -eq 0 ] && pass "demo seccomp: no surprises" || { fail "demo seccomp: no surprises (rc $rc)"; show_out; }
