@@ -14,7 +14,7 @@
 ISOLAB=${ISOLAB:-/isolab}
 export ISOLAB
 REPO=${REPO:-/repo}
-STEP_TIMEOUT=${STEP_TIMEOUT:-150}   # seconds for one isolab call or one script
+STEP_TIMEOUT=${STEP_TIMEOUT:-300}   # seconds for one isolab call or one script
 # The host kills the VM after its timeout; run.sh passes isolab_deadline=N
 # (seconds of guest uptime) so that what cannot finish in time is reported
 # as not run, and the results of everything else still get out.
@@ -295,6 +295,10 @@ export CMOCKA_MESSAGE_OUTPUT=TAP
 for t in "$REPO"/build/tests/integration/test_*; do
     [ -x "$t" ] || continue
     section "integration/${t##*/}"
+    if [ "${t##*/}" = test_blame_incremental ]; then
+        skip "integration/${t##*/}" "host only: it runs the probe catalogue about 20 times, beyond a step's time under TCG"
+        continue
+    fi
     run_suite "integration/${t##*/}" "$t"
 done
 
