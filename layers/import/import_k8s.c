@@ -83,26 +83,31 @@ static int type_err(struct ky *k, const yaml_node_t *n, const char *path, const 
     return ky_err(k, n, path, write, "expected %s, found %s", want, found(n, b, sizeof b));
 }
 
-int ky_map(struct ky *k, yaml_node_t *map, const char *path, const char *key, yaml_node_t **out)
+/* The node under key, if it is there, must be of type; else the error names
+ * what was wanted and how to write it (how: a format with one %s, the key). */
+static int ky_typed(struct ky *k, yaml_node_t *map, const char *path, const char *key,
+                    yaml_node_type_t type, const char *what, const char *how,
+                    yaml_node_t **out)
 {
     char p[256], w[300];
     ky_path(p, sizeof p, path, key);
     *out = ky_get(k, map, key);
-    if (!*out || (*out)->type == YAML_MAPPING_NODE)
+    if (!*out || (*out)->type == type)
         return 0;
-    snprintf(w, sizeof w, "write %s: followed by indented fields (key: value)", key);
-    return type_err(k, *out, p, "a mapping", w);
+    snprintf(w, sizeof w, how, key);
+    return type_err(k, *out, p, what, w);
+}
+
+int ky_map(struct ky *k, yaml_node_t *map, const char *path, const char *key, yaml_node_t **out)
+{
+    return ky_typed(k, map, path, key, YAML_MAPPING_NODE, "a mapping",
+                    "write %s: followed by indented fields (key: value)", out);
 }
 
 int ky_seq(struct ky *k, yaml_node_t *map, const char *path, const char *key, yaml_node_t **out)
 {
-    char p[256], w[300];
-    ky_path(p, sizeof p, path, key);
-    *out = ky_get(k, map, key);
-    if (!*out || (*out)->type == YAML_SEQUENCE_NODE)
-        return 0;
-    snprintf(w, sizeof w, "write %s: as a list, one \"- item\" a line or [a, b]", key);
-    return type_err(k, *out, p, "a list", w);
+    return ky_typed(k, map, path, key, YAML_SEQUENCE_NODE, "a list",
+                    "write %s: as a list, one \"- item\" a line or [a, b]", out);
 }
 
 int ky_bool(struct ky *k, yaml_node_t *map, const char *path, const char *key, bool *v,
