@@ -35,5 +35,5 @@ expect_not_contains() {
 # asan_denied OUT: OUT shows the ASan build's own runtime dying in a sandbox
 # whose seccomp filter denies a syscall the runtime needs (sigaltstack, before
 # a _Noreturn call): an artefact of the instrumented binary, not of isolab.
-asan_denied() { printf '%s' "$1" | grep -q 'AddressSanitizer: CHECK failed: .*sigaltstack'; }
+asan_denied() { printf '%s' "$1" | tr '\n' ' ' | grep -q 'AddressSanitizer: CHECK failed: .*sigaltstack'; }
 need_root() { [ "$(id -u)" -eq 0 ]; }
