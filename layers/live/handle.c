@@ -15,12 +15,30 @@
 #include "cleanup.h"
 #include "live_int.h"
 
-static void read_comm(pid_t pid, char *out, size_t n)
+/* The command name of thread tid, for the feed. Read before the answer (a
+ * process may exit and be reaped the moment its call returns), so it is on
+ * every round trip's path: the file stays open and is read again with
+ * pread, which costs a fraction of open+read+close. A file whose task is
+ * gone reads ESRCH (it names that task, never a later one with the same
+ * number) and is opened again. */
+static void read_comm(struct live_sup *sup, pid_t tid, char *out, size_t n)
 {
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
-    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-    ssize_t r = fd >= 0 ? read(fd, out, n - 1) : -1;
+    struct live_comm *c = NULL;
+    for (unsigned i = 0; i < LIVE_COMMS && !c; i++)
+        if (sup->comms[i].fd >= 0 && sup->comms[i].tid == tid)
+            c = &sup->comms[i];
+    ssize_t r = c ? pread(c->fd, out, n - 1, 0) : -1;
+    if (r <= 0) {
+        if (!c)
+            c = &sup->comms[sup->ncomms++ % LIVE_COMMS];
+        if (c->fd >= 0)
+            close(c->fd);
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/comm", (int)tid);
+        c->tid = tid;
+        c->fd = open(path, O_RDONLY | O_CLOEXEC);
+        r = c->fd >= 0 ? pread(c->fd, out, n - 1, 0) : -1;
+    }
     out[r > 0 ? r : 0] = '\0';
     char *nl = strchr(out, '\n');
     if (nl)
@@ -161,7 +179,7 @@ void live_handle(struct live_sup *sup, struct seccomp_notif *req,
     ev.arch = req->data.arch;
     ev.nr = req->data.nr;
     memcpy(ev.args, req->data.args, sizeof ev.args);
-    read_comm(ev.pid, ev.comm, sizeof ev.comm);
+    read_comm(sup, ev.pid, ev.comm, sizeof ev.comm);
     struct sc_verdict v;
     decide(sup, req, &ev, &v);
     ev.action = v.action;
@@ -214,15 +232,21 @@ void live_handle(struct live_sup *sup, struct seccomp_notif *req,
                  "in live mode: ENOSYS, as with no listener");
         break;
     }
-    if (!restart)
-        live_emit(sup, &ev);
-    else if (v.action != SC_ACT_KILL && v.action != SC_ACT_KILL_THREAD &&
-             v.action != SC_ACT_KILL_PROCESS && v.action != SC_ACT_TRAP)
+    bool dies = v.action == SC_ACT_KILL || v.action == SC_ACT_KILL_THREAD ||
+                v.action == SC_ACT_KILL_PROCESS || v.action == SC_ACT_TRAP;
+    /* An allowed call is answered first and reported after, off the
+     * caller's path (the report is built from what was read above). A
+     * refusal is reported first, so that a --trace line comes before the
+     * message the program prints about it. */
+    bool allowed = resp->flags & SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+    if (restart && !dies)
         sup->restarts++;
-    if (seccomp_notify_respond(sup->listener, resp) < 0 && v.action != SC_ACT_KILL &&
-        v.action != SC_ACT_KILL_THREAD && v.action != SC_ACT_KILL_PROCESS &&
-        v.action != SC_ACT_TRAP)
+    if (!restart && !allowed)
+        live_emit(sup, &ev);
+    if (seccomp_notify_respond(sup->listener, resp) < 0 && !dies)
         remember_interrupted(sup, req);   /* ENOENT: a signal; a restart follows */
+    if (!restart && allowed)
+        live_emit(sup, &ev);
     sup->answered++;
 }
 

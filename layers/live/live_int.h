@@ -13,11 +13,17 @@
 #define LIVE_RESTARTS 16         /* interrupted notifications remembered */
 #define LIVE_NR_MAX 1024         /* syscall numbers recorded per arch */
 #define LIVE_FIXED_MAX 128
+#define LIVE_COMMS 16            /* /proc/TID/comm kept open, for the feed */
 
 struct live_interrupted {
     pid_t pid;
     int nr;
     uint64_t args[6];
+};
+
+struct live_comm {               /* an open /proc/TID/comm; fd -1 = free */
+    pid_t tid;
+    int fd;
 };
 
 struct live_sup {
@@ -43,6 +49,8 @@ struct live_sup {
     struct live_interrupted intr[LIVE_RESTARTS];
     unsigned nintr;
     unsigned long answered, restarts;
+    struct live_comm comms[LIVE_COMMS];   /* the serving thread's alone */
+    unsigned ncomms;
 
     struct live_event *queue;     /* ring, when fn == NULL */
     unsigned qhead, qlen;

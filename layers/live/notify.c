@@ -43,17 +43,24 @@ void live_emit(struct live_sup *sup, const struct live_event *ev)
         sup->fn(sup->ud, ev);
         return;
     }
+    /* The eventfd is set when the ring goes from empty to not empty, and
+     * cleared (live_sup_next_event) when a reader finds it empty, both under
+     * the lock: one wake-up of the poll loop per burst, not per call, and
+     * none lost. */
     pthread_mutex_lock(&sup->lock);
+    bool was_empty = sup->qlen == 0;
     unsigned slot = (sup->qhead + sup->qlen) % LIVE_QUEUE;
     if (sup->qlen == LIVE_QUEUE)
         sup->qhead = (sup->qhead + 1) % LIVE_QUEUE;   /* the oldest goes */
     else
         sup->qlen++;
     sup->queue[slot] = *ev;
+    if (was_empty) {
+        uint64_t one = 1;
+        ssize_t w = write(sup->event_fd, &one, sizeof one);
+        (void)w;
+    }
     pthread_mutex_unlock(&sup->lock);
-    uint64_t one = 1;
-    ssize_t w = write(sup->event_fd, &one, sizeof one);
-    (void)w;
 }
 
 void live_note(struct live_sup *sup, const char *fmt, ...)
@@ -82,11 +89,12 @@ bool live_sup_next_event(struct live_sup *sup, struct live_event *ev)
         *ev = sup->queue[sup->qhead];
         sup->qhead = (sup->qhead + 1) % LIVE_QUEUE;
         sup->qlen--;
+    } else {
+        uint64_t v;
+        if (read(sup->event_fd, &v, sizeof v) < 0)
+            v = 0;   /* not set: nothing to clear */
     }
     pthread_mutex_unlock(&sup->lock);
-    uint64_t v;
-    if (!got && read(sup->event_fd, &v, sizeof v) < 0)
-        v = 0;   /* drained: nothing to do */
     return got;
 }
 
@@ -119,6 +127,8 @@ int live_sup_new(enum live_mode mode, struct seccomp_profile *model, live_event_
     s->listener = s->inotify = s->pidfd = -1;
     s->ack[0] = s->ack[1] = -1;
     s->wake[0] = s->wake[1] = -1;
+    for (unsigned i = 0; i < LIVE_COMMS; i++)
+        s->comms[i].fd = -1;
     pthread_mutex_init(&s->lock, NULL);
     s->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (s->event_fd < 0 || pipe2(s->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
@@ -245,6 +255,8 @@ void live_sup_free(struct live_sup *sup)
     cleanup_closep(&sup->wake[1]);
     cleanup_closep(&sup->inotify);
     cleanup_closep(&sup->event_fd);
+    for (unsigned i = 0; i < LIVE_COMMS; i++)
+        cleanup_closep(&sup->comms[i].fd);
     pthread_mutex_destroy(&sup->lock);
     seccomp_profile_free(sup->model);
     free(sup->queue);
