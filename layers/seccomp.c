@@ -56,6 +56,7 @@ struct prog_entry {
     struct sock_fprog prog;
     unsigned int flags;
     int warnings;
+    char first_warning[512];
 };
 static struct {
     char path[ISOLAB_PATH_MAX];
@@ -104,7 +105,9 @@ static struct seccomp_profile *cached_profile(const char *path, struct isolab_er
 
 static void count_warning(void *ud, const char *msg)
 {
-    (void)ud;
+    struct prog_entry *e = ud;
+    if (!e->first_warning[0])
+        snprintf(e->first_warning, sizeof e->first_warning, "%s", msg);
     seccomp_warning_report(msg);   /* to the front end's sink, if any */
 }
 
@@ -124,7 +127,7 @@ static int cached_compile(struct seccomp_profile *p, uint64_t caps, struct sock_
         if (sc_bpf_cache_get(key, &e->prog, &e->flags, &e->warnings) < 0 ||
             e->warnings) {   /* a cached program cannot repeat its warnings */
             free(e->prog.filter);
-            if (seccomp_profile_compile(p, caps, &e->prog, &e->flags, count_warning, NULL,
+            if (seccomp_profile_compile(p, caps, &e->prog, &e->flags, count_warning, e,
                                         &e->warnings, err) < 0)
                 return -1;
             sc_bpf_cache_put(key, &e->prog, e->flags, e->warnings);
@@ -293,6 +296,29 @@ static int seccomp_validate(const struct lab_config *cfg, struct isolab_err *err
     }
     rc = cached_compile(p, lab_config_seccomp_caps(cfg), NULL, NULL, NULL, err);
 out:
+    pthread_mutex_unlock(&cache_lock);
+    return rc;
+}
+
+int seccomp_layer_warnings(const struct lab_config *cfg, int *n, char *first, size_t firstn,
+                           struct isolab_err *err)
+{
+    char path[ISOLAB_PATH_MAX];
+    *n = 0;
+    if (firstn)
+        first[0] = '\0';
+    if (seccomp_profile_path(cfg, path, sizeof path, err) < 0)
+        return -1;
+    uint64_t caps = lab_config_seccomp_caps(cfg);
+    pthread_mutex_lock(&cache_lock);
+    int rc = -1;
+    struct seccomp_profile *p = cached_profile(path, err);
+    if (p && cached_compile(p, caps, NULL, NULL, n, err) == 0) {
+        for (int i = 0; i < PROG_CACHE; i++)
+            if (cache.progs[i].used && cache.progs[i].caps == caps && firstn)
+                snprintf(first, firstn, "%s", cache.progs[i].first_warning);
+        rc = 0;
+    }
     pthread_mutex_unlock(&cache_lock);
     return rc;
 }

@@ -202,6 +202,14 @@ json_t *seccomp_profile_to_oci(const struct seccomp_profile *p, uint64_t caps, u
 int seccomp_profile_path(const struct lab_config *cfg, char *out, size_t n,
                          struct isolab_err *err);
 
+/* The warnings (unknown syscall names) that the seccomp layer's compilation
+ * of cfg's profile gives: how many, and the first one's text. It compiles
+ * through the layer's own cache, so the sandbox that starts next with this
+ * configuration compiles nothing again. 0, or -1 with err (the profile does
+ * not parse or compile). */
+int seccomp_layer_warnings(const struct lab_config *cfg, int *n, char *first, size_t firstn,
+                           struct isolab_err *err);
+
 /* libseccomp's action value (SCMP_ACT_*) for an action and its errno
  * (used for ERRNO and TRACE). */
 uint32_t sc_action_scmp(enum sc_action a, unsigned int errno_ret);

@@ -180,27 +180,24 @@ void tui_profile_select(struct tui *t, const char *path)
 }
 
 /* The warnings the sandbox's compilation gives (unknown syscall names),
- * counted, with the first one's text, for the status line. */
+ * counted, with the first one's text, for the status line. Compiled by the
+ * seccomp layer, through its cache, for the configuration the probes run
+ * next: that run then compiles nothing again. */
 struct compile_warnings {
     int n;
     char first[512];
 };
 
-static void collect_warning(void *ud, const char *msg)
+static void profile_warnings(const struct tui *t, struct compile_warnings *w)
 {
-    struct compile_warnings *w = ud;
-    if (!w->n++)
-        snprintf(w->first, sizeof w->first, "%s", strncmp(msg, "seccomp: ", 9) ? msg : msg + 9);
-}
-
-static void profile_warnings(const struct seccomp_profile *p, uint64_t caps,
-                             struct compile_warnings *w)
-{
-    struct sock_fprog prog = {0};
+    struct lab_config c;
+    tui_effective_config(t, &c);
     struct isolab_err err;
     isolab_err_clear(&err);
-    if (seccomp_profile_compile(p, caps, &prog, NULL, collect_warning, w, NULL, &err) == 0)
-        free(prog.filter);
+    char msg[sizeof w->first];
+    if (seccomp_layer_warnings(&c, &w->n, msg, sizeof msg, &err) < 0)
+        w->n = 0;   /* the probes' own validation reports it */
+    snprintf(w->first, sizeof w->first, "%s", strncmp(msg, "seccomp: ", 9) ? msg : msg + 9);
 }
 
 int tui_profile_reload(struct tui *t, bool from_editor)
@@ -247,7 +244,7 @@ int tui_profile_reload(struct tui *t, bool from_editor)
     if (t->mode == MODE_SYSCALLS && !t->sc_dirty)
         tui_syscalls_open(t);
     struct compile_warnings w = {0};
-    profile_warnings(p, lab_config_seccomp_caps(t->cfg), &w);
+    profile_warnings(t, &w);
     if (w.n)
         tui_msg(t, true, "%s loaded; probes re-run; %d warning%s: %s", base_name(t->profile_path),
                 w.n, w.n == 1 ? "" : "s", w.first);
