@@ -343,13 +343,13 @@ static pid_t fork_command(struct sandbox_ctx *ctx, int err_fd, int sp[2])
 }
 
 static _Noreturn void run_as_init(const struct lab_config *cfg, const struct sandbox_ctx *ctx,
-                                  int err_fd, pid_t pid, int started_fd)
+                                  int err_fd, pid_t pid, int started_fd, bool confined)
 {
     child_shared_wait_command(child_page, started_fd);
     close(started_fd);
     struct isolab_err e;
     isolab_err_clear(&e);
-    if (lsm_confine_init(cfg, ctx, &e) < 0) {
+    if (!confined && lsm_confine_init(cfg, ctx, &e) < 0) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         child_fail(err_fd, STEP_LSM, &e);
@@ -438,6 +438,14 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
         }
         if (run_step(cfg, ctx, steps[i].layer, steps[i].step, &e) < 0)
             child_fail(err_fd, steps[i].step, &e);
+        /* The init (it forked the command at the console step) confines
+         * itself here, before its copy of the filter, which may deny what
+         * that needs (AppArmor's attr write: openat, write). */
+        if (steps[i].step == STEP_LSM && command > 0 && lsm_confine_init(cfg, ctx, &e) < 0) {
+            kill(command, SIGKILL);
+            waitpid(command, NULL, 0);
+            child_fail(err_fd, STEP_LSM, &e);
+        }
     }
 
     /* The cgroup directory the child was cloned into is the host's
@@ -448,7 +456,7 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
     if (pid_init && cfg->live)
         command = fork_command(ctx, err_fd, started);
     if (command > 0)
-        run_as_init(cfg, ctx, err_fd, command, started[0]);
+        run_as_init(cfg, ctx, err_fd, command, started[0], !cfg->live);
     if (cfg->fn) {
         close(err_fd);
         sandbox_guard_fds(ctx, FD_GUARD_INHERITED);

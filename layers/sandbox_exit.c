@@ -63,14 +63,27 @@ void child_shared_wait_command(struct child_shared *sh, int started_fd)
     while (n < 0 && errno == EINTR);
     if (n >= 0 || !sh)
         return;
-    /* read() denied: watch the page instead, a second at most (the vDSO's
-     * clock needs no syscall) */
-    struct timespec t0, now;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    do
-        clock_gettime(CLOCK_MONOTONIC, &now);
-    while (__atomic_load_n(&sh->reported, __ATOMIC_ACQUIRE) != 2 &&
-           (now.tv_sec - t0.tv_sec) * 1000000000L + (now.tv_nsec - t0.tv_nsec) < 1000000000L);
+    /* read() denied: watch the page instead (the vDSO's clock needs no
+     * syscall). The init must not end before the command has said how its
+     * start went: its end would kill the command at once (the pid
+     * namespace goes with it), and with it the report. So: until the
+     * command reports, or a second after it reached execve (a failed
+     * execve reports well within that), and 60 s at most. A slow start
+     * (an emulated machine) is waited for, not cut short. */
+    long long t0 = 0, seen_exec = -1, now;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    t0 = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    for (;;) {
+        if (__atomic_load_n(&sh->reported, __ATOMIC_ACQUIRE) == 2)
+            return;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        now = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+        if (seen_exec < 0 && __atomic_load_n(&sh->exec_reached, __ATOMIC_ACQUIRE))
+            seen_exec = now;
+        if ((seen_exec >= 0 && now - seen_exec > 1000000000LL) || now - t0 > 60000000000LL)
+            return;
+    }
 }
 
 bool sandbox_sigchld_ignored(void)

@@ -4,7 +4,9 @@
  * never exec -- could reopen the host's binary for writing once isolab has
  * exited, and replace it. As runc's fix does, isolab runs from a sealed
  * memfd copy of itself: /proc/<pid>/exe then names a file that no write can
- * change (F_SEAL_WRITE) and that is not on any filesystem. */
+ * change (F_SEAL_WRITE) and that is not on any filesystem. The copy holds
+ * only what execve needs (exec_extent): a third of a -g build. */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -43,21 +45,59 @@ static bool running_sealed(void)
     return seals >= 0 && (seals & F_SEAL_WRITE);
 }
 
+/* How much of the binary at fd an execve needs: up to the end of the last
+ * segment that the program headers name (the ELF header, the code, the
+ * data). What follows -- debug info, the symbol and section tables, about
+ * two thirds of a -g build -- only tools read. 0 when fd is not a 64-bit
+ * ELF of this machine (then the whole file is copied). */
+static off_t exec_extent(int fd, off_t size)
+{
+    Elf64_Ehdr eh;
+    if (pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+        eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr) ||
+        eh.e_phnum == 0 || eh.e_phnum > 64)
+        return 0;
+    Elf64_Phdr ph[64];
+    size_t bytes = (size_t)eh.e_phnum * sizeof ph[0];
+    if (pread(fd, ph, bytes, (off_t)eh.e_phoff) != (ssize_t)bytes)
+        return 0;
+    uint64_t end = eh.e_phoff + bytes;
+    for (unsigned i = 0; i < eh.e_phnum; i++)
+        if (ph[i].p_offset + ph[i].p_filesz > end)
+            end = ph[i].p_offset + ph[i].p_filesz;
+    return end <= (uint64_t)size ? (off_t)end : 0;
+}
+
 static int sealed_copy(const char *path)
 {
     _cleanup_close_ int src = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (src < 0 || fstat(src, &st) < 0)
         return -1;
+    off_t want = exec_extent(src, st.st_size);
+    bool trimmed = want > 0 && want < st.st_size;
+    if (!trimmed)
+        want = st.st_size;
     _cleanup_close_ int m = memfd_create("isolab", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (m < 0)
         return -1;
     off_t off = 0;
-    while (off < st.st_size) {
-        ssize_t n = sendfile(m, src, &off, (size_t)(st.st_size - off));
+    while (off < want) {
+        ssize_t n = sendfile(m, src, &off, (size_t)(want - off));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
+            return -1;
+    }
+    if (trimmed) {
+        /* the section table is not in the copy: say there is none */
+        Elf64_Ehdr eh;
+        if (pread(m, &eh, sizeof eh, 0) != (ssize_t)sizeof eh)
+            return -1;
+        eh.e_shoff = 0;
+        eh.e_shnum = 0;
+        eh.e_shstrndx = SHN_UNDEF;
+        if (pwrite(m, &eh, sizeof eh, 0) != (ssize_t)sizeof eh)
             return -1;
     }
     if (fcntl(m, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)

@@ -20,6 +20,15 @@ STEP_TIMEOUT=${STEP_TIMEOUT:-300}   # seconds for one isolab call or one script
 # as not run, and the results of everything else still get out.
 DEADLINE=$(sed -nE 's/.*(^| )isolab_deadline=([0-9]+).*/\2/p' /proc/cmdline)
 DEADLINE=${DEADLINE:-100000}
+# run.sh passes isolab_only=GLOB (VM_ONLY): only the integration suites whose
+# file name matches, for working on one of them; the kernel and AppArmor
+# checks (sections 1 and 2) are then left out.
+ONLY=$(sed -nE 's/.*(^| )isolab_only=([^ ]+).*/\2/p' /proc/cmdline)
+only_skips() {   # 0 (skip it) when ONLY is set and $1 does not match it
+    [ -n "$ONLY" ] || return 1
+    case $1 in $ONLY) return 1 ;; esac
+    return 0
+}
 uptime_s() { cut -d. -f1 /proc/uptime; }
 # step_timeout: STEP_TIMEOUT, or less if the deadline is nearer (0 = spent)
 step_timeout() {
@@ -46,6 +55,7 @@ note() { printf '%s\n' "$@" | head -15 | sed 's/^/#   /'; }
 has_word() { case " $1 " in *" $2 "*) return 0 ;; esac; return 1; }
 
 # ---- 1. the kernel --------------------------------------------------------
+if [ -z "$ONLY" ]; then   # to the end of section 2
 section "kernel checks"
 lsm=$(cat /sys/kernel/security/lsm 2>/dev/null)
 case ",$lsm," in
@@ -253,6 +263,7 @@ fi
 
 }
 
+fi   # [ -z "$ONLY" ]: sections 1 and 2
 # ---- 3. the integration tests, as on the host -----------------------------
 # run_suite NAME CMD...: the suite's TAP with names prefixed "NAME: ". Other
 # output becomes "#" comments so it reaches the host's log. cmocka prints a
@@ -286,6 +297,7 @@ run_suite() {
 #   # isolab-vm: skip REASON
 for t in "$REPO"/tests/integration/*.sh; do
     [ -f "$t" ] || continue
+    only_skips "${t##*/}" && continue
     section "integration/${t##*/}"
     why=$(head -20 "$t" | sed -n 's/^# isolab-vm: skip *//p' | head -1)
     if [ -n "$why" ]; then skip "integration/${t##*/}" "host only: $why"; continue; fi
@@ -294,6 +306,7 @@ done
 export CMOCKA_MESSAGE_OUTPUT=TAP
 for t in "$REPO"/build/tests/integration/test_*; do
     [ -x "$t" ] || continue
+    only_skips "${t##*/}" && continue
     section "integration/${t##*/}"
     if [ "${t##*/}" = test_blame_incremental ]; then
         skip "integration/${t##*/}" "host only: it runs the probe catalogue about 20 times, beyond a step's time under TCG"

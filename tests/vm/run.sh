@@ -9,7 +9,8 @@
 # goes to build/vm/console.log; this script extracts the lines in between.
 #
 # Environment: VM_TIMEOUT (seconds, default 1200), VM_KERNEL (a vmlinuz path),
-# VM_APPEND_EXTRA (more kernel arguments).
+# VM_APPEND_EXTRA (more kernel arguments), VM_ONLY (a glob: run only the
+# integration suites whose file name matches, e.g. VM_ONLY=exits.sh).
 set -u
 cd "$(dirname "$0")/../.."
 OUT=build/vm
@@ -69,7 +70,7 @@ t1=$(date +%s.%N)
 
 LOG=$OUT/console.log
 # more kernel arguments for experiments (mitigations=off measured: no gain)
-EXTRA_APPEND=${VM_APPEND_EXTRA-}
+EXTRA_APPEND="${VM_APPEND_EXTRA-}${VM_ONLY:+ isolab_only=$VM_ONLY}"
 # The guest stops starting tests this long before the host's timeout, so
 # it can still report what it did not run and power off.
 DEADLINE=$((TIMEOUT > 60 ? TIMEOUT - 25 : TIMEOUT * 2 / 3))
