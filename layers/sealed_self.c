@@ -52,6 +52,11 @@ static bool running_sealed(void)
  * ELF of this machine (then the whole file is copied). */
 static off_t exec_extent(int fd, off_t size)
 {
+#ifdef __SANITIZE_ADDRESS__
+    (void)fd;
+    (void)size;
+    return 0;   /* the sanitizers' reports symbolize from the symbol table */
+#endif
     Elf64_Ehdr eh;
     if (pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
         eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr) ||
