@@ -132,7 +132,12 @@ else pass "zoom: the file is not on the host"; fi
 tm send-keys -t t 'top' Enter
 tm_expect_re "zoom: top draws" 'Tasks: +[0-9]+ total'
 tm send-keys -t t q
-tm_wait_gone "Tasks:" >/dev/null   # top flushes typed input as it leaves
+# top flushes typed input as it leaves, and its last screen stays (no
+# alternate screen here): wait for the prompt below it, on the last line.
+for ((i = 0; i < TM_TRIES; i++)); do
+    tm_screen | grep -v '^[[:space:]]*$' | tail -1 | grep -qF '(isolab)' && break
+    sleep 0.1
+done
 tm send-keys -t t 'clear; echo top-done-$((6*7))' Enter
 tm_expect "zoom: top quits with q, the shell reads again" "top-done-42"
 tm send-keys -t t F12
@@ -162,9 +167,11 @@ alive "exit: isolab goes on after the shell died"
 tm send-keys -t t s
 prompt_wait
 # A job in the background of the pane's shell: it goes with the sandbox.
-tm send-keys -t t 'sleep 4242 & echo bg-started' Enter
-tm_wait "bg-started" >/dev/null
-job=$(pgrep -f '^sleep 4242$')
+# (the output, not the typed line: bg-42 shows only once the shell ran it)
+tm send-keys -t t 'sleep 4242 & echo bg-$((40+2))' Enter
+tm_wait "bg-42" >/dev/null
+job=
+for ((i = 0; i < 50; i++)); do job=$(pgrep -f '^sleep 4242$') && break; sleep 0.1; done
 tm send-keys -t t F12 q
 tm_wait_exit && pass "quit: q quits with the shell running" || fail "quit: q quits with the shell running"
 if [ -n "$job" ] && ! pgrep -f '^sleep 4242$' >/dev/null; then pass "quit: the pane's sandbox is gone (its background job too)"
