@@ -95,6 +95,7 @@ bench: isolab
 	@bash bench/class.sh
 	@bash bench/pty.sh
 	@bash bench/notify.sh
+	@bash bench/blame.sh
 
 fuzz: tests
 	@bash tests/fuzz/run.sh
