@@ -223,14 +223,28 @@ static size_t one_arg(int listener, uint64_t id, pid_t pid, enum argk kind, uint
     return put(out, n, k, "%#llx", NULL, v);
 }
 
+static const unsigned char *format_of(const char *name)
+{
+    static const unsigned char unknown[6] = { A_HEX, A_HEX, A_HEX };
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (strcmp(formats[i].name, name) == 0)
+            return formats[i].k;
+    return unknown;
+}
+
+bool live_decode_reads_memory(const char *name)
+{
+    const unsigned char *k = format_of(name);
+    for (int i = 0; i < 6 && k[i] != A_END; i++)
+        if (k[i] == A_PATH || k[i] == A_CLONE3)
+            return true;
+    return false;
+}
+
 void live_decode_args(int listener, uint64_t id, pid_t pid, const char *name,
                       const uint64_t *args, char *out, size_t n)
 {
-    static const unsigned char unknown[6] = { A_HEX, A_HEX, A_HEX };
-    const unsigned char *k = unknown;
-    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-        if (strcmp(formats[i].name, name) == 0)
-            k = formats[i].k;
+    const unsigned char *k = format_of(name);
     size_t len = 0;
     out[0] = '\0';
     for (int i = 0; i < 6 && k[i] != A_END; i++) {

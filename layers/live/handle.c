@@ -144,6 +144,63 @@ static void record_mark(struct live_sup *sup, const struct seccomp_notif *req, c
         sup->exec_seen = true;
 }
 
+/* ---- verdicts remembered ------------------------------------------------------------
+ * Evaluating the model compares the syscall's name with every name of every
+ * rule (docker-default: some 370) and words the rule: a good part of a
+ * round trip's own work. A syscall that no rule decides by argument has one
+ * verdict for (model, caps, arch), so it is worked out once. The model's
+ * bytes (text_hash) are in the key: a saved edit is a new model. */
+static bool args_matter(const struct seccomp_profile *p, const char *name)
+{
+    for (size_t i = 0; i < p->nrules; i++) {
+        const struct sc_rule *r = &p->rules[i];
+        if (!r->nargs)
+            continue;
+        for (size_t j = 0; j < r->nnames; j++)
+            if (!strcmp(r->names[j], name))
+                return true;
+    }
+    return false;
+}
+
+static struct live_memo *memo_slot(struct live_sup *sup, const struct seccomp_notif *req)
+{
+    return &sup->memo[((unsigned)req->data.nr ^ (req->data.arch >> 8)) % LIVE_MEMO];
+}
+
+static bool memo_get(struct live_sup *sup, const struct seccomp_notif *req, struct live_event *ev,
+                     struct sc_verdict *v)
+{
+    const struct live_memo *m = memo_slot(sup, req);
+    if (m->nr != req->data.nr || m->arch != req->data.arch || m->model != sup->model ||
+        m->text_hash != sup->model->text_hash || m->caps != sup->caps)
+        return false;
+    *v = m->v;
+    memcpy(ev->name, m->name, sizeof ev->name);
+    memcpy(ev->rule, m->rule, sizeof ev->rule);
+    ev->rule_line = m->rule_line;
+    memcpy(ev->condition, m->condition, sizeof ev->condition);
+    return true;
+}
+
+static void memo_put(struct live_sup *sup, const struct seccomp_notif *req,
+                     const struct live_event *ev, const struct sc_verdict *v)
+{
+    if (req->data.nr < 0 || !ev->name[0] || args_matter(sup->model, ev->name))
+        return;
+    struct live_memo *m = memo_slot(sup, req);
+    m->model = sup->model;
+    m->text_hash = sup->model->text_hash;
+    m->caps = sup->caps;
+    m->arch = req->data.arch;
+    m->nr = req->data.nr;
+    m->v = *v;
+    memcpy(m->name, ev->name, sizeof m->name);
+    memcpy(m->rule, ev->rule, sizeof m->rule);
+    m->rule_line = ev->rule_line;
+    memcpy(m->condition, ev->condition, sizeof m->condition);
+}
+
 static void decide(struct live_sup *sup, const struct seccomp_notif *req, struct live_event *ev,
                    struct sc_verdict *v)
 {
@@ -157,11 +214,12 @@ static void decide(struct live_sup *sup, const struct seccomp_notif *req, struct
         snprintf(ev->rule, sizeof ev->rule, "record");
         ev->before_exec = !sup->exec_seen;
         record_mark(sup, req, ev->name);
-    } else {
+    } else if (!memo_get(sup, req, ev, v)) {
         const char *n = live_model_eval(sup->model, sup->caps, req->data.arch, req->data.nr,
                                         (const uint64_t *)req->data.args, v);
         snprintf(ev->name, sizeof ev->name, "%s", n);
         live_describe_rule(sup->model, sup->caps, req->data.arch, ev->name, v, ev);
+        memo_put(sup, req, ev, v);
     }
     pthread_mutex_unlock(&sup->lock);
     if (!ev->name[0])
@@ -185,8 +243,13 @@ void live_handle(struct live_sup *sup, struct seccomp_notif *req,
     ev.action = v.action;
     ev.errno_ret = v.errno_ret;
     live_verdict_text(v.action, v.errno_ret, ev.verdict, sizeof ev.verdict);
-    live_decode_args(sup->listener, req->id, ev.pid, ev.name, ev.args, ev.args_text,
-                     sizeof ev.args_text);
+    /* words for the arguments: from the caller's memory only while it waits,
+     * so those first; the rest, for an allowed call, after the answer */
+    bool late_args = (v.action == SC_ACT_ALLOW || v.action == SC_ACT_LOG) &&
+                     !live_decode_reads_memory(ev.name);
+    if (!late_args)
+        live_decode_args(sup->listener, req->id, ev.pid, ev.name, ev.args, ev.args_text,
+                         sizeof ev.args_text);
     bool restart = is_restart(sup, req);
 
     memset(resp, 0, sizeof *resp);
@@ -245,6 +308,9 @@ void live_handle(struct live_sup *sup, struct seccomp_notif *req,
         live_emit(sup, &ev);
     if (seccomp_notify_respond(sup->listener, resp) < 0 && !dies)
         remember_interrupted(sup, req);   /* ENOENT: a signal; a restart follows */
+    if (late_args)
+        live_decode_args(sup->listener, req->id, ev.pid, ev.name, ev.args, ev.args_text,
+                         sizeof ev.args_text);
     if (!restart && allowed)
         live_emit(sup, &ev);
     sup->answered++;

@@ -14,6 +14,7 @@
 #define LIVE_NR_MAX 1024         /* syscall numbers recorded per arch */
 #define LIVE_FIXED_MAX 128
 #define LIVE_COMMS 16            /* /proc/TID/comm kept open, for the feed */
+#define LIVE_MEMO 64             /* verdicts remembered, by syscall number */
 
 struct live_interrupted {
     pid_t pid;
@@ -24,6 +25,20 @@ struct live_interrupted {
 struct live_comm {               /* an open /proc/TID/comm; fd -1 = free */
     pid_t tid;
     int fd;
+};
+
+/* A verdict and its rule's words for (model, caps, arch, nr), kept only for
+ * syscalls that no rule of the model decides by argument (handle.c). */
+struct live_memo {
+    const struct seccomp_profile *model;
+    uint64_t text_hash, caps;
+    uint32_t arch;
+    int nr;                       /* -1 = empty */
+    struct sc_verdict v;
+    char name[40];
+    char rule[ISOLAB_PATH_MAX + 32];
+    int rule_line;
+    char condition[256];
 };
 
 struct live_sup {
@@ -50,6 +65,7 @@ struct live_sup {
     unsigned nintr;
     unsigned long answered, restarts;
     struct live_comm comms[LIVE_COMMS];   /* the serving thread's alone */
+    struct live_memo *memo;               /* LIVE_MEMO, under lock */
     unsigned ncomms;
 
     struct live_event *queue;     /* ring, when fn == NULL */
@@ -74,6 +90,9 @@ int live_compile_trace(const struct seccomp_profile *p, uint64_t caps, struct so
                        struct isolab_err *err);
 bool live_fixed_allowed_in_bpf(const uint8_t *bpf_allowed, const char *name);
 
+/* decode.c: whether decoding name's arguments reads the caller's memory (a
+ * path, clone3's struct): then it must be done before the answer */
+bool live_decode_reads_memory(const char *name);
 /* decode.c: the arguments in words; paths only while id is valid */
 void live_decode_args(int listener, uint64_t id, pid_t pid, const char *name,
                       const uint64_t *args, char *out, size_t n);

@@ -115,7 +115,10 @@ int live_sup_new(enum live_mode mode, struct seccomp_profile *model, live_event_
         return isolab_err_set(err, EINVAL, "live: a trace or live supervisor needs a "
                               "profile model");
     struct live_sup *s = calloc(1, sizeof *s);
-    if (!s || !(s->queue = calloc(LIVE_QUEUE, sizeof *s->queue))) {
+    if (!s || !(s->queue = calloc(LIVE_QUEUE, sizeof *s->queue)) ||
+        !(s->memo = calloc(LIVE_MEMO, sizeof *s->memo))) {
+        if (s)
+            free(s->queue);
         free(s);
         seccomp_profile_free(model);
         return isolab_err_set(err, ENOMEM, "live: out of memory");
@@ -129,6 +132,8 @@ int live_sup_new(enum live_mode mode, struct seccomp_profile *model, live_event_
     s->wake[0] = s->wake[1] = -1;
     for (unsigned i = 0; i < LIVE_COMMS; i++)
         s->comms[i].fd = -1;
+    for (unsigned i = 0; i < LIVE_MEMO; i++)
+        s->memo[i].nr = -1;
     pthread_mutex_init(&s->lock, NULL);
     s->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (s->event_fd < 0 || pipe2(s->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
