@@ -339,6 +339,12 @@ static pid_t fork_command(struct sandbox_ctx *ctx, int err_fd, int sp[2])
     }
     close(steal_fd(&sp[1]));
     ctx->init_copy = true;
+    /* The init never execs: its /proc/1/exe is isolab's binary on the host.
+     * Non-dumpable, it is reachable only with CAP_SYS_PTRACE (in the host's
+     * user namespace), so `isolab run` may go without the sealed copy
+     * (isolab_sealed_needed). Now, before any filter, and before the caps
+     * step makes the init's capabilities equal the command's. */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     return pid;
 }
 

@@ -8,6 +8,7 @@
  * only what execve needs (exec_extent): a third of a -g build. */
 #include <elf.h>
 #include <errno.h>
+#include <linux/capability.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 
 #include "cleanup.h"
 #include "isolab.h"
+#include "layer.h"
 
 #ifndef F_SEAL_FUTURE_WRITE
 #define F_SEAL_FUTURE_WRITE 0x0010
@@ -134,4 +136,16 @@ void isolab_run_sealed(char **argv)
     /* fexecve failed: carry on from the file */
     unsetenv("ISOLAB_SELF");
     close(m);
+}
+
+bool isolab_sealed_needed(const struct lab_config *cfg, bool supervised)
+{
+    if (supervised || !layer_in_force(cfg, LAYER_NS) || !cfg->ns[NS_PID] || cfg->fn)
+        return true;
+    if (lab_config_caps_in_force(cfg) & (1ull << CAP_SYS_PTRACE))
+        return true;
+    char v[8] = "";
+    _cleanup_close_ int fd = open("/proc/sys/fs/suid_dumpable", O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, v, sizeof v - 1) : -1;
+    return n <= 0 || v[0] == '1';
 }

@@ -228,6 +228,15 @@ uint64_t lab_config_seccomp_caps(const struct lab_config *cfg);
  * where memfds are not available (then the binary runs from its file). Set
  * ISOLAB_NO_SEALED_COPY=1 to skip it. (layers/sealed_self.c) */
 void isolab_run_sealed(char **argv);
+/* Whether `isolab run` with cfg needs the sealed copy. Not when nothing in
+ * the sandbox can reach an isolab process's /proc/PID/exe: a pid namespace
+ * hides isolab itself, and its init -- a fork of isolab that never execs --
+ * is made non-dumpable at once (sandbox.c), so that its exe is reachable
+ * only with CAP_SYS_PTRACE, which the sandbox then does not hold. Without a
+ * supervisor (--live, --trace: there the init is taken over later), and
+ * with fs.suid_dumpable other than 1 (1 would make the init dumpable again
+ * at a uid change). (layers/sealed_self.c) */
+bool isolab_sealed_needed(const struct lab_config *cfg, bool supervised);
 /* The binary's real path on the host (for the data directory beside it). */
 const char *isolab_self_path(void);
 

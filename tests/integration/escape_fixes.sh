@@ -187,3 +187,24 @@ for q in $survivor; do kill -KILL "$q"; done    # ours: this run's marker
 check "exe: no survivor is left to rewrite isolab's binary" test -z "$survivor"
 sleep 0.5   # only for a survivor's write to land before the hash (it must not)
 check "exe: the binary's hash is unchanged" test "$(sha256sum < "$work/isolab-copy")" = "$before"
+
+# A run with a pid namespace and without CAP_SYS_PTRACE goes without the
+# sealed copy (isolab_sealed_needed): isolab itself is out of the sandbox's
+# sight, and its init, which never execs, is non-dumpable, so its exe is out
+# of reach even with the LSM and seccomp layers off. With CAP_SYS_PTRACE
+# (--privileged) the copy is back, and /proc/1/exe is a sealed memfd.
+out=$("$ISOLAB" run --security-opt apparmor=unconfined --security-opt seccomp=unconfined -- \
+      sh -c 'cat /proc/1/exe >/dev/null 2>&1 && echo EXE-READ; readlink /proc/1/exe || echo no-link' </dev/null 2>&1)
+expect_not_contains "exe: without the sealed copy, the init's exe cannot be opened (LSM and seccomp off)" "$out" "EXE-READ"
+expect_contains "exe: nor its link read" "$out" "no-link"
+out=$("$ISOLAB" run --privileged -- readlink /proc/1/exe </dev/null 2>&1)
+expect_contains "exe: with CAP_SYS_PTRACE (--privileged) the init runs from the sealed copy" "$out" "/memfd:isolab"
+"$ISOLAB" run -- sleep 2 </dev/null >/dev/null 2>&1 &
+runner=$!
+exe=
+for _ in $(seq 50); do
+    exe=$(readlink "/proc/$runner/exe" 2>/dev/null) && [ -n "$exe" ] && break
+    sleep 0.05
+done
+wait "$runner"
+check "exe: a default run is not re-executed from a copy ($exe)" [ "${exe#/memfd:}" = "$exe" -a -n "$exe" ]

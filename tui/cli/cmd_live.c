@@ -23,6 +23,11 @@ static struct {
     pthread_mutex_t lock;
 } cli = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
+bool live_cli_wanted(void)
+{
+    return cli.trace || cli.live;
+}
+
 int live_cli_option(int argc, char **argv, int *i)
 {
     const char *a = argv[*i];

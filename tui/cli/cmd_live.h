@@ -7,6 +7,8 @@
 
 /* run's extra options: 1 and *i advanced if argv[*i] was one, 0 if not. */
 int live_cli_option(int argc, char **argv, int *i);
+/* Whether --trace or --live was given (a supervisor will run). */
+bool live_cli_wanted(void);
 /* Before sandbox_run: a supervisor for cfg when --trace or --live was given
  * (cfg->live set). -1 after printing the error. */
 int live_cli_begin(struct lab_config *cfg);

@@ -2,6 +2,7 @@
  * profile tools. Every subcommand takes the same layer flags; they only
  * edit struct lab_config. */
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,8 +136,31 @@ static void print_exit_why(const struct lab_config *cfg, struct sandbox_exit *ex
         fprintf(stderr, "  hint: %s\n", w.hint);
 }
 
+/* The sealed copy, for a run that needs it (isolab_sealed_needed): decided
+ * from the flags, read once quietly here; the copy reads them again. A flag
+ * error re-execs too, and the copy reports it. */
+static void run_sealed_if_needed(int argc, char **argv)
+{
+    struct lab_config cfg;
+    lab_config_init_docker(&cfg);
+    struct run_opts o = {.verbose = false, .tty = LAB_TTY_AUTO};
+    int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved >= 0 && null >= 0)
+        dup2(null, STDERR_FILENO);
+    int i = parse_layer_flags(&cfg, argc, argv, "isolab run", run_extra, &o);
+    if (saved >= 0) {
+        dup2(saved, STDERR_FILENO);
+        close(saved);
+    }
+    if (null >= 0)
+        close(null);
+    if (i < 0 || isolab_sealed_needed(&cfg, live_cli_wanted()))
+        isolab_run_sealed(argv - 1);   /* main's argv: "isolab", "run", ... */
+}
+
 static int cmd_run(int argc, char **argv)
 {
+    run_sealed_if_needed(argc, argv);
     struct lab_config cfg;
     lab_config_init_docker(&cfg);
     struct run_opts o = {.verbose = false, .tty = LAB_TTY_AUTO};
@@ -463,7 +487,8 @@ static int cmd_tui(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    isolab_run_sealed(argv);
+    if (argc < 2 || strcmp(argv[1], "run") != 0)
+        isolab_run_sealed(argv);   /* run decides after its flags (cmd_run) */
     if (argc > 1) {
         const char *c = argv[1];
         if (!strcmp(c, "-h") || !strcmp(c, "--help") || !strcmp(c, "help")) {
