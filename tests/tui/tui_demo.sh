@@ -88,12 +88,12 @@ for size in 80x24 100x30 140x45; do
     if [ "$mode" = 600 ]; then pass "demo $size: the state file is 0600"
     else fail "demo $size: the state file's mode is '$mode'"; fi
 
-    tm send-keys -t t Space
+    tm send-keys -t t:0 Space
     tm_expect "demo $size: Space goes to step 2" "step 2/$NSTEPS"
     if pm_wait "$NOTE2" && pm_wait "step 2/$NSTEPS"; then pass "demo $size: the presenter follows to step 2"
     else fail "demo $size: the presenter follows to step 2"; fi
 
-    for ((i = 2; i <= QUIZ; i++)); do tm send-keys -t t Space; tm_wait "step $((i + 1))/" >/dev/null; done
+    for ((i = 2; i <= QUIZ; i++)); do tm send-keys -t t:0 Space; tm_wait "step $((i + 1))/" >/dev/null; done
     tm_expect "demo $size: the quiz step" "step $((QUIZ + 1))/$NSTEPS [quiz]"
     s=$(tm_screen)
     if printf '%s' "$s" | grep -qF -- "$EXPLAIN_Q" || printf '%s' "$s" | grep -q "answer: "; then
@@ -103,19 +103,19 @@ for size in 80x24 100x30 140x45; do
     # choices may be shuffled for a learner; the demo shows the file's order)
     if pm_wait "answer (a shows it to the room): $ANSWER) "; then pass "demo $size: the presenter sees the answer"
     else fail "demo $size: the presenter sees the answer"; fi
-    tm send-keys -t t a
+    tm send-keys -t t:0 a
     tm_expect "demo $size: a shows the answer" "answer: $ANSWER) "
     # every step from the quiz on: the title stays on row 2; a tall one scrolls
     tall=0
     for ((k = QUIZ + 1; k <= NSTEPS; k++)); do
         if [ "$k" -gt $((QUIZ + 1)) ]; then
-            tm send-keys -t t Space
+            tm send-keys -t t:0 Space
             tm_wait "step $k/$NSTEPS" >/dev/null
         fi
         tm_wait_gone "running the step's check" >/dev/null
         tm_screen | grep -qE 'lines 1-[0-9]+ of [0-9]+' || continue
         tall=$k
-        tm send-keys -t t End
+        tm send-keys -t t:0 End
         tm_wait_re 'lines ([2-9]|[1-9][0-9]+)-[0-9]+ of' >/dev/null
         want=$(jq -r ".steps[$((k - 1))].title" "$LAB")
         row2=$(tm_screen | sed -n 2p | sed 's/ *$//')
@@ -127,7 +127,7 @@ for size in 80x24 100x30 140x45; do
         fail "demo $size: no step of lab 1 was taller than the screen (the scroll is untested)"
     fi
     tm_expect "demo $size: the last step says the demo is over" "The demo is over."
-    tm send-keys -t t q
+    tm send-keys -t t:0 q
     if tm_wait_exit; then pass "demo $size: q quits"; else fail "demo $size: q quits"; fi
     tm_wait 'tuitest$' >/dev/null
     tm_terminal_sane "demo $size: after q"
@@ -141,5 +141,5 @@ done
 tm_start 60 20
 tm_isolab -- demo 1
 tm_expect "demo 60x20: below 80x24 it says so" "Terminal too small (60x20)"
-tm send-keys -t t q
+tm send-keys -t t:0 q
 if tm_wait_exit; then pass "demo 60x20: q quits"; else fail "demo 60x20: q quits"; fi

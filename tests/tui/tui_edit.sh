@@ -32,7 +32,7 @@ tm_wait "chmod" >/dev/null
 tm_wait_probes
 tm_expect_row "edit: chmod allowed under docker" chmod 'ALLOWED'
 
-tm send-keys -t t e
+tm send-keys -t t:0 e
 tm_expect "edit: an invalid save opens the error box" "The profile is not valid"
 tm_expect_re "edit: the error names file:line:col" 'lab\.json:4:[0-9]+'
 tm_expect "edit: and offers to edit again" "e: edit again"
@@ -41,23 +41,23 @@ if jq -e '.syscalls[0] == "chmod"' "$prof" >/dev/null 2>&1; then
 else fail "edit: the learner's (invalid) text is kept in the file"; fi
 # Esc keeps the text as it is and closes the box (which may cover the row
 # at 80x24); the matrix shows the last valid profile still in force.
-tm send-keys -t t Escape
+tm send-keys -t t:0 Escape
 tm_expect_row "edit: the last valid profile stays in force" chmod 'ALLOWED'
 
-tm send-keys -t t e
+tm send-keys -t t:0 e
 tm_wait_gone "The profile is not valid" >/dev/null
 tm_expect_row "edit: the re-edit takes effect: chmod EPERM <- was ALLOWED" chmod 'EPERM +<- was ALLOWED +seccomp'
-tm send-keys -t t q
+tm send-keys -t t:0 q
 tm_wait_exit || fail "edit: q quits"
 tm_wait 'tuitest$' >/dev/null
 
 # A shipped profile is edited as a copy under $XDG_STATE_HOME/isolab/.
 sum_before=$(sha256sum "$shipped" | cut -d' ' -f1)
-tm send-keys -t t 'clear' Enter
+tm send-keys -t t:0 'clear' Enter
 tm_isolab EDITOR="$TM_DIR/ed.sh" -- --preset docker
 tm_wait "chmod" >/dev/null
 tm_wait_probes
-tm send-keys -t t e
+tm send-keys -t t:0 e
 tm_expect_row "edit: editing the shipped profile works" chmod 'EPERM +<- was ALLOWED'
 copy="$TM_DIR/state/isolab/docker-default.json"
 if [ -f "$copy" ] && ! jq -e '.syscalls[].names // [] | index("chmod")' "$copy" | grep -qv null; then
@@ -66,15 +66,15 @@ else fail "edit: the change went to a copy in XDG_STATE_HOME"; ls -R "$TM_DIR/st
 check "edit: the shipped profile is unchanged" [ "$(sha256sum "$shipped" | cut -d' ' -f1)" = "$sum_before" ]
 
 # The syscall list: unshare -> ALLOW, save; then ERRNO ENOSYS, save.
-tm send-keys -t t c
+tm send-keys -t t:0 c
 tm_expect "syscalls: c opens the list" "syscalls: docker-default.json"
-tm send-keys -t t / unshare Enter
+tm send-keys -t t:0 / unshare Enter
 tm_expect_re "syscalls: / finds unshare" '>unshare +ERRNO\(EPERM\)'
 tm_expect "syscalls: the rule's conditions are shown" "includes caps: CAP_SYS_ADMIN"
-tm send-keys -t t a
+tm send-keys -t t:0 a
 tm_expect_re "syscalls: a sets ALLOW" '>unshare +ALLOW'
 tm_expect "syscalls: the list is marked modified" "[modified: w saves]"
-tm send-keys -t t w
+tm send-keys -t t:0 w
 tm_expect "syscalls: w saves" "previous version in"
 if jq -e '.defaultAction' "$copy" >/dev/null && [ -f "$copy.bak" ] && jq -e . "$copy.bak" >/dev/null \
     && jq -e '.syscalls[0].names == ["unshare"] and .syscalls[0].action == "SCMP_ACT_ALLOW"' "$copy" >/dev/null; then
@@ -82,23 +82,23 @@ if jq -e '.defaultAction' "$copy" >/dev/null && [ -f "$copy.bak" ] && jq -e . "$
 else fail "syscalls: the saved file is valid JSON with the rule, the previous version in .bak"; fi
 ls "$(dirname "$copy")" | grep -q 'tmp' && fail "syscalls: a temporary file was left behind" \
     || pass "syscalls: no temporary file left behind"
-tm send-keys -t t Escape
+tm send-keys -t t:0 Escape
 tm_expect_row "syscalls: unshare-user ALLOWED <- was EPERM" unshare-user 'ALLOWED +<- was EPERM'
 
-tm send-keys -t t c
+tm send-keys -t t:0 c
 tm_wait "syscalls: docker-default.json" >/dev/null
-tm send-keys -t t / unshare Enter x
+tm send-keys -t t:0 / unshare Enter x
 tm_expect "syscalls: x asks for the errno" "unshare: return which errno?"
-tm send-keys -t t ENOSYS Enter
+tm send-keys -t t:0 ENOSYS Enter
 tm_expect_re "syscalls: ERRNO(ENOSYS) set" '>unshare +ERRNO\(ENOSYS\)'
-tm send-keys -t t q
+tm send-keys -t t:0 q
 tm_expect "syscalls: leaving with changes asks to save" "save the changed profile?"
-tm send-keys -t t y
+tm send-keys -t t:0 y
 tm_expect_row "syscalls: unshare-user ENOSYS <- was ALLOWED" unshare-user 'ENOSYS +<- was ALLOWED'
 jq -e '.syscalls[0].errnoRet == 38' "$copy" >/dev/null && pass "syscalls: errnoRet 38 saved" \
     || fail "syscalls: errnoRet 38 saved"
 
-tm send-keys -t t q
+tm send-keys -t t:0 q
 tm_wait_exit || fail "edit: q quits"
 tm_wait 'tuitest$' >/dev/null
 tm_terminal_sane "edit: after the editor runs"

@@ -17,9 +17,9 @@ printf '%s\n' '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["sync"],"
 printf '%s\n' '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["setsid"],"action":"SCMP_ACT_ERRNO"}]}' > "$T/no-setsid.json"
 
 quit() {   # NAME: leave the TUI
-    tm send-keys -t t q
+    tm send-keys -t t:0 q
     tm_wait_exit || fail "$1: q quits"
-    tm send-keys -t t clear Enter
+    tm send-keys -t t:0 clear Enter
     tm_wait 'tuitest$' >/dev/null
 }
 
@@ -29,9 +29,9 @@ tm_start 120 40
 tm_isolab -- --preset docker --memory 64m
 tm_wait "unshare-user" >/dev/null
 tm_wait_probes
-tm send-keys -t t s
+tm send-keys -t t:0 s
 tm_wait "(isolab)" >/dev/null
-tm send-keys -t t "exec $PY -c 'b=bytearray(256<<20)'" Enter
+tm send-keys -t t:0 "exec $PY -c 'b=bytearray(256<<20)'" Enter
 tm_expect "oom: the pane explains the end" "[isolab] the memory limit was reached"
 tm_expect "oom: the frame says it" "the shell ended (status 137): the memory limit was reached"
 tm_expect "oom: the pane gives the hint" "[isolab] hint: give it more with --memory"
@@ -41,9 +41,9 @@ quit oom
 tm_isolab -- --preset docker --security-opt seccomp="$T/kill-sync.json"
 tm_wait "unshare-user" >/dev/null
 tm_wait_probes
-tm send-keys -t t s
+tm send-keys -t t:0 s
 tm_wait "(isolab)" >/dev/null
-tm send-keys -t t "exec sync" Enter
+tm send-keys -t t:0 "exec sync" Enter
 tm_expect "sigsys: the pane says a KILL rule stopped it" "[isolab] the command was killed by SIGSYS"
 tm_expect "sigsys: and names the syscall" "sync (SCMP_ACT_KILL_PROCESS"
 quit sigsys
@@ -52,10 +52,10 @@ quit sigsys
 tm_isolab -- --preset docker --security-opt seccomp="$T/no-setsid.json"
 tm_wait "unshare-user" >/dev/null
 tm_wait_probes
-tm send-keys -t t s
+tm send-keys -t t:0 s
 tm_expect "console: the pane's shell starts under a profile that denies setsid" "(isolab)"
-tm send-keys -t t 'echo lead=$(( $(cut -d" " -f6 /proc/$$/stat) == $$ ))' Enter
+tm send-keys -t t:0 'echo lead=$(( $(cut -d" " -f6 /proc/$$/stat) == $$ ))' Enter
 tm_expect "console: and leads its session on the pane's pty" "lead=1"
-tm send-keys -t t F12   # the shell still runs and has the keys: back to the lab
+tm send-keys -t t:0 F12   # the shell still runs and has the keys: back to the lab
 quit console
 exit 0

@@ -40,10 +40,10 @@ expect_joined() {
         local cue
         cue=$(printf '%s' "$s" | grep -o '…, [iI]: more' | tail -1 | sed 's/…, \([iI]\).*/\1/')
         if [ -n "$cue" ]; then
-            tm send-keys -t t "$cue"
+            tm send-keys -t t:0 "$cue"
             sleep 0.3
             s=$(tm_screen)
-            tm send-keys -t t Escape
+            tm send-keys -t t:0 Escape
             # the box's rows, inside its borders, joined as one text
             s=$(printf '%s\n' "$s" | sed -n 's/^[^│]*│ \(.*\)│.*$/\1/p' | tr '\n' ' ' | tr -s ' ')
             if printf '%s' "$s" | grep -qF -- "$2"; then pass "$1"; return; fi
@@ -59,24 +59,24 @@ tm_wait "unshare-user" >/dev/null
 tm_wait_probes
 
 # -- lab 1: the edited profile is kept, and said so ---------------------------
-tm send-keys -t t L
+tm send-keys -t t:0 L
 tm_wait "Labs: guided exercises" >/dev/null
-tm send-keys -t t Home Enter
+tm send-keys -t t:0 Home Enter
 tm_wait "Lab 1 seccomp: step 1/" >/dev/null
-for k in 2 3 4; do tm send-keys -t t ']'; tm_wait "step $k/" >/dev/null; done
-tm send-keys -t t e
+for k in 2 3 4; do tm send-keys -t t:0 ']'; tm_wait "step $k/" >/dev/null; done
+tm send-keys -t t:0 e
 tm_expect "state: e loads the learner's edited copy" "docker-default.json loaded"
 if [ -f "$COPY" ] && grep -q '"mine"' "$COPY"; then pass "state: the learner's edit is in the copy"
 else fail "state: the learner's edit is in the copy ($COPY)"; fi
-tm send-keys -t t ']'
+tm send-keys -t t:0 ']'
 tm_wait "step 5/" >/dev/null
 expect_joined "state: entering step 5 names the learner's profile it set aside" \
     "your profile $COPY is kept: o opens it again"
 
 # -- lab 2 step 1: a profile that does not load --------------------------------
-tm send-keys -t t L
+tm send-keys -t t:0 L
 tm_wait "Labs: guided exercises" >/dev/null
-tm send-keys -t t Home Down Enter
+tm send-keys -t t:0 Home Down Enter
 tm_wait "Lab 2 seccomp-profiles: step 1/" >/dev/null
 s=$(tm_wait "does not load; in force:")
 line=$(printf '%s\n' "$s" | grep -o 'does not load; in force: [^ ]*' | head -1)
@@ -89,12 +89,12 @@ fi
 expect_contains "state: the profile line names the learner's file that does not load" "$s" "profile no-uring-broken.json does not load"
 # The step passes by what the learner sees -- the profile is refused -- and
 # the task after it, which starts from that profile, does not pass for free.
-tm send-keys -t t h
+tm send-keys -t t:0 h
 tm_expect "state: lab 2 step 1 has a hint in the TUI" "Hint 1/1: In the TUI"
 tm_expect "state: lab 2 step 1 passes in the TUI (the profile is refused)" "✓ PASSED"
-tm send-keys -t t ']'
+tm send-keys -t t:0 ']'
 tm_wait "step 2/" >/dev/null
-tm send-keys -t t h
+tm send-keys -t t:0 h
 tm_wait "Hint 1/" >/dev/null
 s=$(tm_wait_re '(✓ PASSED|✗ NOT YET)')
 if printf '%s' "$s" | grep -q '✗ NOT YET: .*does not load\|✗ NOT YET: .*did not start'; then
@@ -102,24 +102,24 @@ if printf '%s' "$s" | grep -q '✗ NOT YET: .*does not load\|✗ NOT YET: .*did 
 else fail "state: lab 2 step 2 is NOT YET with the broken profile in place"; show "$s"; fi
 
 # -- lab 3: passed tasks stay passed when [ goes back --------------------------
-tm send-keys -t t L
+tm send-keys -t t:0 L
 tm_wait "Labs: guided exercises" >/dev/null
-tm send-keys -t t Home Down Down Enter
+tm send-keys -t t:0 Home Down Down Enter
 tm_wait "Lab 3 capabilities: step 1/" >/dev/null
 tm_expect "state: lab 3 step 1 passes after lab 2's profile" "✓ PASSED"
 solve() {   # STEP FLAGS: the TUI's f prompt, as the step's hint says
-    tm send-keys -t t ']'
+    tm send-keys -t t:0 ']'
     tm_wait "step $1/5 task" >/dev/null
-    tm send-keys -t t f
+    tm send-keys -t t:0 f
     tm_wait "layer flags" >/dev/null
-    tm send-keys -t t -l -- "$2"
-    tm send-keys -t t Enter
+    tm send-keys -t t:0 -l -- "$2"
+    tm send-keys -t t:0 Enter
     tm_expect "state: lab 3 step $1 passes with f $2" "✓ PASSED"
 }
 solve 2 "--cap-add SYS_TIME"
 solve 3 "--cap-drop ALL --cap-add NET_BIND_SERVICE,CHOWN"
 for k in 2 1; do   # back from 3: step 2 (a task), then step 1
-    tm send-keys -t t '['
+    tm send-keys -t t:0 '['
     tm_wait "step $k/5" >/dev/null
     s=$(tm_wait_re '(✓ PASSED|✗ NOT YET)')
     if printf '%s' "$s" | grep -q '✓ PASSED' && ! printf '%s' "$s" | grep -q 'NOT YET'; then
@@ -128,19 +128,19 @@ for k in 2 1; do   # back from 3: step 2 (a task), then step 1
 done
 
 # -- o opens the learner's copy; a restart reopens it -------------------------
-tm send-keys -t t o
+tm send-keys -t t:0 o
 tm_wait "seccomp profile file" >/dev/null
-tm send-keys -t t -l -- "$COPY"
-tm send-keys -t t Enter
+tm send-keys -t t:0 -l -- "$COPY"
+tm send-keys -t t:0 Enter
 tm_expect "state: o opens the copy by path" "docker-default.json loaded"
-tm send-keys -t t q
+tm send-keys -t t:0 q
 if tm_wait_exit; then pass "state: q quits"; else fail "state: q quits"; fi
 tm_wait 'tuitest$' >/dev/null
-tm send-keys -t t clear Enter
+tm send-keys -t t:0 clear Enter
 tm_isolab --
 expect_joined "state: a restart reopens the learner's edited profile and says so" \
     "your edited profile from last time is in force: $COPY"
-tm send-keys -t t 1 Enter
+tm send-keys -t t:0 1 Enter
 tm_expect "state: the seccomp list shows the copy in force" "(*) $COPY (edited and watched)"
-tm send-keys -t t Escape q
+tm send-keys -t t:0 Escape q
 if tm_wait_exit; then pass "state: q quits (restart)"; else fail "state: q quits (restart)"; fi

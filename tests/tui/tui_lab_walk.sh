@@ -34,8 +34,8 @@ chmod +x "$TM_DIR/editor.sh"
 # tmux key names among a hint's `tokens`; anything else is typed as text.
 send_token() {
     case "$1" in
-        Enter|Space|Escape|Up|Down|Left|Right|Tab|BSpace|Home|End) tm send-keys -t t "$1" ;;
-        *) tm send-keys -t t -l -- "$1" ;;
+        Enter|Space|Escape|Up|Down|Left|Right|Tab|BSpace|Home|End) tm send-keys -t t:0 "$1" ;;
+        *) tm send-keys -t t:0 -l -- "$1" ;;
     esac
 }
 
@@ -56,11 +56,11 @@ i=0
 for f in $(for x in "$ROOT"/labs/*.json; do printf '%s\t%s\n' "$(jq '.order // 999' "$x")" "$x"; done |
            sort -n | cut -f2); do
     id=$(jq -r .id "$f"); order=$(jq .order "$f"); n=$(jq '.steps | length' "$f")
-    tm send-keys -t t L
+    tm send-keys -t t:0 L
     tm_wait "Labs: guided exercises" >/dev/null
-    tm send-keys -t t Home
-    for ((d = 0; d < i; d++)); do tm send-keys -t t Down; done
-    tm send-keys -t t Enter
+    tm send-keys -t t:0 Home
+    for ((d = 0; d < i; d++)); do tm send-keys -t t:0 Down; done
+    tm send-keys -t t:0 Enter
     i=$((i + 1))
     if ! s=$(tm_wait "Lab $order $id: step 1/$n"); then
         fail "walk $id: the chooser opens it at step 1"; show "$s"; continue
@@ -74,14 +74,14 @@ for f in $(for x in "$ROOT"/labs/*.json; do printf '%s\t%s\n' "$(jq '.order // 9
         observe)
             # a step with a hint: ask for it, as a learner does (the hint
             # replaces a long message, a loader error say, on the screen)
-            [ "$(jq ".steps[$k].hints | length" "$f")" -gt 0 ] && tm send-keys -t t h
+            [ "$(jq ".steps[$k].hints | length" "$f")" -gt 0 ] && tm send-keys -t t:0 h
             s=$(tm_wait_re "$RESULT_RE")
             if printf '%s' "$s" | grep -q '– SKIPPED'; then skipped=$((skipped + 1))
             elif ! printf '%s' "$s" | grep -q '✓ PASSED' && ! s=$(tm_wait '✓ PASSED'); then
                 fail "$where: its check passes"; show "$s"; ok=0
             fi ;;
         task)
-            tm send-keys -t t h   # the first hint, and a look at the check
+            tm send-keys -t t:0 h   # the first hint, and a look at the check
             tm_wait "Hint 1/" >/dev/null
             s=$(tm_wait_re "$RESULT_RE")
             if printf '%s' "$s" | grep -q '– SKIPPED'; then skipped=$((skipped + 1))
@@ -91,7 +91,7 @@ for f in $(for x in "$ROOT"/labs/*.json; do printf '%s\t%s\n' "$(jq '.order // 9
                 hn=$(jq ".steps[$k].hints | length" "$f")
                 j=$(jq ".steps[$k].hints | map(startswith(\"In the TUI: \")) | index(true)" "$f")
                 if [ "$j" = null ]; then fail "$where: has an 'In the TUI:' hint"; ok=0; continue; fi
-                for ((h = 1; h <= j; h++)); do tm send-keys -t t h; done
+                for ((h = 1; h <= j; h++)); do tm send-keys -t t:0 h; done
                 if ! s=$(tm_wait "Hint $((j + 1))/$hn: In the TUI"); then
                     fail "$where: h shows the TUI hint"; show "$s"; ok=0
                 fi
@@ -102,10 +102,10 @@ for f in $(for x in "$ROOT"/labs/*.json; do printf '%s\t%s\n' "$(jq '.order // 9
             fi ;;
         quiz)
             a=$(jq ".steps[$k].answer" "$f")
-            tm send-keys -t t "$a"
+            tm send-keys -t t:0 "$a"
             if ! s=$(tm_wait "✓ PASSED: $a is right"); then fail "$where: the answer passes"; show "$s"; ok=0; fi ;;
         esac
-        [ $((k + 1)) -lt "$n" ] && tm send-keys -t t ']'
+        [ $((k + 1)) -lt "$n" ] && tm send-keys -t t:0 ']'
     done
     want=$((n - skipped))
     if [ $ok = 1 ] && s=$(tm_wait " $want/$n done "); then
@@ -115,7 +115,7 @@ for f in $(for x in "$ROOT"/labs/*.json; do printf '%s\t%s\n' "$(jq '.order // 9
     fi
 done
 
-tm send-keys -t t q
+tm send-keys -t t:0 q
 if tm_wait_exit; then pass "walk: q quits"; else fail "walk: q quits"; fi
 shipped_sums > "$TM_DIR/shipped.after"
 if cmp -s "$TM_DIR/shipped.before" "$TM_DIR/shipped.after"; then

@@ -21,11 +21,11 @@ if [ "$rows" -ge 30 ]; then pass "resize: 120x40 shows $rows probe rows"; else
     fail "resize: 120x40 shows only $rows probe rows"; fi
 expect_contains "resize: wide legend" "$s" "Tab layers/probes"
 
-tm resize-window -t t -x 40 -y 10
+tm resize-window -t t:0 -x 40 -y 10
 tm_expect "resize: 40x10 says the terminal is too small" "Terminal too small (40x10)"
 tm_expect "resize: and what it needs" "isolab needs 80x24"
 
-tm resize-window -t t -x 80 -y 24
+tm resize-window -t t:0 -x 80 -y 24
 if s=$(tm_wait_gone "too small"); then pass "resize: back to 80x24 clears the notice"; else fail "resize: back to 80x24 clears the notice"; fi
 s=$(tm_wait "unshare-user")
 for l in seccomp lsm cgroups caps namespaces; do
@@ -39,9 +39,9 @@ if [ "$n" = 1 ]; then pass "resize: no leftover rows from 120x40"; else
 expect_not_contains "resize: no leftover wide legend" "$s" "Tab layers/probes"
 
 # Back to a large size, then quit from there.
-tm resize-window -t t -x 120 -y 40
+tm resize-window -t t:0 -x 120 -y 40
 tm_expect_re "resize: 120x40 again side by side" 'Layers.*Probes'
-tm send-keys -t t q
+tm send-keys -t t:0 q
 tm_wait_exit || fail "resize: q quits"
 tm_wait 'tuitest$' >/dev/null
 tm_terminal_sane "resize: after q"

@@ -8,7 +8,7 @@ tm_need tui_terms
 tm_start 80 24
 run_term() {   # name, env...
     local name=$1; shift
-    tm send-keys -t t 'clear' Enter
+    tm send-keys -t t:0 'clear' Enter
     tm_isolab "$@" -- --preset docker
     if tm_wait_re ' EPERM +seccomp' >/dev/null; then pass "terms: $name shows the matrix"; else
         fail "terms: $name shows the matrix"; tm_screen | sed 's/^/#   | /'; fi
@@ -17,11 +17,11 @@ run_term() {   # name, env...
         printf '%s\n' "$s" | grep -qE "^.\[x\] $l " && pass "terms: $name shows layer $l" \
             || fail "terms: $name shows layer $l"
     done
-    tm send-keys -t t Space
+    tm send-keys -t t:0 Space
     if tm_wait_row unshare-user 'ALLOWED +<- was EPERM' >/dev/null; then pass "terms: $name Space flips unshare-user"
     else fail "terms: $name Space flips unshare-user"; tm_screen | sed 's/^/#   | /'; fi
     printf '%s\n' "$(tm_screen)" > "$TM_DIR/screen.$name"
-    tm send-keys -t t q
+    tm send-keys -t t:0 q
     tm_wait_exit || fail "terms: $name q quits"
     tm_wait 'tuitest$' >/dev/null
 }
@@ -50,25 +50,25 @@ fi
 run_term no-color TERM=xterm-256color NO_COLOR=1
 tm_isolab TERM=xterm-256color NO_COLOR=1 -- --preset docker
 tm_wait_probes
-esc=$(tm capture-pane -p -e -t t)
+esc=$(tm capture-pane -p -e -t t:0)
 if printf '%s' "$esc" | grep -qE $'\e\\[[0-9;]*(3[0-7]|4[0-7]|38;5|48;5)[;m]'; then
     fail "terms: NO_COLOR screen has no colour"; else pass "terms: NO_COLOR screen has no colour"; fi
 row=$(tm_row unshare-user)
 expect_contains "terms: NO_COLOR keeps the blocked marker" "$row" "xunshare-user"
-tm send-keys -t t q
+tm send-keys -t t:0 q
 tm_wait_exit
 tm_isolab TERM=xterm-256color -- --preset docker
 tm_wait_probes
-esc=$(tm capture-pane -p -e -t t)
+esc=$(tm capture-pane -p -e -t t:0)
 if printf '%s' "$esc" | grep -qE $'\e\\[[0-9;]*(3[0-7]|38;5)[;m]'; then
     pass "terms: with colour the screen is coloured"; else fail "terms: with colour the screen is coloured"; fi
-tm send-keys -t t q
+tm send-keys -t t:0 q
 tm_wait_exit
 tm_wait 'tuitest$' >/dev/null
 tm_terminal_sane "terms: at the end"
 
 # A terminal that cannot move the cursor is refused with a hint, not garbled.
-tm send-keys -t t 'clear' Enter
+tm send-keys -t t:0 'clear' Enter
 tm_isolab TERM=dumb -- --preset docker
 tm_expect "terms: TERM=dumb is refused with a hint" "cannot move the cursor"
 tm_wait_exit || fail "terms: TERM=dumb exits"

@@ -33,7 +33,7 @@ msg_wait() {
 }
 msg_expect() { if msg_wait "$2"; then pass "$1"; else fail "$1"; fi; }
 # menu KEY TITLE KEYS...: open a menu, wait for it, then the keys
-menu() { tm send-keys -t t "$1"; tm_wait "$2" >/dev/null; shift 2; tm send-keys -t t "$@"; }
+menu() { tm send-keys -t t:0 "$1"; tm_wait "$2" >/dev/null; shift 2; tm send-keys -t t:0 "$@"; }
 # the box's text, rows 2.. of the screen, joined: the rows between its borders
 box_text() { tm_screen | sed -n '/The whole text/,/└/p' | sed 's/^[^│]*│ *//; s/ *│.*$//' | tr '\n' ' ' | tr -s ' '; }
 
@@ -45,23 +45,23 @@ for size in ${TEXT_SIZES:-80x24 100x30 140x45}; do
     tm_wait_probes
 
     # presets: the descriptions are cut with the cue; i shows one whole
-    tm send-keys -t t p
+    tm send-keys -t t:0 p
     tm_wait "Presets: set all five layers at once" >/dev/null
     tm_expect_re "text $size: a cut preset description ends in the cue" '…, i: more +│'
-    tm send-keys -t t i
+    tm send-keys -t t:0 i
     tm_wait "The whole text" >/dev/null
     whole=$(box_text)
-    tm send-keys -t t End   # the box may be taller than the screen: its end too
-    for ((i = 0; i < 20; i++)); do tm send-keys -t t Up; whole="$whole $(box_text)"; done
+    tm send-keys -t t:0 End   # the box may be taller than the screen: its end too
+    for ((i = 0; i < 20; i++)); do tm send-keys -t t:0 Up; whole="$whole $(box_text)"; done
     if printf '%s' "$whole" | tr -s ' ' | grep -qF -- "$TAIL"; then pass "text $size: i shows the whole description"
     else fail "text $size: i shows the whole description (…$TAIL)"; tm_screen | sed 's/^/#   | /'; fi
-    tm send-keys -t t Escape
+    tm send-keys -t t:0 Escape
     tm_wait_gone "The whole text" >/dev/null
 
     # the menus open on the first entry: after applying the last preset,
     # two Downs reach the third (sorted: docker, docker-privileged, ...)
     third=$(tm_screen | grep -oE '\([ *]\) [a-z-]+' | sed -n 3p | sed 's/^([ *]) //')
-    tm send-keys -t t End Enter
+    tm send-keys -t t:0 End Enter
     tm_wait "preset unconfined applied" >/dev/null
     menu p "Presets: set all five layers at once" Down Down Enter
     tm_expect "text $size: p, Down, Down reaches the third preset ($third) from the last" "preset $third applied"
@@ -71,13 +71,13 @@ for size in ${TEXT_SIZES:-80x24 100x30 140x45}; do
     tm_expect_re "text $size: from lab 2, L, Down, Down opens lab 3" 'Lab 3 [a-z-]+: step 1/'
 
     # the error box leaves the lab panel in view; so does the message after it
-    tm send-keys -t t e
+    tm send-keys -t t:0 e
     tm_wait "The profile is not valid" >/dev/null
     s=$(tm_screen)
     if printf '%s' "$s" | grep -qE 'Lab 3 [a-z-]+: step 1/' && printf '%s' "$s" | grep -qF '] next  [ prev'; then
         pass "text $size: the profile error box leaves the lab's step line and keys in view"
     else fail "text $size: the profile error box covers the lab panel"; printf '%s\n' "$s" | sed 's/^/#   | /'; fi
-    tm send-keys -t t Escape
+    tm send-keys -t t:0 Escape
     tm_wait_gone "The profile is not valid" >/dev/null
     s=$(tm_screen)
     if printf '%s' "$s" | grep -qF '] next  [ prev'; then
@@ -85,14 +85,14 @@ for size in ${TEXT_SIZES:-80x24 100x30 140x45}; do
     else fail "text $size: the error message covers the lab's keys"; printf '%s\n' "$s" | sed 's/^/#   | /'; fi
     # the title bar: cut with the cue at 80 columns, i shows it whole (no lab
     # on the main screen: x in the chooser closes the lab panel first)
-    tm send-keys -t t L x
+    tm send-keys -t t:0 L x
     tm_wait "lab panel closed" >/dev/null
     if [ "$(tm_screen | head -1 | grep -c '…, i: more')" = 1 ]; then
-        tm send-keys -t t i
+        tm send-keys -t t:0 i
         tm_wait "The whole text" >/dev/null
         if box_text | grep -qE 'LSMs [a-z,]+'; then pass "text $size: i shows the whole title bar"
         else fail "text $size: i shows the whole title bar"; tm_screen | sed 's/^/#   | /'; fi
-        tm send-keys -t t Escape
+        tm send-keys -t t:0 Escape
     elif [ "$cols" -le 80 ]; then
         fail "text $size: the title bar is cut without the cue"; tm_screen | head -1 | sed 's/^/#   | /'
     else
@@ -101,15 +101,15 @@ for size in ${TEXT_SIZES:-80x24 100x30 140x45}; do
     fi
     # without a lab: under the box, no message row fills the whole width
     # (a row cut every COLS characters breaks words); the box says it all
-    tm send-keys -t t e
+    tm send-keys -t t:0 e
     tm_wait "The profile is not valid" >/dev/null
     msg=$(tm_screen | sed -n '/└/,$p' | sed '1d' | head -n -1)
     if ! printf '%s\n' "$msg" | awk -v c="$cols" 'length($0) >= c {bad=1} END {exit !bad}'; then
         pass "text $size: under the error box no message is cut mid-word"
     else fail "text $size: under the error box a message is cut mid-word"; printf '%s\n' "$msg" | sed 's/^/#   | /'; fi
-    tm send-keys -t t Escape
+    tm send-keys -t t:0 Escape
     tm_wait_gone "The profile is not valid" >/dev/null
-    tm send-keys -t t q
+    tm send-keys -t t:0 q
     tm_wait_exit || fail "text $size: q quits"
     tm kill-server 2>/dev/null
 done
@@ -124,43 +124,43 @@ tm_wait "unshare-user" >/dev/null
 tm_wait_probes
 # save: the full path of the copy
 if true; then
-        tm send-keys -t t c
+        tm send-keys -t t:0 c
         tm_wait "syscalls: docker-default.json" >/dev/null
-        tm send-keys -t t / chmod Enter x Enter
+        tm send-keys -t t:0 / chmod Enter x Enter
         msg_expect "text $size: denying chmod alone offers the family" "(F denies the family together)"
         msg_expect "text $size: ... and says coreutils calls fchmodat" "(coreutils) calls fchmodat"
-        tm send-keys -t t F
+        tm send-keys -t t:0 F
         msg_expect "text $size: F denies the family" "chmod, fchmod, fchmodat, fchmodat2 -> ERRNO(EPERM)"
-        tm send-keys -t t w
+        tm send-keys -t t:0 w
         msg_expect "text $size: the save message shows the full path" "the saved copy: $TM_DIR/state/isolab/docker-default.json"
         copy="$TM_DIR/state/isolab/docker-default.json"
         if jq -e '[.syscalls[] | select((.names // []) | index("fchmodat")) | .action] | index("SCMP_ACT_ERRNO")' \
             "$copy" >/dev/null; then pass "text $size: the saved copy denies fchmodat"
         else fail "text $size: the saved copy denies fchmodat"; fi
         if [ "$(uname -m)" = x86_64 ]; then
-            tm send-keys -t t / _llseek Enter
+            tm send-keys -t t:0 / _llseek Enter
             tm_expect "text $size: _llseek's entry says why its rule does not apply" \
                 "but _llseek is not a syscall on x86_64"
         else skip "text $size: _llseek's entry" "not an x86_64 machine"; fi
-        tm send-keys -t t Escape
+        tm send-keys -t t:0 Escape
         tm_wait_gone "syscalls: docker-default.json" >/dev/null
 fi
 # a quiz's choices hidden in the lab panel at 80x24: the cue, and i shows them
 quiz=$(jq '[.steps[].kind] | index("quiz")' "$ROOT/labs/01-seccomp.json")
 menu L "Labs: guided exercises" Home Enter
 tm_wait_re 'Lab 1 [a-z-]+: step' >/dev/null
-for ((i = 0; i < quiz; i++)); do tm send-keys -t t ']'; done
+for ((i = 0; i < quiz; i++)); do tm send-keys -t t:0 ']'; done
 tm_wait "step $((quiz + 1))/" >/dev/null
 last=$(jq -r ".steps[$quiz].choices | length" "$ROOT/labs/01-seccomp.json")
 if tm_screen | grep -q "^ *$last) "; then
     skip "text $size: the quiz's hidden choices get the cue" "all $last choices fit the panel"
 else
     tm_expect_re "text $size: the quiz's hidden choices get the cue" '…, i: more *$'
-    tm send-keys -t t i
+    tm send-keys -t t:0 i
     tm_expect_re "text $size: i shows the last choice" "│ *$last\) "
-    tm send-keys -t t Escape
+    tm send-keys -t t:0 Escape
 fi
-tm send-keys -t t q
+tm send-keys -t t:0 q
 tm_wait_exit || fail "text $size: q quits"
 tm kill-server 2>/dev/null
 
@@ -171,7 +171,7 @@ tm_start 100 30
 tm_isolab -- --preset docker --security-opt "seccomp=$TM_DIR/no_uring.json"
 tm_expect "text: an ALLOW default with three EPERM rules reads '3 rules: EPERM'" \
     "no_uring.json (3 rules: EPERM; default ALLOW)"
-tm send-keys -t t q
+tm send-keys -t t:0 q
 tm_wait_exit || fail "text: q quits"
 
 # The README's capture of the lab screen is the screen of today: the rows
@@ -183,7 +183,7 @@ tm_start 80 24
 tm_isolab -- --preset docker
 tm_wait "unshare-user" >/dev/null
 tm_wait_probes
-tm send-keys -t t Space
+tm send-keys -t t:0 Space
 tm_wait "was EPERM" >/dev/null
 tm_wait_gone "attributing" >/dev/null
 live=$(tm_screen)
@@ -193,5 +193,5 @@ for pat in '^>\[ \] seccomp' '^ \[x\] namespaces' '^ preset docker' '^  probe ' 
     if [ -n "$b" ] && [ "$a" = "$b" ]; then pass "README: the capture's row /$pat/ is today's"
     else fail "README: the capture's row /$pat/ is today's"; printf '#   README: %s\n#   screen: %s\n' "$a" "$b"; fi
 done
-tm send-keys -t t q
+tm send-keys -t t:0 q
 tm_wait_exit || fail "README capture: q quits"

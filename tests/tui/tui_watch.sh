@@ -45,5 +45,5 @@ cp "$ROOT/profiles/seccomp/docker-default.json" "$TM_DIR/orig.json"
 mv "$TM_DIR/orig.json" "$prof"
 tm_expect_row "watch: the original profile flips chmod back" chmod 'ALLOWED +<- was EPERM'
 
-tm send-keys -t t q
+tm send-keys -t t:0 q
 tm_wait_exit || fail "watch: q quits"

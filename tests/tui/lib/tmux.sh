@@ -11,6 +11,9 @@ TM_SOCK="isolab-tui-$$-$(basename "$0" .sh)"
 TM_DIR=$(mktemp -d /tmp/isolab-tuitest.XXXXXX)
 TM_TRIES=${TM_TRIES:-600}        # x 0.1 s between looks
 
+# Targets name the window, t:0: a bare "t" is matched against window names
+# first, so with a second window named "top..." (tui_demo's presenter runs
+# whatever it shows) keys would go there.
 tm() { tmux -L "$TM_SOCK" -f /dev/null "$@"; }
 
 tm_cleanup() {
@@ -39,10 +42,10 @@ tm_start() {
         tm new-session -d -s t -x "$1" -y "$2" \
             "env -i HISTFILE=/dev/null PATH=$PATH HOME=$TM_DIR/home XDG_STATE_HOME=$TM_DIR/state TERM=screen LANG=C.UTF-8 SHELL=/bin/bash PS1='tuitest\$ ' bash --norc --noprofile" \
             2>/dev/null
-        tm has-session -t t 2>/dev/null && break
+        tm has-session -t t:0 2>/dev/null && break
         sleep 0.2
     done
-    tm set-option -t t status off >/dev/null
+    tm set-option -t t:0 status off >/dev/null
     tm set-option -g remain-on-exit on >/dev/null
     tm_wait 'tuitest$' >/dev/null
 }
@@ -57,12 +60,12 @@ tm_isolab() {
     rm -f "$TM_DIR/isolab.pid"
     # TM_ENV: extra VAR=value words for every run (e.g. ASAN_OPTIONS=...)
     local cmd="cd $ROOT && ${TM_ENV:-} ${envs[*]} sh -c 'echo \$\$ > $TM_DIR/isolab.pid; exec \"\$0\" \"\$@\"' $ISOLAB ${args[*]}"
-    tm send-keys -t t "$cmd" Enter
+    tm send-keys -t t:0 "$cmd" Enter
 }
 
 tm_pid() { cat "$TM_DIR/isolab.pid" 2>/dev/null; }
 
-tm_screen() { tm capture-pane -p -t t; }
+tm_screen() { tm capture-pane -p -t t:0; }
 
 # tm_poll WANT GREP_FLAG PATTERN : poll the screen until grep GREP_FLAG
 # PATTERN succeeds (WANT=0) or fails (WANT=1). Prints the last screen;
@@ -145,7 +148,7 @@ tm_wait_exit() {
 # echo and out of the alternate screen.
 tm_terminal_sane() {
     local f="$TM_DIR/stty.$RANDOM"
-    tm send-keys -t t "stty -a > $f; echo stty-done" Enter
+    tm send-keys -t t:0 "stty -a > $f; echo stty-done" Enter
     local i
     for ((i = 0; i < TM_TRIES; i++)); do
         [ -s "$f" ] && grep -q 'isig' "$f" && break
@@ -158,7 +161,7 @@ tm_terminal_sane() {
         fail "$1: stty sane"; sed 's/^/#   /' "$f" 2>/dev/null
     fi
     local alt
-    alt=$(tm display-message -p -t t '#{alternate_on}')
+    alt=$(tm display-message -p -t t:0 '#{alternate_on}')
     if [ "$alt" = "0" ]; then pass "$1: alternate screen gone"; else
         fail "$1: alternate screen still on ($alt)"; fi
 }
