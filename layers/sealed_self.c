@@ -140,7 +140,10 @@ void isolab_run_sealed(char **argv)
 
 bool isolab_sealed_needed(const struct lab_config *cfg, bool supervised)
 {
-    if (supervised || !layer_in_force(cfg, LAYER_NS) || !cfg->ns[NS_PID] || cfg->fn)
+    /* a mount namespace too: without one, the host's /proc (every host
+     * pid, isolab's among them) is the sandbox's */
+    if (supervised || !layer_in_force(cfg, LAYER_NS) || !cfg->ns[NS_PID] || !cfg->ns[NS_MNT] ||
+        cfg->fn)
         return true;
     if (lab_config_caps_in_force(cfg) & (1ull << CAP_SYS_PTRACE))
         return true;

@@ -230,7 +230,7 @@ uint64_t lab_config_seccomp_caps(const struct lab_config *cfg);
 void isolab_run_sealed(char **argv);
 /* Whether `isolab run` with cfg needs the sealed copy. Not when nothing in
  * the sandbox can reach an isolab process's /proc/PID/exe: a pid namespace
- * hides isolab itself, and its init -- a fork of isolab that never execs --
+ * with its own /proc (a mount namespace) hides isolab itself, and its init -- a fork of isolab that never execs --
  * is made non-dumpable at once (sandbox.c), so that its exe is reachable
  * only with CAP_SYS_PTRACE, which the sandbox then does not hold. Without a
  * supervisor (--live, --trace: there the init is taken over later), and

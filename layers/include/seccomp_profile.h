@@ -106,6 +106,8 @@ unsigned long kernel_version_parse(const char *s);   /* "5.8" -> 5008000 */
 
 /* Does rule r apply for these capabilities, this arch (SCMP_ARCH_*) and
  * kernel version? (includes: every listed cap present; excludes: any.) */
+/* Whether rule r names the syscall name (one of its names). */
+bool seccomp_rule_names(const struct sc_rule *r, const char *name);
 bool seccomp_rule_applies(const struct sc_rule *r, uint64_t caps, uint32_t arch,
                           unsigned long kver);
 

@@ -152,14 +152,9 @@ static void record_mark(struct live_sup *sup, const struct seccomp_notif *req, c
  * bytes (text_hash) are in the key: a saved edit is a new model. */
 static bool args_matter(const struct seccomp_profile *p, const char *name)
 {
-    for (size_t i = 0; i < p->nrules; i++) {
-        const struct sc_rule *r = &p->rules[i];
-        if (!r->nargs)
-            continue;
-        for (size_t j = 0; j < r->nnames; j++)
-            if (!strcmp(r->names[j], name))
-                return true;
-    }
+    for (size_t i = 0; i < p->nrules; i++)
+        if (p->rules[i].nargs && seccomp_rule_names(&p->rules[i], name))
+            return true;
     return false;
 }
 

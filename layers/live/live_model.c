@@ -160,10 +160,7 @@ static const struct sc_rule *cap_gated_rule(const struct seccomp_profile *p, con
     unsigned long kver = kernel_version_code();
     for (size_t i = 0; i < p->nrules; i++) {
         const struct sc_rule *r = &p->rules[i];
-        bool named = false;
-        for (size_t k = 0; k < r->nnames && !named; k++)
-            named = strcmp(r->names[k], name) == 0;
-        if (!named || seccomp_rule_applies(r, caps, arch, kver))
+        if (!seccomp_rule_names(r, name) || seccomp_rule_applies(r, caps, arch, kver))
             continue;
         if (r->includes.ncaps || r->excludes.ncaps)
             return r;

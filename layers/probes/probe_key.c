@@ -216,10 +216,7 @@ static uint64_t seccomp_one(const struct seccomp_profile *p, uint64_t caps, uint
         return h;
     for (size_t i = 0; i < p->nrules; i++) {
         const struct sc_rule *r = &p->rules[i];
-        bool names = false;
-        for (size_t k = 0; k < r->nnames && !names; k++)
-            names = !strcmp(r->names[k], name);
-        if (!names || !seccomp_rule_applies(r, caps, arch, kver))
+        if (!seccomp_rule_names(r, name) || !seccomp_rule_applies(r, caps, arch, kver))
             continue;
         MIX(h, r->action);     /* in the profile's order: the first that holds decides */
         MIX(h, r->has_errno);

@@ -50,10 +50,7 @@ static void find_unlocks(const struct seccomp_profile *p, const char *name,
 {
     for (size_t i = 0; i < p->nrules; i++) {
         const struct sc_rule *r = &p->rules[i];
-        bool named = false;
-        for (size_t j = 0; j < r->nnames; j++)
-            named |= !strcmp(r->names[j], name);
-        if (!named || !r->includes.ncaps)
+        if (!seccomp_rule_names(r, name) || !r->includes.ncaps)
             continue;
         struct explain_unlock *u = realloc(e->unlocks, (e->nunlocks + 1) * sizeof *u);
         if (!u)

@@ -248,14 +248,6 @@ static void check_names(struct lint_ctx *c, const char *const *native, size_t nn
 
 /* ---- rules -------------------------------------------------------------------- */
 
-static bool has_name(const struct sc_rule *r, const char *name)
-{
-    for (size_t i = 0; i < r->nnames; i++)
-        if (!strcmp(r->names[i], name))
-            return true;
-    return false;
-}
-
 static bool str_in(const char *s, char *const *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -362,7 +354,7 @@ static void check_rules(struct lint_ctx *c)
             char names[400] = "";
             size_t off = 0, cnt = 0;
             for (size_t j = 0; j < r->nnames; j++)
-                if (has_name(e, r->names[j])) {
+                if (seccomp_rule_names(e, r->names[j])) {
                     if (off < sizeof names)
                         off += snprintf(names + off, sizeof names - off, "%s%s",
                                         cnt ? ", " : "", r->names[j]);

@@ -191,14 +191,6 @@ void sc_filter_str(const struct sc_rule *r, char *buf, size_t n)
     }
 }
 
-static bool rule_names(const struct sc_rule *r, const char *name)
-{
-    for (size_t i = 0; i < r->nnames; i++)
-        if (!strcmp(r->names[i], name))
-            return true;
-    return false;
-}
-
 void sc_decision_str(const struct seccomp_profile *p, uint64_t caps, uint32_t arch,
                      const char *name, char *buf, size_t n)
 {
@@ -213,7 +205,7 @@ void sc_decision_str(const struct seccomp_profile *p, uint64_t caps, uint32_t ar
     buf[0] = '\0';
     for (size_t i = 0; i < p->nrules; i++) {
         const struct sc_rule *r = &p->rules[i];
-        if (r->nargs || !rule_names(r, name) || !seccomp_rule_applies(r, caps, arch, kver))
+        if (r->nargs || !seccomp_rule_names(r, name) || !seccomp_rule_applies(r, caps, arch, kver))
             continue;
         if (r->action == p->default_action &&
             (r->action != SC_ACT_ERRNO || sc_rule_errno(r) == deferr))
@@ -223,7 +215,7 @@ void sc_decision_str(const struct seccomp_profile *p, uint64_t caps, uint32_t ar
     }
     for (size_t i = 0; i < p->nrules && off < n; i++) {
         const struct sc_rule *r = &p->rules[i];
-        if (!r->nargs || !rule_names(r, name) || !seccomp_rule_applies(r, caps, arch, kver))
+        if (!r->nargs || !seccomp_rule_names(r, name) || !seccomp_rule_applies(r, caps, arch, kver))
             continue;
         if (r->action == p->default_action &&
             (r->action != SC_ACT_ERRNO || sc_rule_errno(r) == deferr))

@@ -114,7 +114,7 @@ static uint32_t default_scmp(const struct seccomp_profile *p)
     return sc_action_scmp(p->default_action, p->has_default_errno ? p->default_errno : EPERM);
 }
 
-static bool rule_names(const struct sc_rule *r, const char *name)
+bool seccomp_rule_names(const struct sc_rule *r, const char *name)
 {
     for (size_t i = 0; i < r->nnames; i++)
         if (strcmp(r->names[i], name) == 0)
@@ -166,7 +166,7 @@ static bool conditions_hold(const struct sc_rule *r, const uint64_t *args)
 static bool profile_names(const struct seccomp_profile *p, const char *name)
 {
     for (size_t i = 0; i < p->nrules; i++)
-        if (rule_names(&p->rules[i], name))
+        if (seccomp_rule_names(&p->rules[i], name))
             return true;
     return false;
 }
@@ -243,7 +243,7 @@ static int eval_core(const struct seccomp_profile *p, uint64_t caps, uint32_t ar
     const struct sc_rule *uncond = NULL, *cond = NULL, *same_as_default = NULL;
     for (size_t i = 0; i < p->nrules; i++) {
         const struct sc_rule *r = &p->rules[i];
-        if (!rule_names(r, syscall) || !seccomp_rule_applies(r, caps, rule_arch(arch), kver))
+        if (!seccomp_rule_names(r, syscall) || !seccomp_rule_applies(r, caps, rule_arch(arch), kver))
             continue;
         if (rule_scmp(r) == def) {
             if (!same_as_default && (!r->nargs || !args || conditions_hold(r, args)))

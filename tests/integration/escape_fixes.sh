@@ -208,3 +208,14 @@ for _ in $(seq 50); do
 done
 wait "$runner"
 check "exe: a default run is not re-executed from a copy ($exe)" [ "${exe#/memfd:}" = "$exe" -a -n "$exe" ]
+# Without a mount namespace the sandbox sees the host's /proc, isolab's pid
+# among them: the sealed copy is back.
+"$ISOLAB" run --no-ns mnt -- sleep 2 </dev/null >/dev/null 2>&1 &
+runner=$!
+exe=
+for _ in $(seq 50); do
+    exe=$(readlink "/proc/$runner/exe" 2>/dev/null) && [ "${exe#/memfd:}" != "$exe" ] && break
+    sleep 0.05
+done
+wait "$runner"
+check "exe: without a mount namespace the run is re-executed from the sealed copy ($exe)" [ "${exe#/memfd:}" != "$exe" ]
