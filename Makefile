@@ -52,6 +52,9 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 ITEST_SRCS := $(wildcard tests/integration/test_*.c)
 ITEST_BINS := $(ITEST_SRCS:tests/integration/%.c=$(BUILD)/tests/integration/%)
+# Programs the shell suites run inside a sandbox (tests/helpers/).
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
 
 .PHONY: all deps run check check-unit check-asan bench install clean fuzz tests
 all: isolab
@@ -82,7 +85,11 @@ $(BUILD)/tests/integration/%: tests/integration/%.c $(BUILD)/libisolab.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(ISOLAB_CFLAGS) $(ENGINE_INC) -Itests -o $@ $< $(BUILD)/libisolab.a $(LDLIBS) -lcmocka
 
-tests: $(BIN) $(UNIT_BINS) $(ITEST_BINS)
+$(BUILD)/tests/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(ISOLAB_CFLAGS) -o $@ $<
+
+tests: $(BIN) $(UNIT_BINS) $(ITEST_BINS) $(HELPER_BINS)
 
 deps:
 	@bash tests/deps.sh $(DEPS_PKGS)

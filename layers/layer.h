@@ -45,7 +45,7 @@ struct sandbox_ctx {
     pid_t child;            /* host pid of the sandbox's first process */
     /* Child side: this process is the pid-namespace init, which forked the
      * command at the console step and applies steps 3-7 to itself too; its
-     * seccomp filter is a copy without the listener (seccomp.c). */
+     * seccomp filter is its own allowlist (seccomp.c, init_filter). */
     bool init_copy;
     /* fds the engine passes to the sandbox on purpose (the pty relay's
      * socketpair end, ...): every other fd above 2 is closed before the
@@ -134,6 +134,10 @@ void sandbox_reset_signals(void);
  * (0 = none) and its SECCOMP_FILTER_FLAG_* flags (seccomp.c). */
 size_t seccomp_prepared_filter(const struct sandbox_ctx *ctx, unsigned int *flags);
 
+/* The LSM layer, child side, before the pid-namespace init forks the
+ * command: Landlock's rules are added once, for both (lsm.c). */
+int lsm_child_prebuild(const struct lab_config *cfg, struct sandbox_ctx *ctx,
+                       struct isolab_err *err);
 /* Confine the pid-namespace init itself, which never execs (lsm.c). */
 int lsm_confine_init(const struct lab_config *cfg, const struct sandbox_ctx *ctx,
                      struct isolab_err *err);

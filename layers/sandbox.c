@@ -10,9 +10,11 @@
  *     become pipes (live/pty.c). Before LSM and seccomp, as runc's console.
  *     With a pid namespace the init forks the command here, which takes
  *     the terminal (setsid, TIOCSCTTY) before any filter; from here on
- *     both apply steps 3-7 to themselves, the init with a copy of the
- *     filter without the listener. (Under a live supervisor, which takes
- *     the listener from the first process, the init forks after step 7.)
+ *     both apply steps 3-7 to themselves: one Landlock ruleset, its rules
+ *     added once before the fork; the init's seccomp filter is its own
+ *     allowlist of what it does (seccomp.c). (Under a live supervisor,
+ *     which takes the listener from the first process, the init forks
+ *     after step 7, under the profile's filter.)
  *   3 LSM: AppArmor change_onexec or Landlock
  *   4 no_new_privs when asked
  *   5 seccomp, when no_new_privs is off (loading needs CAP_SYS_ADMIN,
@@ -320,7 +322,7 @@ static void init_forward(int sig, siginfo_t *si, void *uc)
  * that the command takes its terminal (setsid, TIOCSCTTY) before the LSM,
  * seccomp and capability steps, which a profile denying setsid or ioctl
  * would otherwise break; from there both apply steps 3-7 to themselves,
- * the init with its own copy of the filter and no listener (seccomp.c).
+ * the init with its own seccomp allowlist and no listener (seccomp.c).
  * Returns 0 in the command, its pid in the init. */
 static pid_t fork_command(struct sandbox_ctx *ctx, int err_fd, int sp[2])
 {
@@ -431,8 +433,11 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
             /* Under a live supervisor the listener is taken from the
              * sandbox's first process (pidfd_getfd), so there the init
              * loads the one filter and forks after it, as before. */
-            if (pid_init && !cfg->live)
+            if (pid_init && !cfg->live) {
+                if (lsm_child_prebuild(cfg, ctx, &e) < 0)
+                    child_fail(err_fd, STEP_LSM, &e);
                 command = fork_command(ctx, err_fd, started);
+            }
             continue;
         }
         if (steps[i].step == STEP_NNP) {
@@ -445,8 +450,7 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
         if (run_step(cfg, ctx, steps[i].layer, steps[i].step, &e) < 0)
             child_fail(err_fd, steps[i].step, &e);
         /* The init (it forked the command at the console step) confines
-         * itself here, before its copy of the filter, which may deny what
-         * that needs (AppArmor's attr write: openat, write). */
+         * itself here, before its filter (AppArmor's attr write). */
         if (steps[i].step == STEP_LSM && command > 0 && lsm_confine_init(cfg, ctx, &e) < 0) {
             kill(command, SIGKILL);
             waitpid(command, NULL, 0);

@@ -198,12 +198,16 @@ static const char *home_dir(const struct lab_config *cfg)
     return getenv("HOME");
 }
 
-static int landlock_enter(const struct lab_config *cfg, struct lsm_state *st,
-                          struct isolab_err *err)
+/* The policy's rules, into the ruleset (once: the pid-namespace init and
+ * the command share it, landlock_prebuild). */
+static int landlock_prebuild(const struct lab_config *cfg, struct lsm_state *st,
+                             struct isolab_err *err)
 {
     int ruleset = st->ruleset_fd;
     if (ruleset < 0)
         return isolab_err_set(err, EBADF, "lsm: no Landlock ruleset was prepared");
+    if (st->rules_added)
+        return 0;
     const char *name = lsm_policy_name(cfg);
     if (is_default(name)) {
         if (allow_root_entries(ruleset, err) < 0)
@@ -224,7 +228,16 @@ static int landlock_enter(const struct lab_config *cfg, struct lsm_state *st,
     } else {
         return isolab_err_set(err, EINVAL, "lsm: no Landlock version of the policy %s", name);
     }
+    st->rules_added = true;
+    return 0;
+}
 
+static int landlock_enter(const struct lab_config *cfg, struct lsm_state *st,
+                          struct isolab_err *err)
+{
+    if (landlock_prebuild(cfg, st, err) < 0)
+        return -1;
+    int ruleset = st->ruleset_fd;
     /* Needs no_new_privs or CAP_SYS_ADMIN in our user namespace; at step 3
      * the child still has every capability, so no_new_privs stays the
      * learner's choice (step 4). */
@@ -269,6 +282,7 @@ const struct lsm_backend landlock_backend = {
     .why = landlock_why,
     .validate = landlock_validate,
     .prepare = landlock_prepare,
+    .prebuild = landlock_prebuild,
     .enter = landlock_enter,
     /* A ruleset binds the thread that enforces it and everything it starts:
      * the pid-namespace init is confined already. */

@@ -190,6 +190,15 @@ const struct layer_ops lsm_layer = {
     .cleanup = lsm_cleanup,
 };
 
+int lsm_child_prebuild(const struct lab_config *cfg, struct sandbox_ctx *ctx,
+                       struct isolab_err *err)
+{
+    struct lsm_state *st = ctx->priv[LAYER_LSM];
+    if (!layer_in_force(cfg, LAYER_LSM) || !st || !st->backend || !st->backend->prebuild)
+        return 0;
+    return st->backend->prebuild(cfg, st, err);
+}
+
 int lsm_confine_init(const struct lab_config *cfg, const struct sandbox_ctx *ctx,
                      struct isolab_err *err)
 {

@@ -13,6 +13,7 @@ struct lsm_state {
     const struct lsm_backend *backend;
     char profile[128];          /* the policy name (lsm_policy_name) */
     int ruleset_fd;             /* Landlock: made in the parent, -1 if none */
+    bool rules_added;           /* Landlock: its rules are in (prebuild) */
 };
 
 /* A mechanism that enforces isolab's policies, chosen once (lsm_backend()). */
@@ -22,6 +23,10 @@ struct lsm_backend {
     void (*why)(char *buf, size_t n);
     int (*validate)(const struct lab_config *cfg, struct isolab_err *err);
     int (*prepare)(const struct lab_config *cfg, struct lsm_state *st, struct isolab_err *err);
+    /* Child side, before the pid-namespace init forks the command: what
+     * both will confine themselves with at STEP_LSM, made once (Landlock's
+     * rules, into the ruleset they share). NULL = nothing to make. */
+    int (*prebuild)(const struct lab_config *cfg, struct lsm_state *st, struct isolab_err *err);
     /* Child side, at STEP_LSM. */
     int (*enter)(const struct lab_config *cfg, struct lsm_state *st, struct isolab_err *err);
     /* The pid-namespace init, which never execs; NULL = already confined. */

@@ -219,3 +219,24 @@ for _ in $(seq 50); do
 done
 wait "$runner"
 check "exe: without a mount namespace the run is re-executed from the sealed copy ($exe)" [ "${exe#/memfd:}" != "$exe" ]
+
+# ---- 5. the sandbox's init is held by its own allowlist ----------------------
+# pid 1 is a fork of isolab that never execs. A learner given CAP_SYS_PTRACE
+# can make it run any system call (with the LSM off: Landlock refuses the
+# ptrace across its domains); the init's own seccomp allowlist answers.
+inject=$ROOT/${BUILD:-build}/tests/helpers/inject_init
+if [ "$(uname -m)" != x86_64 ]; then
+    skip "init: a call outside its allowlist is refused" "the injector is x86_64 only"
+    skip "init: a call inside it runs, and the init carries on" "the injector is x86_64 only"
+    skip "init: without seccomp the same call runs" "the injector is x86_64 only"
+elif [ ! -x "$inject" ]; then
+    fail "init: $inject is not built (make tests)"
+else
+    out=$("$ISOLAB" run --cap-add SYS_PTRACE --security-opt apparmor=unconfined -- \
+          sh -c "$inject getuid; $inject getpid" </dev/null 2>&1)
+    expect_contains "init: a call outside its allowlist (getuid, injected through ptrace) is refused" "$out" "getuid=-EPERM"
+    expect_contains "init: a call inside it runs, and the init carries on" "$out" "getpid=1"
+    out=$("$ISOLAB" run --cap-add SYS_PTRACE --security-opt apparmor=unconfined \
+          --security-opt seccomp=unconfined -- sh -c "$inject getuid" </dev/null 2>&1)
+    expect_contains "init: without seccomp the same call runs (getuid=0)" "$out" "getuid=0"
+fi
