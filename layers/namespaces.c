@@ -45,10 +45,9 @@ const char *const *ns_docker_readonly_paths(size_t *n)
 
 /* The host's secrets and personal data, masked in the default root (an
  * overlay of the host's /): a container sees an image, not these. Dirs get
- * an empty tmpfs (writable for the homes, so a shell's history works), files
- * a /dev/null. --host-secrets shows them. Package state (/var/lib/apt, dpkg)
+ * an empty directory (writable for the homes, so a shell's history works),
+ * files a /dev/null. --host-secrets shows them. Package state (/var/lib/apt, dpkg)
  * stays: the host's tools need it and it holds nothing private. */
-static const char *const secret_home_dirs[] = {"/root", "/home"};
 static const char *const secret_state_dirs[] = {
     "/var/lib/docker", "/var/lib/containerd", "/var/lib/containers", "/var/lib/kubelet",
     "/var/lib/postgresql", "/var/lib/mysql", "/var/lib/libvirt", "/var/lib/sss",
@@ -192,6 +191,46 @@ static int build_dev(const char *root, struct isolab_err *err)
     return 0;
 }
 
+/* Empty directories to mask with, made once a sandbox in the staging
+ * tmpfs: a bind mount costs a third of a new tmpfs, to make and to tear
+ * down, and a sandbox masks a dozen directories (bench/run.sh).
+ *  - STAGE/ro/d1777, STAGE/ro/d0755 on a read-only tmpfs (nosuid, nodev,
+ *    noexec): Docker's masked directories (a tmpfs root's 1777, as runc's
+ *    "tmpfs -o ro") and the host's secret state (0755);
+ *  - STAGE/rw/root (0700), STAGE/rw/home, STAGE/rw/tmp (1777), writable,
+ *    nosuid, nodev: the sandbox's own /root, /home and /tmp.
+ * A bind takes its source's mount flags; the binds outlive the staging
+ * mounts, which leave with the old root. */
+#define EMPTY_RO STAGE "/ro"
+#define EMPTY_RW STAGE "/rw"
+
+static int make_empty_store(struct isolab_err *err)
+{
+    if (mkdir(EMPTY_RO, 0755) < 0 ||
+        mount("isolab", EMPTY_RO, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=755") < 0)
+        return fail(err, "mount tmpfs on", EMPTY_RO);
+    if (mkdir(EMPTY_RO "/d1777", 01777) < 0 || chmod(EMPTY_RO "/d1777", 01777) < 0 ||
+        mkdir(EMPTY_RO "/d0755", 0755) < 0)
+        return fail(err, "mkdir in", EMPTY_RO);
+    if (mount(NULL, EMPTY_RO, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              "size=0,mode=755") < 0)
+        return fail(err, "remount read-only", EMPTY_RO);
+    if (mkdir(EMPTY_RW, 0755) < 0 || mkdir(EMPTY_RW "/root", 0700) < 0 ||
+        mkdir(EMPTY_RW "/home", 0755) < 0 || mkdir(EMPTY_RW "/tmp", 01777) < 0 ||
+        chmod(EMPTY_RW "/tmp", 01777) < 0)
+        return fail(err, "mkdir in", EMPTY_RW);
+    return 0;
+}
+
+/* One of the store's directories over dst. */
+static int bind_empty(const char *empty, const char *dst, const char *what,
+                      struct isolab_err *err)
+{
+    if (mount(empty, dst, NULL, MS_BIND, NULL) < 0)
+        return fail(err, what, dst);
+    return 0;
+}
+
 static int mask_paths(const char *root, struct isolab_err *err)
 {
     char p[ISOLAB_PATH_MAX];
@@ -201,8 +240,8 @@ static int mask_paths(const char *root, struct isolab_err *err)
         if (stat(p, &st) < 0)
             continue;
         if (S_ISDIR(st.st_mode)) {
-            if (mount("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0") < 0)
-                return fail(err, "mask", masked_paths[i]);
+            if (bind_empty(EMPTY_RO "/d1777", p, "mask", err) < 0)
+                return -1;
         } else if (mount("/dev/null", p, NULL, MS_BIND, NULL) < 0) {
             return fail(err, "mask", masked_paths[i]);
         }
@@ -217,26 +256,27 @@ static int mask_paths(const char *root, struct isolab_err *err)
     return 0;
 }
 
-static int mask_one_dir(const char *root, const char *path, const char *opts,
-                        unsigned long flags, struct isolab_err *err)
+/* The secrets below are looked for on the host's own root, which is the
+ * overlay's lower layer (its upper is still empty): cheaper than a lookup
+ * through the overlay, and the same answer. */
+static int mask_one_dir(const char *root, const char *path, const char *empty,
+                        struct isolab_err *err)
 {
     char p[ISOLAB_PATH_MAX];
     struct stat st;
-    snprintf(p, sizeof p, "%s%s", root, path);
-    if (lstat(p, &st) < 0 || !S_ISDIR(st.st_mode))
+    if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
         return 0;
-    if (mount("tmpfs", p, "tmpfs", flags | MS_NOSUID | MS_NODEV, opts) < 0)
-        return fail(err, "mask (secrets)", path);
-    return 0;
+    snprintf(p, sizeof p, "%s%s", root, path);
+    return bind_empty(empty, p, "mask (secrets)", err);
 }
 
 static int mask_one_file(const char *root, const char *path, struct isolab_err *err)
 {
     char p[ISOLAB_PATH_MAX];
     struct stat st;
-    snprintf(p, sizeof p, "%s%s", root, path);
-    if (lstat(p, &st) < 0 || !S_ISREG(st.st_mode))
+    if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
         return 0;
+    snprintf(p, sizeof p, "%s%s", root, path);
     if (mount("/dev/null", p, NULL, MS_BIND, NULL) < 0)
         return fail(err, "mask (secrets)", path);
     return 0;
@@ -245,9 +285,7 @@ static int mask_one_file(const char *root, const char *path, struct isolab_err *
 /* The ssh host keys: every /etc/ssh/ssh_host_..._key (the .pub halves stay). */
 static int mask_ssh_keys(const char *root, struct isolab_err *err)
 {
-    char dir[ISOLAB_PATH_MAX];
-    snprintf(dir, sizeof dir, "%s/etc/ssh", root);
-    _cleanup_closedir_ DIR *d = opendir(dir);
+    _cleanup_closedir_ DIR *d = opendir("/etc/ssh");
     for (struct dirent *de; d && (de = readdir(d)); ) {
         size_t l = strlen(de->d_name);
         if (l < 4 || strcmp(de->d_name + l - 4, "_key") != 0)
@@ -260,14 +298,14 @@ static int mask_ssh_keys(const char *root, struct isolab_err *err)
     return 0;
 }
 
+/* The host's secrets in the default root (an overlay of the host's /). */
 static int mask_secrets(const char *root, struct isolab_err *err)
 {
-    for (size_t i = 0; i < sizeof secret_home_dirs / sizeof secret_home_dirs[0]; i++)
-        if (mask_one_dir(root, secret_home_dirs[i], i == 0 ? "mode=0700" : "mode=0755", 0, err) < 0)
-            return -1;
+    if (mask_one_dir(root, "/root", EMPTY_RW "/root", err) < 0 ||
+        mask_one_dir(root, "/home", EMPTY_RW "/home", err) < 0)
+        return -1;
     for (size_t i = 0; i < sizeof secret_state_dirs / sizeof secret_state_dirs[0]; i++)
-        if (mask_one_dir(root, secret_state_dirs[i], "size=0,mode=0755", MS_RDONLY | MS_NOEXEC,
-                         err) < 0)
+        if (mask_one_dir(root, secret_state_dirs[i], EMPTY_RO "/d0755", err) < 0)
             return -1;
     for (size_t i = 0; i < sizeof secret_files / sizeof secret_files[0]; i++)
         if (mask_one_file(root, secret_files[i], err) < 0)
@@ -321,6 +359,8 @@ static int setup_root(const struct lab_config *cfg, struct isolab_err *err)
     } else if (build_overlay_root(err) < 0) {
         return -1;
     }
+    if (make_empty_store(err) < 0)
+        return -1;
 
     snprintf(p, sizeof p, NEWROOT "/proc");
     mkdir(p, 0555);
@@ -337,10 +377,11 @@ static int setup_root(const struct lab_config *cfg, struct isolab_err *err)
         return -1;
     if (build_dev(NEWROOT, err) < 0)
         return -1;
+    /* The sandbox's own /tmp (the host's is hidden): writable, 1777. */
     snprintf(p, sizeof p, NEWROOT "/tmp");
     mkdir(p, 01777);
-    if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
-        return fail(err, "mount tmpfs on", p);
+    if (bind_empty(EMPTY_RW "/tmp", p, "mount an empty /tmp on", err) < 0)
+        return -1;
     if (mask_paths(NEWROOT, err) < 0)
         return -1;
     if (!cfg->rootfs[0] && !cfg->host_secrets && mask_secrets(NEWROOT, err) < 0)
