@@ -57,7 +57,16 @@ static const char *const secret_state_dirs[] = {
 static const char *const secret_files[] = {
     "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/security/opasswd",
 };
-static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+/* Docker's /dev nodes (runc's defaults), made with mknod as runc does as
+ * root, else bound from the host's /dev (in a user namespace mknod of a
+ * device is refused). */
+static const struct {
+    const char *name;
+    unsigned int major, minor;
+} dev_nodes[] = {
+    {"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9},
+    {"tty", 5, 0},
+};
 
 static int fail(struct isolab_err *err, const char *what, const char *path)
 {
@@ -156,8 +165,13 @@ static int build_dev(const char *root, struct isolab_err *err)
     if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=65536k") < 0)
         return fail(err, "mount tmpfs on", p);
     for (size_t i = 0; i < sizeof dev_nodes / sizeof dev_nodes[0]; i++) {
-        snprintf(p, sizeof p, "%s/dev/%s", root, dev_nodes[i]);
-        snprintf(src, sizeof src, "/dev/%s", dev_nodes[i]);
+        snprintf(p, sizeof p, "%s/dev/%s", root, dev_nodes[i].name);
+        snprintf(src, sizeof src, "/dev/%s", dev_nodes[i].name);
+        if (mknod(p, S_IFCHR | 0666, makedev(dev_nodes[i].major, dev_nodes[i].minor)) == 0) {
+            if (chmod(p, 0666) < 0)      /* past the umask */
+                return fail(err, "chmod", p);
+            continue;
+        }
         int fd = open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
         if (fd < 0)
             return fail(err, "create", p);

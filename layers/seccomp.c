@@ -229,6 +229,45 @@ static int check_action(const struct seccomp_profile *p, enum sc_action a,
  * filter on disk, so it needs no parsing at all. Profiles with a notify
  * listener always take the full path (their socket is checked each time).
  * Returns 0 on a hit (prog may be NULL: validation only). */
+/* The last disk fast path's answer, for the same bytes of the same file
+ * with the same capabilities (a start asks twice: validate, then
+ * prepare): comparing the text is cheaper than hashing it and reading the
+ * cache again. Under cache_lock. */
+static struct {
+    char path[ISOLAB_PATH_MAX];
+    uint64_t caps;
+    char *text;
+    size_t len;
+    struct sock_fprog prog;
+    unsigned int flags;
+} fast_memo;
+
+static bool fast_memo_hit(const char *path, uint64_t caps, const char *text, size_t len)
+{
+    return fast_memo.text && fast_memo.caps == caps && fast_memo.len == len &&
+           strcmp(fast_memo.path, path) == 0 && memcmp(fast_memo.text, text, len) == 0;
+}
+
+static void fast_memo_keep(const char *path, uint64_t caps, char **text, size_t len,
+                           const struct sock_fprog *p, unsigned int flags)
+{
+    size_t bytes = sizeof p->filter[0] * p->len;
+    struct sock_filter *copy = malloc(bytes ? bytes : 1);
+    if (!copy || strlen(path) >= sizeof fast_memo.path) {
+        free(copy);
+        return;
+    }
+    memcpy(copy, p->filter, bytes);
+    free(fast_memo.text);
+    free(fast_memo.prog.filter);
+    snprintf(fast_memo.path, sizeof fast_memo.path, "%s", path);
+    fast_memo.caps = caps;
+    fast_memo.text = steal_pointer(text);
+    fast_memo.len = len;
+    fast_memo.prog = (struct sock_fprog){.len = p->len, .filter = copy};
+    fast_memo.flags = flags;
+}
+
 static int disk_fast_path(const char *path, uint64_t caps, struct sock_fprog *prog,
                           unsigned int *flags, int *warnings)
 {
@@ -238,15 +277,26 @@ static int disk_fast_path(const char *path, uint64_t caps, struct sock_fprog *pr
     struct isolab_err quiet;
     if (isolab_read_file(path, ISOLAB_FILE_MAX, "seccomp", &text, &got, &quiet) < 0 || !got)
         return -1;   /* the full path reports the error */
-    uint64_t key = sc_bpf_cache_key_text(sc_fnv1a(SC_FNV_INIT, text, (size_t)got), caps);
     struct sock_fprog p = {0};
     unsigned int fl = 0;
     int w = 0;
-    if (sc_bpf_cache_get(key, &p, &fl, &w) < 0)
-        return -1;
-    if ((fl & SECCOMP_FILTER_FLAG_NEW_LISTENER) || w) {   /* w: warnings to repeat */
-        free(p.filter);
-        return -1;
+    if (fast_memo_hit(path, caps, text, got)) {
+        size_t bytes = sizeof p.filter[0] * fast_memo.prog.len;
+        p.filter = malloc(bytes ? bytes : 1);
+        if (!p.filter)
+            return -1;
+        memcpy(p.filter, fast_memo.prog.filter, bytes);
+        p.len = fast_memo.prog.len;
+        fl = fast_memo.flags;
+    } else {
+        uint64_t key = sc_bpf_cache_key_text(sc_fnv1a(SC_FNV_INIT, text, (size_t)got), caps);
+        if (sc_bpf_cache_get(key, &p, &fl, &w) < 0)
+            return -1;
+        if ((fl & SECCOMP_FILTER_FLAG_NEW_LISTENER) || w) {   /* w: warnings to repeat */
+            free(p.filter);
+            return -1;
+        }
+        fast_memo_keep(path, caps, &text, got, &p, fl);
     }
     if (prog) {
         *prog = p;

@@ -84,9 +84,17 @@ static int v1_set_devices(const struct cg_priv *priv, struct isolab_err *err)
 {
     if (cg_write(priv->dir[CG_DEVICES], "devices.deny", "a", err) < 0)
         return -1;
-    for (size_t i = 0; cg_device_allow[i]; i++)
-        if (cg_write(priv->dir[CG_DEVICES], "devices.allow", cg_device_allow[i], err) < 0)
-            return -1;
+    char path[ISOLAB_PATH_MAX + 16];
+    snprintf(path, sizeof path, "%.4000s/devices.allow", priv->dir[CG_DEVICES]);
+    _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+    for (size_t i = 0; cg_device_allow[i]; i++) {
+        const char *rule = cg_device_allow[i];
+        if (fd < 0 || write(fd, rule, strlen(rule)) != (ssize_t)strlen(rule)) {
+            int e = errno;
+            return isolab_err_set(err, e, "cgroups: writing \"%s\" to %s: %s", rule, path,
+                                  strerror(e));
+        }
+    }
     return 0;
 }
 

@@ -21,6 +21,7 @@
  *    nodes only.
  *  - mount, umount and pivot_root are refused to any process that has a
  *    Landlock domain: "deny mount" comes for free. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -137,17 +138,24 @@ static int landlock_prepare(const struct lab_config *cfg, struct lsm_state *st,
  * only through a rule, and it cannot. Symlinks are skipped (their targets are
  * covered by their own entries). */
 static int allow_beneath_at(int ruleset, int dirfd, const char *path, bool follow,
-                            struct isolab_err *err)
+                            unsigned char d_type, struct isolab_err *err)
 {
+    if (d_type == DT_LNK && !follow)
+        return 0;
     _cleanup_close_ int fd = openat(dirfd, path,
                                     O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
     if (fd < 0)
         return 0;
-    struct stat st;
-    if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode))
-        return 0;
+    /* getdents' d_type says what it is; fstat only where it could not */
+    bool dir = d_type == DT_DIR;
+    if (d_type == DT_UNKNOWN || follow) {
+        struct stat st;
+        if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode))
+            return 0;
+        dir = S_ISDIR(st.st_mode);
+    }
     uint64_t rights = handled_rights(landlock_abi_version());
-    if (!S_ISDIR(st.st_mode))
+    if (!dir)
         rights &= LL_FILE_RIGHTS;
     struct ll_path_beneath_attr pb = {.allowed_access = rights, .parent_fd = fd};
     if (syscall(__NR_landlock_add_rule, ruleset, LL_RULE_PATH_BENEATH, &pb, 0) < 0)
@@ -175,12 +183,13 @@ static int allow_root_entries(int ruleset, struct isolab_err *err)
             /* struct linux_dirent64: ino 8, off 8, reclen 2, type 1, name */
             unsigned short reclen;
             memcpy(&reclen, buf + off + 16, sizeof reclen);
+            unsigned char type = (unsigned char)buf[off + 18];
             const char *name = buf + off + 19;
             off += reclen;
             if (!strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, "proc") ||
                 !strcmp(name, "sys"))
                 continue;
-            if (allow_beneath_at(ruleset, root, name, false, err) < 0)
+            if (allow_beneath_at(ruleset, root, name, false, type, err) < 0)
                 return -1;
         }
     }
@@ -218,12 +227,12 @@ static int landlock_prebuild(const struct lab_config *cfg, struct lsm_state *st,
             "/dev/tty", "/dev/ptmx", "/dev/pts", "/dev/shm",
         };
         for (size_t i = 0; i < sizeof writable / sizeof writable[0]; i++)
-            if (allow_beneath_at(ruleset, AT_FDCWD, writable[i], true, err) < 0)
+            if (allow_beneath_at(ruleset, AT_FDCWD, writable[i], true, DT_UNKNOWN, err) < 0)
                 return -1;
         const char *home = home_dir(cfg);
         /* HOME=/ would make the whole root writable: not a home directory. */
         if (home && home[0] == '/' && home[1] &&
-            allow_beneath_at(ruleset, AT_FDCWD, home, true, err) < 0)
+            allow_beneath_at(ruleset, AT_FDCWD, home, true, DT_UNKNOWN, err) < 0)
             return -1;
     } else {
         return isolab_err_set(err, EINVAL, "lsm: no Landlock version of the policy %s", name);
