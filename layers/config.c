@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -92,6 +93,22 @@ int ns_clone_flag(enum ns_kind k)
     return (unsigned)k < NS_COUNT ? ns_table[k].flag : 0;
 }
 
+bool ns_kernel_has(enum ns_kind k)
+{
+    static int have = -1;       /* a bit for each kind; the kernel's, fixed */
+    if (have < 0) {
+        int m = 0;
+        for (int i = 0; i < NS_COUNT; i++) {
+            char p[64];
+            snprintf(p, sizeof p, "/proc/self/ns/%s", ns_table[i].name);
+            if (access(p, F_OK) == 0)
+                m |= 1 << i;
+        }
+        have = m;
+    }
+    return (unsigned)k < NS_COUNT && (have & (1 << k));
+}
+
 int ns_from_name(const char *name)
 {
     for (int k = 0; k < NS_COUNT; k++)
@@ -100,40 +117,42 @@ int ns_from_name(const char *name)
     return -1;
 }
 
+/* The kernel's capabilities and isolab's own bounding set, from
+ * PR_CAPBSET_READ (EINVAL past the last one the kernel knows): a few
+ * dozen cheap calls instead of /proc/sys/kernel/cap_last_cap and
+ * /proc/self/status, on every start. */
+static int cap_last = -1;
+static uint64_t cap_bounding;
+
+static void cap_read_bounding(void)
+{
+    if (cap_last >= 0)
+        return;
+    uint64_t bnd = 0;
+    int c = 0;
+    for (; c < 64; c++) {
+        int r = prctl(PR_CAPBSET_READ, c, 0, 0, 0);
+        if (r < 0)
+            break;
+        if (r == 1)
+            bnd |= 1ull << c;
+    }
+    cap_last = c > 0 ? c - 1 : CAP_LAST_CAP;
+    cap_bounding = c > 0 ? bnd : ~0ull;
+}
+
 int cap_last_known(void)
 {
-    static int last = -1;
-    if (last >= 0)
-        return last;
-    FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
-    if (f) {
-        if (fscanf(f, "%d", &last) != 1)
-            last = -1;
-        fclose(f);
-    }
-    if (last < 0 || last > 63)
-        last = CAP_LAST_CAP;
-    return last;
+    cap_read_bounding();
+    return cap_last;
 }
 
 /* The bounding set isolab itself runs with: a sandbox can never hold more
  * (a container runtime or systemd may have dropped some already). */
 static uint64_t caps_bounding_now(void)
 {
-    static uint64_t bnd;
-    static bool done;
-    if (done)
-        return bnd;
-    FILE *f = fopen("/proc/self/status", "re");
-    char line[256];
-    bnd = ~0ull;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "CapBnd: %" SCNx64, &bnd) == 1)
-            break;
-    if (f)
-        fclose(f);
-    done = true;
-    return bnd;
+    cap_read_bounding();
+    return cap_bounding;
 }
 
 uint64_t caps_all_known(void)
@@ -159,7 +178,7 @@ uint64_t caps_docker_default(void)
 
 static bool kernel_has_timens(void)
 {
-    return access("/proc/self/ns/time", F_OK) == 0;
+    return ns_kernel_has(NS_TIME);
 }
 
 void lab_config_init_docker(struct lab_config *cfg)

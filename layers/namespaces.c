@@ -79,7 +79,7 @@ static int fail(struct isolab_err *err, const char *what, const char *path)
 
 static bool ns_available(char *why, size_t n)
 {
-    if (access("/proc/self/ns/user", F_OK) != 0) {
+    if (!ns_kernel_has(NS_USER)) {
         snprintf(why, n, "this kernel has no namespaces support (/proc/self/ns is missing)");
         return false;
     }
@@ -104,11 +104,9 @@ static bool ns_available(char *why, size_t n)
 static int ns_validate(const struct lab_config *cfg, struct isolab_err *err)
 {
     for (int k = 0; k < NS_COUNT; k++) {
-        char p[64];
-        snprintf(p, sizeof p, "/proc/self/ns/%s", ns_name(k));   /* the file's name */
-        if (cfg->ns[k] && access(p, F_OK) != 0) {
-            isolab_err_set(err, ENOSYS, "namespaces: this kernel has no %s namespace (%s is missing)",
-                           ns_name(k), p);
+        if (cfg->ns[k] && !ns_kernel_has(k)) {
+            isolab_err_set(err, ENOSYS, "namespaces: this kernel has no %s namespace "
+                           "(/proc/self/ns/%s is missing)", ns_name(k), ns_name(k));
             isolab_err_hint(err, "switch it off with --no-ns %s", ns_name(k));
             return -1;
         }

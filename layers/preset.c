@@ -196,9 +196,7 @@ static bool ns_condition(const char *cond, enum ns_kind k, bool *ok)
 {
     *ok = true;
     if (strcmp(cond, "if-available") == 0) {
-        char p[64];
-        snprintf(p, sizeof p, "/proc/self/ns/%s", k == NS_MNT ? "mnt" : ns_name(k));
-        return access(p, F_OK) == 0;
+        return ns_kernel_has(k);
     }
     if (strcmp(cond, "if-cgroup-v2") == 0)
         return access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;

@@ -50,6 +50,7 @@ enum ns_kind {
 const char *ns_name(enum ns_kind k);      /* "user", "pid", "mnt", ... */
 int ns_clone_flag(enum ns_kind k);        /* CLONE_NEWUSER, ... */
 int ns_from_name(const char *name);       /* -1 if unknown; accepts "mount","network" too */
+bool ns_kernel_has(enum ns_kind k);       /* /proc/self/ns/<name> exists (looked at once) */
 
 /* ---- the config --------------------------------------------------------- */
 
