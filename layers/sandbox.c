@@ -353,6 +353,11 @@ static pid_t fork_command(struct sandbox_ctx *ctx, int err_fd, int sp[2])
 static _Noreturn void run_as_init(const struct lab_config *cfg, const struct sandbox_ctx *ctx,
                                   int err_fd, pid_t pid, int started_fd, bool confined)
 {
+    /* Confined already, the init has nothing left to report: its copy of
+     * the report pipe goes now, so that the parent hears the command's
+     * execve (EOF) from the command alone, not after the init wakes too. */
+    if (confined)
+        close(steal_fd(&err_fd));
     child_shared_wait_command(child_page, started_fd);
     close(started_fd);
     struct isolab_err e;
@@ -362,7 +367,8 @@ static _Noreturn void run_as_init(const struct lab_config *cfg, const struct san
         waitpid(pid, NULL, 0);
         child_fail(err_fd, STEP_LSM, &e);
     }
-    close(err_fd);
+    if (err_fd >= 0)
+        close(err_fd);
     /* init never execs: what it holds stays reachable as /proc/1/fd/N. */
     sandbox_guard_fds(ctx, FD_GUARD_CLOSE_ALL);
     init_child = pid;
