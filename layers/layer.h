@@ -134,6 +134,8 @@ void sandbox_reset_signals(void);
  * (0 = none) and its SECCOMP_FILTER_FLAG_* flags (seccomp.c). */
 size_t seccomp_prepared_filter(const struct sandbox_ctx *ctx, unsigned int *flags);
 
+/* The user namespace's uid/gid maps for the child pid (namespaces.c). */
+int ns_write_id_maps(const struct lab_config *cfg, pid_t pid, struct isolab_err *err);
 /* The LSM layer, child side, before the pid-namespace init forks the
  * command: Landlock's rules are added once, for both (lsm.c). */
 int lsm_child_prebuild(const struct lab_config *cfg, struct sandbox_ctx *ctx,

@@ -469,6 +469,43 @@ static void ns_describe(const struct lab_config *cfg, char *buf, size_t n)
         snprintf(buf + len, n - len, ", host secrets masked");
 }
 
+static int write_file(const char *path, const char *data)
+{
+    _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = write(fd, data, strlen(data));
+    return n == (ssize_t)strlen(data) ? 0 : -1;
+}
+
+/* The user namespace's id maps, written by the parent for the child
+ * (sandbox.c): the caller becomes root inside; with --user, that id is
+ * mapped too. */
+int ns_write_id_maps(const struct lab_config *cfg, pid_t pid, struct isolab_err *err)
+{
+    char path[64], map[128];
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+    snprintf(path, sizeof path, "/proc/%d/uid_map", pid);
+    int len = snprintf(map, sizeof map, "0 %u 1\n", uid);
+    if (uid == 0 && cfg->set_user && cfg->uid != 0)
+        snprintf(map + len, sizeof map - len, "%u %u 1\n", cfg->uid, cfg->uid);
+    if (write_file(path, map) < 0)
+        return isolab_err_set(err, errno, "namespaces: writing %s: %s", path, strerror(errno));
+    if (uid != 0) {
+        snprintf(path, sizeof path, "/proc/%d/setgroups", pid);
+        if (write_file(path, "deny") < 0 && errno != ENOENT)
+            return isolab_err_set(err, errno, "namespaces: writing %s: %s", path, strerror(errno));
+    }
+    snprintf(path, sizeof path, "/proc/%d/gid_map", pid);
+    len = snprintf(map, sizeof map, "0 %u 1\n", gid);
+    if (uid == 0 && cfg->set_user && cfg->gid != 0)
+        snprintf(map + len, sizeof map - len, "%u %u 1\n", cfg->gid, cfg->gid);
+    if (write_file(path, map) < 0)
+        return isolab_err_set(err, errno, "namespaces: writing %s: %s", path, strerror(errno));
+    return 0;
+}
+
 const struct layer_ops ns_layer = {
     .name = "namespaces",
     .id = LAYER_NS,

@@ -212,41 +212,6 @@ static void free_sandboxp(struct sandbox **sb)
 }
 #define _cleanup_sandbox_ __attribute__((cleanup(free_sandboxp)))
 
-static int write_file(const char *path, const char *data)
-{
-    _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    ssize_t n = write(fd, data, strlen(data));
-    return n == (ssize_t)strlen(data) ? 0 : -1;
-}
-
-/* The caller becomes root inside; with --user, that id is mapped too. */
-static int write_id_maps(const struct lab_config *cfg, pid_t pid, struct isolab_err *err)
-{
-    char path[64], map[128];
-    uid_t uid = geteuid();
-    gid_t gid = getegid();
-    snprintf(path, sizeof path, "/proc/%d/uid_map", pid);
-    int len = snprintf(map, sizeof map, "0 %u 1\n", uid);
-    if (uid == 0 && cfg->set_user && cfg->uid != 0)
-        snprintf(map + len, sizeof map - len, "%u %u 1\n", cfg->uid, cfg->uid);
-    if (write_file(path, map) < 0)
-        return isolab_err_set(err, errno, "namespaces: writing %s: %s", path, strerror(errno));
-    if (uid != 0) {
-        snprintf(path, sizeof path, "/proc/%d/setgroups", pid);
-        if (write_file(path, "deny") < 0 && errno != ENOENT)
-            return isolab_err_set(err, errno, "namespaces: writing %s: %s", path, strerror(errno));
-    }
-    snprintf(path, sizeof path, "/proc/%d/gid_map", pid);
-    len = snprintf(map, sizeof map, "0 %u 1\n", gid);
-    if (uid == 0 && cfg->set_user && cfg->gid != 0)
-        snprintf(map + len, sizeof map - len, "%u %u 1\n", cfg->gid, cfg->gid);
-    if (write_file(path, map) < 0)
-        return isolab_err_set(err, errno, "namespaces: writing %s: %s", path, strerror(errno));
-    return 0;
-}
-
 /* The report page (child side): the command's progress and report, or the
  * pid-namespace init's report when it fails first. */
 static struct child_shared *child_page;
@@ -662,7 +627,7 @@ static int sandbox_release(struct sandbox *sb, struct isolab_err *err)
             layer_table[id]->attach(&sb->cfg, &sb->ctx, sb->ctx.child, err) < 0)
             return -1;
     }
-    if (sb->ctx.userns && write_id_maps(&sb->cfg, sb->ctx.child, err) < 0)
+    if (sb->ctx.userns && ns_write_id_maps(&sb->cfg, sb->ctx.child, err) < 0)
         return -1;
     if (write(sb->sync_fd, "g", 1) != 1)
         return isolab_err_set(err, errno, "launcher: releasing the sandbox: %s", strerror(errno));

@@ -72,7 +72,7 @@ if [ -n "$ISOLAB_BIN" ] && [ -x "$ISOLAB_BIN" ]; then
 else
     echo "build-initramfs: warning: no isolab binary; guest tests that need it will fail" >&2
 fi
-for t in build/tests/integration/test_*; do
+for t in build/tests/integration/test_* build/tests/helpers/*; do
     [ -x "$t" ] && add_with_libs "$ROOT/$t" "repo/$t"
 done
 while IFS= read -r -d '' f; do
