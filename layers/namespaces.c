@@ -57,16 +57,11 @@ static const char *const secret_state_dirs[] = {
 static const char *const secret_files[] = {
     "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/security/opasswd",
 };
-/* Docker's /dev nodes (runc's defaults), made with mknod as runc does as
- * root, else bound from the host's /dev (in a user namespace mknod of a
- * device is refused). */
-static const struct {
-    const char *name;
-    unsigned int major, minor;
-} dev_nodes[] = {
-    {"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9},
-    {"tty", 5, 0},
-};
+/* Docker's /dev nodes (runc's defaults), bound from the host's /dev. (A
+ * mknod would be cheaper as root, but chmod and mknodat would join the
+ * calls every probe run makes, probe_common_syscalls: then an edit of
+ * chmod, lab 2's, would re-run every probe.) */
+static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 
 static int fail(struct isolab_err *err, const char *what, const char *path)
 {
@@ -163,13 +158,8 @@ static int build_dev(const char *root, struct isolab_err *err)
     if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=65536k") < 0)
         return fail(err, "mount tmpfs on", p);
     for (size_t i = 0; i < sizeof dev_nodes / sizeof dev_nodes[0]; i++) {
-        snprintf(p, sizeof p, "%s/dev/%s", root, dev_nodes[i].name);
-        snprintf(src, sizeof src, "/dev/%s", dev_nodes[i].name);
-        if (mknod(p, S_IFCHR | 0666, makedev(dev_nodes[i].major, dev_nodes[i].minor)) == 0) {
-            if (chmod(p, 0666) < 0)      /* past the umask */
-                return fail(err, "chmod", p);
-            continue;
-        }
+        snprintf(p, sizeof p, "%s/dev/%s", root, dev_nodes[i]);
+        snprintf(src, sizeof src, "/dev/%s", dev_nodes[i]);
         int fd = open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
         if (fd < 0)
             return fail(err, "create", p);
@@ -203,34 +193,31 @@ static int build_dev(const char *root, struct isolab_err *err)
     return 0;
 }
 
-/* Empty directories to mask with, made once a sandbox in the staging
- * tmpfs: a bind mount costs a third of a new tmpfs, to make and to tear
- * down, and a sandbox masks a dozen directories (bench/run.sh).
- *  - STAGE/ro/d1777, STAGE/ro/d0755 on a read-only tmpfs (nosuid, nodev,
- *    noexec): Docker's masked directories (a tmpfs root's 1777, as runc's
- *    "tmpfs -o ro") and the host's secret state (0755);
- *  - STAGE/rw/root (0700), STAGE/rw/home, STAGE/rw/tmp (1777), writable,
- *    nosuid, nodev: the sandbox's own /root, /home and /tmp.
- * A bind takes its source's mount flags; the binds outlive the staging
- * mounts, which leave with the old root. */
-#define EMPTY_RO STAGE "/ro"
-#define EMPTY_RW STAGE "/rw"
+/* Empty read-only directories to mask with, made once a sandbox: a bind
+ * mount costs a third of a new tmpfs, to make and to tear down, and a
+ * sandbox masks up to a dozen directories (bench/run.sh). Two small empty
+ * tmpfs (nosuid, nodev, noexec) whose roots have their mode from the mount
+ * (no chmod, no umask: the probe runner's calls stay
+ * probe_common_syscalls): EMPTY_1777 for Docker's masked directories (as
+ * runc's "tmpfs -o ro"), EMPTY_0755 for the host's secret state. A bind
+ * takes its source's mount flags, and outlives the staging mounts, which
+ * leave with the old root. */
+#define EMPTY_1777 STAGE "/empty-1777"
+#define EMPTY_0755 STAGE "/empty-0755"
+
+static int make_empty(const char *dir, const char *opts, struct isolab_err *err)
+{
+    unsigned long fl = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    if (mkdir(dir, 0755) < 0 || mount("isolab", dir, "tmpfs", fl | MS_RDONLY, opts) < 0)
+        return fail(err, "mount an empty tmpfs on", dir);
+    return 0;
+}
 
 static int make_empty_store(struct isolab_err *err)
 {
-    if (mkdir(EMPTY_RO, 0755) < 0 ||
-        mount("isolab", EMPTY_RO, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=755") < 0)
-        return fail(err, "mount tmpfs on", EMPTY_RO);
-    if (mkdir(EMPTY_RO "/d1777", 01777) < 0 || chmod(EMPTY_RO "/d1777", 01777) < 0 ||
-        mkdir(EMPTY_RO "/d0755", 0755) < 0)
-        return fail(err, "mkdir in", EMPTY_RO);
-    if (mount(NULL, EMPTY_RO, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-              "size=0,mode=755") < 0)
-        return fail(err, "remount read-only", EMPTY_RO);
-    if (mkdir(EMPTY_RW, 0755) < 0 || mkdir(EMPTY_RW "/root", 0700) < 0 ||
-        mkdir(EMPTY_RW "/home", 0755) < 0 || mkdir(EMPTY_RW "/tmp", 01777) < 0 ||
-        chmod(EMPTY_RW "/tmp", 01777) < 0)
-        return fail(err, "mkdir in", EMPTY_RW);
+    if (make_empty(EMPTY_1777, "size=0,mode=1777", err) < 0 ||
+        make_empty(EMPTY_0755, "size=0,mode=0755", err) < 0)
+        return -1;
     return 0;
 }
 
@@ -252,7 +239,7 @@ static int mask_paths(const char *root, struct isolab_err *err)
         if (stat(p, &st) < 0)
             continue;
         if (S_ISDIR(st.st_mode)) {
-            if (bind_empty(EMPTY_RO "/d1777", p, "mask", err) < 0)
+            if (bind_empty(EMPTY_1777, p, "mask", err) < 0)
                 return -1;
         } else if (mount("/dev/null", p, NULL, MS_BIND, NULL) < 0) {
             return fail(err, "mask", masked_paths[i]);
@@ -280,6 +267,20 @@ static int mask_one_dir(const char *root, const char *path, const char *empty,
         return 0;
     snprintf(p, sizeof p, "%s%s", root, path);
     return bind_empty(empty, p, "mask (secrets)", err);
+}
+
+/* A home gets a writable tmpfs of its own (a shell's history works). */
+static int mask_home(const char *root, const char *path, const char *opts,
+                     struct isolab_err *err)
+{
+    char p[ISOLAB_PATH_MAX];
+    struct stat st;
+    if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+        return 0;
+    snprintf(p, sizeof p, "%s%s", root, path);
+    if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+        return fail(err, "mask (secrets)", path);
+    return 0;
 }
 
 static int mask_one_file(const char *root, const char *path, struct isolab_err *err)
@@ -313,11 +314,11 @@ static int mask_ssh_keys(const char *root, struct isolab_err *err)
 /* The host's secrets in the default root (an overlay of the host's /). */
 static int mask_secrets(const char *root, struct isolab_err *err)
 {
-    if (mask_one_dir(root, "/root", EMPTY_RW "/root", err) < 0 ||
-        mask_one_dir(root, "/home", EMPTY_RW "/home", err) < 0)
+    if (mask_home(root, "/root", "mode=0700", err) < 0 ||
+        mask_home(root, "/home", "mode=0755", err) < 0)
         return -1;
     for (size_t i = 0; i < sizeof secret_state_dirs / sizeof secret_state_dirs[0]; i++)
-        if (mask_one_dir(root, secret_state_dirs[i], EMPTY_RO "/d0755", err) < 0)
+        if (mask_one_dir(root, secret_state_dirs[i], EMPTY_0755, err) < 0)
             return -1;
     for (size_t i = 0; i < sizeof secret_files / sizeof secret_files[0]; i++)
         if (mask_one_file(root, secret_files[i], err) < 0)
@@ -389,11 +390,10 @@ static int setup_root(const struct lab_config *cfg, struct isolab_err *err)
         return -1;
     if (build_dev(NEWROOT, err) < 0)
         return -1;
-    /* The sandbox's own /tmp (the host's is hidden): writable, 1777. */
     snprintf(p, sizeof p, NEWROOT "/tmp");
     mkdir(p, 01777);
-    if (bind_empty(EMPTY_RW "/tmp", p, "mount an empty /tmp on", err) < 0)
-        return -1;
+    if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+        return fail(err, "mount tmpfs on", p);
     if (mask_paths(NEWROOT, err) < 0)
         return -1;
     if (!cfg->rootfs[0] && !cfg->host_secrets && mask_secrets(NEWROOT, err) < 0)
