@@ -130,6 +130,9 @@ void sandbox_guard_fds(const struct sandbox_ctx *ctx, enum fd_guard how);
  * first step, so nothing isolab's caller ignored reaches the sandbox. */
 void sandbox_reset_signals(void);
 
+/* The pid-namespace init's own seccomp allowlist (seccomp_init.c). */
+const struct sock_fprog *seccomp_init_filter(void);
+
 /* The filter the seccomp layer prepared: its length in BPF instructions
  * (0 = none) and its SECCOMP_FILTER_FLAG_* flags (seccomp.c). */
 size_t seccomp_prepared_filter(const struct sandbox_ctx *ctx, unsigned int *flags);
