@@ -289,7 +289,7 @@ static int disk_fast_path(const char *path, uint64_t caps, struct sock_fprog *pr
         p.len = fast_memo.prog.len;
         fl = fast_memo.flags;
     } else {
-        uint64_t key = sc_bpf_cache_key_text(sc_fnv1a(SC_FNV_INIT, text, (size_t)got), caps);
+        uint64_t key = sc_bpf_cache_key_text(sc_hash64(SC_HASH_INIT, text, (size_t)got), caps);
         if (sc_bpf_cache_get(key, &p, &fl, &w) < 0)
             return -1;
         if ((fl & SECCOMP_FILTER_FLAG_NEW_LISTENER) || w) {   /* w: warnings to repeat */

@@ -297,7 +297,7 @@ static void out_path(struct imp *m, char *out, size_t n)
     const char *base = strrchr(m->name, '/');
     base = base ? base + 1 : m->name;
     const char *full = realpath(m->name, rp) ? rp : m->name;
-    uint64_t h = sc_fnv1a(SC_FNV_INIT, full, strlen(full));
+    uint64_t h = sc_hash64(SC_HASH_INIT, full, strlen(full));
     int bl = (int)strcspn(base, ".");
     if (snprintf(out, n, "%s/%.*s-%08x.seccomp.json", dir, bl > 64 ? 64 : bl, base,
                  (unsigned)h) >= (int)n)

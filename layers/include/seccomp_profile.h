@@ -89,7 +89,7 @@ struct seccomp_profile {
      * (unknown fields, unknown capability names): "file:line:col: path: ..." */
     char **warnings;
     size_t nwarnings;
-    uint64_t text_hash;   /* FNV-1a of the file's bytes (cache key) */
+    uint64_t text_hash;   /* sc_hash64 of the file's bytes (cache key) */
 };
 
 /* Parse a file / a buffer. Errors name file:line:col, the field, what was

@@ -136,7 +136,7 @@ bool probe_is_slow(int idx)
 
 static uint64_t mix(uint64_t h, const void *p, size_t n)
 {
-    return sc_fnv1a(h, p, n);
+    return sc_hash64(h, p, n);
 }
 #define MIX(h, v) ((h) = mix((h), &(v), sizeof(v)))
 #define MIXS(h, s) ((h) = mix((h), (s), strlen(s) + 1))

@@ -29,14 +29,28 @@ struct cache_header {
     uint32_t reserved;
 };
 
-uint64_t sc_fnv1a(uint64_t h, const void *data, size_t n)
+/* Eight bytes a step: each is xored in, multiplied by an odd constant and
+ * folded (every step a bijection of h, so two texts that differ in one
+ * word never meet there); the tail a byte a step. Not a defence against a
+ * chosen collision, nor meant as one: the cache is the learner's own. A
+ * profile's 22 KB hash in ~3 us where FNV-1a's byte loop took ~30. */
+uint64_t sc_hash64(uint64_t h, const void *data, size_t n)
 {
     const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, sizeof w);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+        h ^= h >> 32;
+    }
+    for (; i < n; i++) {
         h ^= p[i];
         h *= 0x100000001b3ULL;
     }
-    return h;
+    h ^= (uint64_t)n;
+    h *= 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 29);
 }
 
 uint64_t sc_bpf_cache_key(const struct seccomp_profile *p, uint64_t caps)
@@ -46,17 +60,17 @@ uint64_t sc_bpf_cache_key(const struct seccomp_profile *p, uint64_t caps)
 
 uint64_t sc_bpf_cache_key_text(uint64_t text_hash, uint64_t caps)
 {
-    uint64_t h = sc_fnv1a(SC_FNV_INIT, CACHE_MAGIC, 8);
-    h = sc_fnv1a(h, &text_hash, sizeof text_hash);
-    h = sc_fnv1a(h, &caps, sizeof caps);
+    uint64_t h = sc_hash64(SC_HASH_INIT, CACHE_MAGIC, 8);
+    h = sc_hash64(h, &text_hash, sizeof text_hash);
+    h = sc_hash64(h, &caps, sizeof caps);
     uint32_t arch = seccomp_arch_native();
-    h = sc_fnv1a(h, &arch, sizeof arch);
+    h = sc_hash64(h, &arch, sizeof arch);
     struct utsname u;
     if (uname(&u) == 0)
-        h = sc_fnv1a(h, u.release, strlen(u.release));
+        h = sc_hash64(h, u.release, strlen(u.release));
     const struct scmp_version *v = seccomp_version();
     unsigned int ver[3] = { v->major, v->minor, v->micro };
-    h = sc_fnv1a(h, ver, sizeof ver);
+    h = sc_hash64(h, ver, sizeof ver);
     /* A rebuilt isolab may compile differently: the binary is in the key --
      * the file on disk, not /proc/self/exe, which is a new sealed memfd at
      * every start (sealed_self.c): keyed by that, no entry was ever found
@@ -64,9 +78,9 @@ uint64_t sc_bpf_cache_key_text(uint64_t text_hash, uint64_t caps)
     struct stat st;
     const char *self = isolab_self_path();
     if (stat(self[0] ? self : "/proc/self/exe", &st) == 0) {
-        h = sc_fnv1a(h, &st.st_ino, sizeof st.st_ino);
-        h = sc_fnv1a(h, &st.st_size, sizeof st.st_size);
-        h = sc_fnv1a(h, &st.st_mtim, sizeof st.st_mtim);
+        h = sc_hash64(h, &st.st_ino, sizeof st.st_ino);
+        h = sc_hash64(h, &st.st_size, sizeof st.st_size);
+        h = sc_hash64(h, &st.st_mtim, sizeof st.st_mtim);
     }
     return h;
 }

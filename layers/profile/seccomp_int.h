@@ -55,9 +55,9 @@ void sc_json_array_positions(const char *text, size_t len, const char *path,
                              int *lines, int *cols, size_t n);
 
 
-/* FNV-1a, 64 bits */
-#define SC_FNV_INIT 0xcbf29ce484222325ULL
-uint64_t sc_fnv1a(uint64_t h, const void *data, size_t n);
+/* A fast 64-bit hash for cache keys (seccomp_cache.c); once FNV-1a. */
+#define SC_HASH_INIT 0xcbf29ce484222325ULL
+uint64_t sc_hash64(uint64_t h, const void *data, size_t n);
 
 /* Compiled filters on disk ($XDG_CACHE_HOME/isolab/seccomp): libseccomp
  * needs tens of milliseconds for Docker's profile, a cached program none.
@@ -65,7 +65,7 @@ uint64_t sc_fnv1a(uint64_t h, const void *data, size_t n);
  * the kernel and libseccomp versions and the isolab binary itself.
  * ISOLAB_NO_CACHE=1 turns it off. */
 uint64_t sc_bpf_cache_key(const struct seccomp_profile *p, uint64_t caps);
-/* The same key from the hash of the profile's bytes (sc_fnv1a over the file). */
+/* The same key from the hash of the profile's bytes (sc_hash64 over the file). */
 uint64_t sc_bpf_cache_key_text(uint64_t text_hash, uint64_t caps);
 int sc_bpf_cache_get(uint64_t key, struct sock_fprog *prog, unsigned int *flags,
                      int *warnings);

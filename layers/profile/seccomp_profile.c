@@ -281,7 +281,7 @@ int seccomp_profile_parse(const char *text, size_t len, const char *name,
         free(c.p);
         return isolab_err_set(err, ENOMEM, "seccomp: %s: out of memory", c.name);
     }
-    c.p->text_hash = sc_fnv1a(SC_FNV_INIT, text, len);
+    c.p->text_hash = sc_hash64(SC_HASH_INIT, text, len);
     if (parse_root(&c, root) < 0) {
         seccomp_profile_free(c.p);
         return -1;
