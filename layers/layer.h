@@ -43,6 +43,10 @@ struct sandbox_ctx {
      * else -1. The child closes both of these: they are the host's. */
     int cgroup_lock_fd;
     pid_t child;            /* host pid of the sandbox's first process */
+    /* The child waits for the parent's release (id maps to write, a
+     * listener's pid to send, a cgroup to be moved into); else it goes at
+     * once (sandbox.c, release_needed). */
+    bool release_wait;
     /* Child side: this process is the pid-namespace init, which forked the
      * command at the console step and applies steps 3-7 to itself too; its
      * seccomp filter is its own allowlist (seccomp.c, init_filter). */
@@ -139,6 +143,9 @@ size_t seccomp_prepared_filter(const struct sandbox_ctx *ctx, unsigned int *flag
 
 /* The user namespace's uid/gid maps for the child pid (namespaces.c). */
 int ns_write_id_maps(const struct lab_config *cfg, pid_t pid, struct isolab_err *err);
+/* The parent must move the child into its cgroups (cgroup v1 where a
+ * tasks file could not be opened for the child to join by itself). */
+bool cgroup_moves_child(const struct sandbox_ctx *ctx);
 /* The LSM layer, child side, before the pid-namespace init forks the
  * command: Landlock's rules are added once, for both (lsm.c). */
 int lsm_child_prebuild(const struct lab_config *cfg, struct sandbox_ctx *ctx,

@@ -372,7 +372,11 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
     /* Die with isolab, even when it is SIGKILLed. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     char c;
-    if (read(sync_fd, &c, 1) != 1)
+    /* Without a release to wait for, a parent that died before the
+     * PDEATHSIG above shows as a hung-up pipe. */
+    struct pollfd hup = {.fd = sync_fd, .events = POLLIN};
+    if (ctx->release_wait ? read(sync_fd, &c, 1) != 1
+                          : poll(&hup, 1, 0) != 0)
         _exit(127);     /* the parent is gone or gave up on us */
     close(sync_fd);
     /* Into its cgroups first, before anything else runs (cgroup v1: the
@@ -525,8 +529,20 @@ static unsigned long clone_flags(const struct sandbox *sb)
     return flags;
 }
 
+/* Must the child wait for the parent after the clone? For the id maps of
+ * a user namespace, the host pid a seccomp listener or live supervisor
+ * needs, a cgroup the parent moves it into. Else the wake-up is saved. */
+static bool release_needed(const struct sandbox *sb)
+{
+    unsigned int flags = 0;
+    seccomp_prepared_filter(&sb->ctx, &flags);
+    return sb->ctx.userns || sb->cfg.live || (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) ||
+           cgroup_moves_child(&sb->ctx);
+}
+
 /* Spawn: clone the child into its namespaces (and cgroup), where it waits
- * on the release pipe. The parent keeps the pipes' other ends in sb. */
+ * on the release pipe, if it must. The parent keeps the pipes' other ends
+ * in sb. */
 static int sandbox_spawn(struct sandbox *sb, struct isolab_err *err)
 {
     int syncp[2], errp[2];
@@ -538,6 +554,7 @@ static int sandbox_spawn(struct sandbox *sb, struct isolab_err *err)
         return isolab_err_set(err, errno, "launcher: the report pipe: %s", strerror(errno));
     _cleanup_close_ int err_w = errp[1];
     sb->err_fd = errp[0];
+    sb->ctx.release_wait = release_needed(sb);
     fflush(NULL);
     pid_t pid = clone_child(sb, clone_flags(sb));
     if (pid == 0) {
@@ -629,10 +646,16 @@ static int sandbox_release(struct sandbox *sb, struct isolab_err *err)
     }
     if (sb->ctx.userns && ns_write_id_maps(&sb->cfg, sb->ctx.child, err) < 0)
         return -1;
-    if (write(sb->sync_fd, "g", 1) != 1)
+    if (sb->ctx.release_wait && write(sb->sync_fd, "g", 1) != 1)
         return isolab_err_set(err, errno, "launcher: releasing the sandbox: %s", strerror(errno));
-    close(steal_fd(&sb->sync_fd));
-    return read_child_report(sb, err);
+    /* Without a release, the child reads a hung-up pipe as "the parent
+     * died before it could set PDEATHSIG": closed once it has reported. */
+    if (sb->ctx.release_wait)
+        close(steal_fd(&sb->sync_fd));
+    int rc = read_child_report(sb, err);
+    if (sb->sync_fd >= 0)
+        close(steal_fd(&sb->sync_fd));
+    return rc;
 }
 
 int sandbox_start(const struct lab_config *cfg_in, struct sandbox **out,

@@ -622,6 +622,12 @@ static int cg_attach(const struct lab_config *cfg, struct sandbox_ctx *ctx, pid_
     return priv->backend->attach(priv, child, err);
 }
 
+bool cgroup_moves_child(const struct sandbox_ctx *ctx)
+{
+    const struct cg_priv *priv = ctx->priv[LAYER_CGROUP];
+    return priv && priv->backend && priv->backend->attach && !priv->self_join;
+}
+
 static void format_bytes(long long b, char *out, size_t n)
 {
     const long long G = 1LL << 30, M = 1LL << 20, K = 1LL << 10;
