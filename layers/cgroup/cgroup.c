@@ -502,7 +502,8 @@ static int cg_validate(const struct lab_config *cfg, struct isolab_err *err)
         isolab_err_hint(err, "give at least --memory 6m (Docker's minimum), e.g. --memory 64m");
         return -1;
     }
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    /* sysconf reads /sys/devices/system/cpu/online: only for --cpus */
+    long ncpu = cfg->cpus > 0 || isnan(cfg->cpus) ? sysconf(_SC_NPROCESSORS_ONLN) : 0;
     if (isnan(cfg->cpus) || (cfg->cpus > 0 && (cfg->cpus < 0.01 || cfg->cpus > (double)ncpu))) {
         isolab_err_set(err, EINVAL, "cgroups: --cpus %g is out of range", cfg->cpus);
         isolab_err_hint(err, "give a fraction of the CPUs from 0.01 to %ld, e.g. --cpus 0.5", ncpu);
