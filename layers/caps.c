@@ -102,6 +102,19 @@ static int caps_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
 {
     if (step != STEP_CAPS)
         return 0;
+    /* The pid-namespace init never execs, so its bounding and ambient sets
+     * never matter: it takes the command's user and then holds no
+     * capability at all (it only reaps, and signals the command, which has
+     * its uid). Fewer than the command's, in three calls instead of ~30. */
+    if (ctx->init_copy) {
+        if (cfg->set_user && change_user(cfg, ctx, err) < 0)
+            return -1;
+        _cleanup_cap_ cap_t none = cap_init();
+        if (!none || cap_set_proc(none) < 0)
+            return isolab_err_set(err, errno, "caps: capset (the sandbox's init): %s",
+                                  strerror(errno));
+        return 0;
+    }
     uint64_t keep = cfg->caps;
     int last = cap_last_known();
     for (int c = 0; c <= last; c++) {
