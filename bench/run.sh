@@ -10,6 +10,8 @@
 # isolab <= 0.9x bwrap), and against `unshare -muinpf /bin/true`, the floor
 # (target: <= 2x). The second line is the stripped configuration: the same
 # static busybox root for isolab, bwrap and runc, no LSM, no cgroups.
+# Every figure is a median of RUNS runs taken in turn with the others
+# (bench/interleave.c), as the issue's own figures were.
 set -eu
 cd "$(dirname "$0")/.."
 ISOLAB=$PWD/isolab
@@ -23,7 +25,7 @@ ROOTFS=$PWD/$W/rootfs
 "$ISOLAB" export-seccomp --format bpf -o "$W/docker.bpf"
 "$ISOLAB" export-seccomp --format oci -o "$W/docker-oci.json"
 
-for tool in hyperfine bwrap runc jq; do
+for tool in cc bwrap runc jq; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is missing (make deps installs it)"; exit 1; }
 done
 
@@ -63,24 +65,32 @@ RC="runc --root $PWD/$W/runc-state run -b $PWD/$W/runc isolab-bench-\$RANDOM"
 # Sanity: each really runs under its seccomp filter.
 $IS && $IS_FULL && sh -c "$BW" && sh -c "$BW_DEF" && (cd "$W/runc" && runc --root "$PWD/../runc-state" run isolab-bench-check >/dev/null)
 
-hyperfine -N --warmup 10 --runs "$RUNS" --export-json "$W/results.json" \
-    -n isolab-defaults "$IS_FULL" -n bwrap-host-root "bash -c '$BW_DEF'" -n unshare-floor "$FLOOR" \
-    -n isolab "$IS" -n bwrap "bash -c '$BW'" -n bash-noop "bash -c true" \
-    -n runc "bash -c 'cd $W/runc && runc --root $PWD/$W/runc-state run isolab-bench-\$\$'" \
-    -n isolab-default-root "$IS_DEF" -n isolab-5-layers "$IS_ALL5" -n isolab-4-layers-no-lsm "$IS_4" \
-    >"$W/hyperfine.txt" 2>&1 || { cat "$W/hyperfine.txt"; exit 1; }
-
+# Interleaved (bench/interleave.c): one run of each command in turn, so a
+# machine that drifts while this runs drifts for all of them alike.
+cc -O2 -o "$W/interleave" bench/interleave.c -lm
+# runc (~40 ms a start, and the work it leaves the kernel) is timed apart,
+# after the rest, with the bash it is launched by.
+"$W/interleave" "$RUNS" 10 "$W/main.json" \
+    isolab-defaults "$IS_FULL" bwrap-host-root "bash -c $BW_DEF" unshare-floor "$FLOOR" \
+    isolab "$IS" bwrap "bash -c $BW" bash-noop "bash -c true" \
+    isolab-default-root "$IS_DEF" isolab-5-layers "$IS_ALL5" isolab-4-layers-no-lsm "$IS_4" \
+    >"$W/interleave.txt" 2>&1 || { cat "$W/interleave.txt"; exit 1; }
+"$W/interleave" "$(( (RUNS + 3) / 4 ))" 3 "$W/runc.json" \
+    runc "bash -c cd $W/runc && runc --root $PWD/$W/runc-state run isolab-bench-\$\$" \
+    runc-bash-noop "bash -c true" >>"$W/interleave.txt" 2>&1 || { cat "$W/interleave.txt"; exit 1; }
 echo "load while measuring: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores: $(nproc))"
-jq -r '
-  (.results | map({key: .command, value: .mean}) | from_entries) as $m |
+jq -r --slurpfile rc "$W/runc.json" '
+  (.results | map({key: .command, value: .median}) | from_entries) as $m |
+  ($rc[0].results | map({key: .command, value: .median}) | from_entries) as $n |
   ($m["bash-noop"]) as $b |
+  ($n.runc - $n["runc-bash-noop"]) as $runc |
   def ms(x): ((x*1000*100|round)/100);
   def r(x): ((x*100|round)/100);
   (r($m["isolab-defaults"] / ($m["bwrap-host-root"] - $b))) as $vb |
   (r($m["isolab-defaults"] / $m["unshare-floor"])) as $vf |
   "isolab run -- /bin/true, its defaults (all five layers): \(ms($m["isolab-defaults"])) ms = \($vb) x bwrap (\(ms($m["bwrap-host-root"] - $b)) ms; target <= 0.9: \(if $vb <= 0.9 then "met" else "MISSED" end)), \($vf) x unshare -muinpf (\(ms($m["unshare-floor"])) ms; target <= 2: \(if $vf <= 2 then "met" else "MISSED" end))",
-  "stripped (busybox root, no LSM, no cgroups): isolab \(ms($m.isolab)) ms, bwrap \(ms($m.bwrap - $b)) ms (bwrap/isolab \(r(($m.bwrap - $b) / $m.isolab)), target >= 1), runc \(ms($m.runc - $b)) ms (runc/isolab \(r(($m.runc - $b) / $m.isolab)), target >= 4)",
-  "every run, mean of \(.results[0].times | length) (bwrap and runc are launched through bash -c, whose own cost \(ms($b)) ms is subtracted above):",
-  (.results[] | "  \(.command | . + (" " * (24 - length)))  \(ms(.mean)) ms ± \(ms(.stddev))"),
+  "stripped (busybox root, no LSM, no cgroups): isolab \(ms($m.isolab)) ms, bwrap \(ms($m.bwrap - $b)) ms (bwrap/isolab \(r(($m.bwrap - $b) / $m.isolab)), target >= 1), runc \(ms($runc)) ms (runc/isolab \(r($runc / $m.isolab)), target >= 4)",
+  "every command, median of \(.results[0].times | length) runs taken in turn with the others (bwrap is launched through bash -c, whose own cost \(ms($b)) ms is subtracted above; runc, timed apart over \($rc[0].results[0].times | length) runs, against its own bash):",
+  (.results[] , $rc[0].results[] | "  \(.command | . + (" " * (24 - length)))  \(ms(.median)) ms (mean \(ms(.mean)) ± \(ms(.stddev)))"),
   "  5 layers / 4 layers (LSM on vs off) = \(r($m["isolab-5-layers"] / $m["isolab-4-layers-no-lsm"]))"
-' "$W/results.json"
+' "$W/main.json"
