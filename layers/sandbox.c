@@ -360,6 +360,50 @@ static _Noreturn void run_as_init(const struct lab_config *cfg, const struct san
     }
 }
 
+/* Step 2b, the console (live/pty.c); with a pid namespace the init forks
+ * the command here, Landlock's rules made first for both. Under a live
+ * supervisor the listener is taken from the sandbox's first process
+ * (pidfd_getfd), so there the init loads the one filter and forks after
+ * step 7 instead. Returns the command's pid in the init, else 0. */
+static pid_t child_console(const struct lab_config *cfg, struct sandbox_ctx *ctx, int err_fd,
+                           bool pid_init, int started[2], int confined[2])
+{
+    struct isolab_err e;
+    isolab_err_clear(&e);
+    if (live_child_console(cfg, &ctx->live, !pid_init, &e) < 0)
+        child_fail(err_fd, STEP_CONSOLE, &e);
+    if (!pid_init)
+        return 0;
+    if (pipe2(started, O_CLOEXEC) < 0 || (!cfg->live && pipe2(confined, O_CLOEXEC) < 0)) {
+        isolab_err_set(&e, errno, "console: the init's pipe: %s", strerror(errno));
+        child_fail(err_fd, STEP_CONSOLE, &e);
+    }
+    if (cfg->live)
+        return 0;
+    if (lsm_child_prebuild(cfg, ctx, &e) < 0)
+        child_fail(err_fd, STEP_LSM, &e);
+    pid_t command = fork_command(ctx, err_fd, started);
+    close(steal_fd(&confined[command > 0 ? 0 : 1]));
+    return command;
+}
+
+/* Step 4. The command first waits for the init to be held by all its steps
+ * (EOF on *confined), while no filter of its own can refuse the read. */
+static void child_nnp(const struct lab_config *cfg, int err_fd, int *confined)
+{
+    if (*confined >= 0) {
+        char c;
+        while (read(*confined, &c, 1) < 0 && errno == EINTR)
+            ;
+        close(steal_fd(confined));
+    }
+    struct isolab_err e;
+    if (cfg->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+        isolab_err_set(&e, errno, "no_new_privs: %s", strerror(errno));
+        child_fail(err_fd, STEP_NNP, &e);
+    }
+}
+
 static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
 {
     const struct lab_config *cfg = &sb->cfg;
@@ -397,30 +441,19 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
     bool pid_init = layer_in_force(cfg, LAYER_NS) && cfg->ns[NS_PID] && !cfg->fn;
     pid_t command = 0;
     int started[2] = {-1, -1};  /* the init hears the command's execve (sandbox_int.h) */
+    /* The command hears that the init is confined (EOF), before its own
+     * filter: no line of the learner's runs beside an init not yet held
+     * by its own steps (a ptrace into it in that moment would have met
+     * none of them). */
+    int confined[2] = {-1, -1};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         child_shared_progress(child_page, steps[i].step);
         if (steps[i].step == STEP_CONSOLE) {
-            if (live_child_console(cfg, &ctx->live, !pid_init, &e) < 0)
-                child_fail(err_fd, STEP_CONSOLE, &e);
-            if (pid_init && pipe2(started, O_CLOEXEC) < 0) {
-                isolab_err_set(&e, errno, "console: the init's pipe: %s", strerror(errno));
-                child_fail(err_fd, STEP_CONSOLE, &e);
-            }
-            /* Under a live supervisor the listener is taken from the
-             * sandbox's first process (pidfd_getfd), so there the init
-             * loads the one filter and forks after it, as before. */
-            if (pid_init && !cfg->live) {
-                if (lsm_child_prebuild(cfg, ctx, &e) < 0)
-                    child_fail(err_fd, STEP_LSM, &e);
-                command = fork_command(ctx, err_fd, started);
-            }
+            command = child_console(cfg, ctx, err_fd, pid_init, started, confined);
             continue;
         }
         if (steps[i].step == STEP_NNP) {
-            if (cfg->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-                isolab_err_set(&e, errno, "no_new_privs: %s", strerror(errno));
-                child_fail(err_fd, STEP_NNP, &e);
-            }
+            child_nnp(cfg, err_fd, &confined[0]);
             continue;
         }
         if (run_step(cfg, ctx, steps[i].layer, steps[i].step, &e) < 0)
@@ -439,6 +472,8 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
     cleanup_closep(&ctx->clone_cgroup_fd);
     cleanup_closep(&ctx->cgroup_lock_fd);
     ctx->clone_cgroup_fd = ctx->cgroup_lock_fd = -1;
+    if (confined[1] >= 0)
+        close(steal_fd(&confined[1]));     /* the init: held by all its steps */
     if (pid_init && cfg->live)
         command = fork_command(ctx, err_fd, started);
     if (command > 0)
@@ -691,85 +726,17 @@ pid_t sandbox_pid(const struct sandbox *sb)
     return sb ? sb->ctx.child : -1;
 }
 
-/* isolab's signal proxy, as docker run's: SIGTERM, SIGHUP and (sent by a
- * process, not typed) SIGINT and SIGQUIT go to the sandbox's first process;
- * if the sandbox has not ended SANDBOX_STOP_TIMEOUT_S after the first of
- * them, it is killed (docker stop's 10 s) and cleaned up. */
-#define SANDBOX_STOP_TIMEOUT_S 10
-static volatile pid_t forward_to = -1;
-static volatile sig_atomic_t stop_asked;
-static void forward_signal(int sig, siginfo_t *si, void *uc)
-{
-    (void)uc;
-    (void)si;
-    if (forward_to > 0)
-        kill(forward_to, sig);
-    stop_asked = 1;
-}
-
-static const int proxied[] = {SIGTERM, SIGHUP, SIGINT, SIGQUIT};
-#define N_PROXIED (sizeof proxied / sizeof proxied[0])
-
-/* Wait for the child; after a proxied signal, at most the stop timeout,
- * then SIGKILL. A pidfd makes the wait boundable; without one (a kernel
- * before 5.3) the wait is unbounded, as before. */
-static pid_t wait_child_bounded(pid_t child, int *st)
-{
-    _cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, child, 0);
-    struct timespec deadline = {0, 0};
-    bool killed = false;
-    while (pfd >= 0 && !killed) {
-        int timeout = -1;
-        if (stop_asked) {
-            struct timespec now;
-            clock_gettime(CLOCK_MONOTONIC, &now);
-            if (!deadline.tv_sec)
-                deadline = (struct timespec){now.tv_sec + SANDBOX_STOP_TIMEOUT_S, now.tv_nsec};
-            long left = (deadline.tv_sec - now.tv_sec) * 1000 +
-                        (deadline.tv_nsec - now.tv_nsec) / 1000000;
-            timeout = left > 0 ? (int)left : 0;
-        }
-        struct pollfd p = {.fd = pfd, .events = POLLIN};
-        int r = poll(&p, 1, timeout);
-        if (r > 0)
-            break;
-        if (r == 0) {           /* the stop timeout: our own child */
-            kill(child, SIGKILL);
-            killed = true;
-        } else if (errno != EINTR) {
-            break;
-        }
-    }
-    pid_t w;
-    do
-        w = waitpid(child, st, __WALL);
-    while (w < 0 && errno == EINTR);
-    return w;
-}
-
 int sandbox_wait(struct sandbox *sb, int *status, struct isolab_err *err)
 {
     struct live_io *io = &sb->ctx.live;
     if (!io->exited && live_needs_relay(io))
         return io->master >= 0 ? live_relay(sb, STDIN_FILENO, STDOUT_FILENO, status, err)
                                : live_pipe_relay(sb, status, err);
-    int st = io->status;
-    struct sigaction sa = {.sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO};
-    struct sigaction old[N_PROXIED];
-    sigemptyset(&sa.sa_mask);
-    forward_to = sb->ctx.child;
-    stop_asked = 0;
-    for (size_t i = 0; i < N_PROXIED; i++)
-        sigaction(proxied[i], &sa, &old[i]);
+    int st = io->status, wait_errno = 0;
     /* The sandbox has a session of its own (live/pty.c): a ^C typed on
      * isolab's terminal reaches isolab only, which passes it on, as docker
-     * run's sig-proxy does. */
-    pid_t w = io->exited ? sb->ctx.child : wait_child_bounded(sb->ctx.child, &st);
-    /* Now: sigaction below may overwrite errno. */
-    int wait_errno = errno;
-    forward_to = -1;
-    for (size_t i = 0; i < N_PROXIED; i++)
-        sigaction(proxied[i], &old[i], NULL);
+     * run's sig-proxy does (sandbox_exit.c). */
+    pid_t w = io->exited ? sb->ctx.child : sandbox_wait_proxied(sb->ctx.child, &st, &wait_errno);
     sb->waited = true;
 
     int rc = 0;

@@ -3,6 +3,7 @@
  * SIGCHLD disposition of isolab's caller, and the explanation of a failed
  * start (exit_why.c decides; this file fills the record and the error). */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -182,4 +185,77 @@ void sandbox_explain_start(const struct lab_config *cfg, const struct child_repo
     err->hint[0] = '\0';
     if (w.hint[0])
         isolab_err_hint(err, "%s", w.hint);
+}
+
+/* isolab's signal proxy, as docker run's: SIGTERM, SIGHUP and (sent by a
+ * process, not typed) SIGINT and SIGQUIT go to the sandbox's first process;
+ * if the sandbox has not ended SANDBOX_STOP_TIMEOUT_S after the first of
+ * them, it is killed (docker stop's 10 s) and cleaned up. */
+#define SANDBOX_STOP_TIMEOUT_S 10
+static volatile pid_t forward_to = -1;
+static volatile sig_atomic_t stop_asked;
+static void forward_signal(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    (void)si;
+    if (forward_to > 0)
+        kill(forward_to, sig);
+    stop_asked = 1;
+}
+
+static const int proxied[] = {SIGTERM, SIGHUP, SIGINT, SIGQUIT};
+#define N_PROXIED (sizeof proxied / sizeof proxied[0])
+
+/* Wait for the child; after a proxied signal, at most the stop timeout,
+ * then SIGKILL. A pidfd makes the wait boundable; without one (a kernel
+ * before 5.3) the wait is unbounded, as before. */
+static pid_t wait_child_bounded(pid_t child, int *st)
+{
+    _cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, child, 0);
+    struct timespec deadline = {0, 0};
+    bool killed = false;
+    while (pfd >= 0 && !killed) {
+        int timeout = -1;
+        if (stop_asked) {
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            if (!deadline.tv_sec)
+                deadline = (struct timespec){now.tv_sec + SANDBOX_STOP_TIMEOUT_S, now.tv_nsec};
+            long left = (deadline.tv_sec - now.tv_sec) * 1000 +
+                        (deadline.tv_nsec - now.tv_nsec) / 1000000;
+            timeout = left > 0 ? (int)left : 0;
+        }
+        struct pollfd p = {.fd = pfd, .events = POLLIN};
+        int r = poll(&p, 1, timeout);
+        if (r > 0)
+            break;
+        if (r == 0) {           /* the stop timeout: our own child */
+            kill(child, SIGKILL);
+            killed = true;
+        } else if (errno != EINTR) {
+            break;
+        }
+    }
+    pid_t w;
+    do
+        w = waitpid(child, st, __WALL);
+    while (w < 0 && errno == EINTR);
+    return w;
+}
+
+pid_t sandbox_wait_proxied(pid_t child, int *st, int *wait_errno)
+{
+    struct sigaction sa = {.sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO};
+    struct sigaction old[N_PROXIED];
+    sigemptyset(&sa.sa_mask);
+    forward_to = child;
+    stop_asked = 0;
+    for (size_t i = 0; i < N_PROXIED; i++)
+        sigaction(proxied[i], &sa, &old[i]);
+    pid_t w = wait_child_bounded(child, st);
+    *wait_errno = errno;    /* now: sigaction below may overwrite it */
+    forward_to = -1;
+    for (size_t i = 0; i < N_PROXIED; i++)
+        sigaction(proxied[i], &old[i], NULL);
+    return w;
 }

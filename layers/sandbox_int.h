@@ -49,6 +49,11 @@ void child_shared_wait_command(struct child_shared *sh, int started_fd);
  * to buf) and as an enum exit_exec_kind. */
 int exec_diagnose(const char *prog, int e, char *buf, size_t n);
 
+/* Wait for the sandbox's first process with isolab's signal proxy in
+ * place (SIGTERM, SIGHUP, SIGINT, SIGQUIT passed on; SIGKILL 10 s after the
+ * first); the waitpid's result, its errno in *wait_errno. */
+pid_t sandbox_wait_proxied(pid_t child, int *st, int *wait_errno);
+
 /* SIGCHLD is ignored (SIG_IGN or SA_NOCLDWAIT): a child cloned with
  * SIGCHLD as its exit signal would be reaped by the kernel, its status
  * lost. The launcher then clones with no exit signal and waits with
