@@ -251,6 +251,24 @@ static bool has_token(const char *list, const char *tok, const char *seps)
     return false;
 }
 
+/* The k-th (0-based) space-separated field of s into out; false if none. */
+static bool field(const char *s, int k, char *out, size_t n)
+{
+    for (; k > 0 && *s; k--) {
+        s += strcspn(s, " \n");
+        s += strspn(s, " ");
+    }
+    size_t l = strcspn(s, " \n");
+    if (!*s || !l || l >= n)
+        return false;
+    memcpy(out, s, l);
+    out[l] = '\0';
+    return true;
+}
+
+/* id parent maj:min root mountpoint opts [optional...] - type source superopts.
+ * Only the cgroup lines are taken apart (sscanf on every line of the host's
+ * mountinfo cost ~0.1 ms a start). */
 static void parse_mountinfo(struct cg_info *info)
 {
     _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
@@ -258,12 +276,12 @@ static void parse_mountinfo(struct cg_info *info)
         return;
     char line[8192];
     while (fgets(line, sizeof line, f)) {
-        char mnt[ISOLAB_PATH_MAX], fstype[64], opts[1024];
-        /* id parent maj:min root mountpoint opts [optional...] - type source superopts */
-        if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
-            continue;
         char *dash = strstr(line, " - ");
-        if (!dash || sscanf(dash + 3, "%63s %*s %1023s", fstype, opts) != 2)
+        if (!dash || strncmp(dash + 3, "cgroup", 6) != 0)
+            continue;
+        char mnt[ISOLAB_PATH_MAX], fstype[64], opts[1024];
+        if (!field(line, 4, mnt, sizeof mnt) || !field(dash + 3, 0, fstype, sizeof fstype) ||
+            !field(dash + 3, 2, opts, sizeof opts))
             continue;
         unescape_octal(mnt);
         if (strcmp(fstype, "cgroup2") == 0) {
