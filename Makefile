@@ -67,7 +67,18 @@ $(BUILD)/layers/%.o: layers/%.c $(HDRS)
 
 $(BUILD)/tui/%.o: tui/%.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(ISOLAB_CFLAGS) -Itui/cli -Itui/screen -c -o $@ $<
+	$(CC) $(CFLAGS) $(ISOLAB_CFLAGS) -Itui/cli -Itui/screen -I$(BUILD) -c -o $@ $<
+
+# The commit isolab is built from, for `isolab --version`: rewritten only
+# when it changes, so that main.c is rebuilt only then.
+$(BUILD)/version.h: FORCE
+	@mkdir -p $(BUILD)
+	@v=$$(git describe --always --dirty 2>/dev/null || echo unknown); \
+	printf '#define ISOLAB_GIT "%s"\n' "$$v" > $@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(BUILD)/tui/cli/main.o: $(BUILD)/version.h
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/libisolab.a: $(LIB_OBJS)
 	@rm -f $@

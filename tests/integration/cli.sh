@@ -102,4 +102,13 @@ check "run -u without a value: exit 125 (rc $rc)" [ $rc -eq 125 ]
 expect_contains "run -u without a value: says --user needs a value" "$err" "needs a value"
 err=$("$ISOLAB" run -u abc -- true 2>&1)
 expect_contains "run -u abc: refused as --user is" "$err" "expected a numeric UID"
+# ---- --version -----------------------------------------------------------------
+out=$("$ISOLAB" --version 2>&1); rc=$?
+check "--version exits 0" [ "$rc" -eq 0 ]
+expect_contains "--version names the build" "$out" "isolab "
+kernel=$(uname -r)
+expect_contains "--version names libseccomp and this kernel ($kernel)" "$out" "kernel $kernel"
+expect_contains "--version says which cgroups and LSM isolab uses here" "$out" "cgroups "
+
 exit $_t_failed
+

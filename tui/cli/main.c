@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "cli_flags.h"
@@ -23,6 +25,7 @@
 #include "seccomp_profile.h"
 #include "tui.h"
 #include "tui_export.h"
+#include "version.h"        /* ISOLAB_GIT, made by the Makefile */
 
 static void usage(FILE *f)
 {
@@ -54,6 +57,7 @@ static void usage(FILE *f)
             "       isolab probe|run|export --from FILE  ... with it as the configuration (also: isolab --from FILE)\n"
             "       isolab export-seccomp [layer flags] [--format oci|bpf] [-o FILE]\n"
             "                                            the filter as runc or bwrap would take it\n"
+            "       isolab --version                     the build, and what this machine offers\n"
             "\n%s"
             "\nDefaults are Docker's: namespaces mnt,uts,pid,ipc,net(,time), 14 capabilities,\n"
             "Docker's seccomp profile, the isolab-default LSM policy, no cgroup limits.\n",
@@ -485,8 +489,24 @@ static int cmd_tui(int argc, char **argv)
     return tui_run(&cfg, preset);
 }
 
+/* isolab --version: the build, and the facts a bug report needs first. */
+static int print_version(void)
+{
+    const struct scmp_version *v = seccomp_version();
+    struct utsname u;
+    if (uname(&u) < 0)
+        memset(&u, 0, sizeof u);
+    printf("isolab %s\n", ISOLAB_GIT);
+    printf("libseccomp %u.%u.%u, kernel %s %s\n", v->major, v->minor, v->micro, u.release,
+           u.machine);
+    printf("cgroups %s, LSM %s\n", cgroup_mode_name(), lsm_mechanism_name());
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")))
+        return print_version();
     if (argc < 2 || strcmp(argv[1], "run") != 0)
         isolab_run_sealed(argv);   /* run decides after its flags (cmd_run) */
     if (argc > 1) {
