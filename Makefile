@@ -67,16 +67,16 @@ $(BUILD)/layers/%.o: layers/%.c $(HDRS)
 
 $(BUILD)/tui/%.o: tui/%.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(ISOLAB_CFLAGS) -Itui/cli -Itui/screen -I$(BUILD) -c -o $@ $<
+	$(CC) $(CFLAGS) $(ISOLAB_CFLAGS) $(VERSION_CFLAGS) -Itui/cli -Itui/screen -c -o $@ $<
 
-# The commit isolab is built from, for `isolab --version`: rewritten only
-# when it changes, so that main.c is rebuilt only then.
-$(BUILD)/version.h: FORCE
+# The commit isolab is built from, for `isolab --version` (main.c), and a
+# stamp rewritten only when it changes, so that main.c is rebuilt only then.
+ISOLAB_GIT := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(BUILD)/tui/cli/main.o: VERSION_CFLAGS = -DISOLAB_GIT='"$(ISOLAB_GIT)"'
+$(BUILD)/tui/cli/main.o: $(BUILD)/version.stamp
+$(BUILD)/version.stamp: FORCE
 	@mkdir -p $(BUILD)
-	@v=$$(git describe --always --dirty 2>/dev/null || echo unknown); \
-	printf '#define ISOLAB_GIT "%s"\n' "$$v" > $@.tmp; \
-	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
-$(BUILD)/tui/cli/main.o: $(BUILD)/version.h
+	@echo '$(ISOLAB_GIT)' > $@.tmp; if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 .PHONY: FORCE
 FORCE:
 

@@ -25,7 +25,9 @@
 #include "seccomp_profile.h"
 #include "tui.h"
 #include "tui_export.h"
-#include "version.h"        /* ISOLAB_GIT, made by the Makefile */
+#ifndef ISOLAB_GIT          /* the commit, from the Makefile */
+#define ISOLAB_GIT "unknown"
+#endif
 
 static void usage(FILE *f)
 {
