@@ -97,20 +97,32 @@ static int change_user(const struct lab_config *cfg, struct sandbox_ctx *ctx,
  * emptied here already, and a probe run in this process sees what an exec'd
  * program would. The bounding set keeps the list: a setuid-root program can
  * still gain it, as in a container. */
+static bool keep_has(const struct lab_config *cfg, int c)
+{
+    return (cfg->caps & (1ull << c)) && !(cfg->set_user && cfg->uid != 0);
+}
+
 static int caps_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                       enum child_step step, struct isolab_err *err)
 {
     if (step != STEP_CAPS)
         return 0;
     /* The pid-namespace init never execs, so its bounding and ambient sets
-     * never matter: it takes the command's user and then holds no
-     * capability at all (it only reaps, and signals the command, which has
-     * its uid). Fewer than the command's, in three calls instead of ~30. */
+     * never matter: it takes the command's user and then holds CAP_KILL
+     * alone, if the command has it (it reaps, and passes signals on to a
+     * command that may have changed its uid since). Never more than the
+     * command's, in three calls instead of ~30. */
     if (ctx->init_copy) {
         if (cfg->set_user && change_user(cfg, ctx, err) < 0)
             return -1;
-        _cleanup_cap_ cap_t none = cap_init();
-        if (!none || cap_set_proc(none) < 0)
+        _cleanup_cap_ cap_t only = cap_init();
+        cap_value_t kill_cap = CAP_KILL;
+        if (only && (keep_has(cfg, CAP_KILL)) &&
+            (cap_set_flag(only, CAP_EFFECTIVE, 1, &kill_cap, CAP_SET) < 0 ||
+             cap_set_flag(only, CAP_PERMITTED, 1, &kill_cap, CAP_SET) < 0))
+            return isolab_err_set(err, errno, "caps: cap_set_flag (the sandbox's init): %s",
+                                  strerror(errno));
+        if (!only || cap_set_proc(only) < 0)
             return isolab_err_set(err, errno, "caps: capset (the sandbox's init): %s",
                                   strerror(errno));
         return 0;

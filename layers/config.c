@@ -1,6 +1,6 @@
 /* The config object: defaults, names, errors, where data files live. */
 #include <errno.h>
-#include <fcntl.h>
+#include <dirent.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <linux/capability.h>
@@ -8,9 +8,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
+#include <sys/capability.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "layer.h"
@@ -95,29 +94,18 @@ int ns_clone_flag(enum ns_kind k)
     return (unsigned)k < NS_COUNT ? ns_table[k].flag : 0;
 }
 
-/* The entries of /proc/self/ns, read once: one getdents, where an access()
+/* The entries of /proc/self/ns, read once: one readdir, where an access()
  * of each entry made nsfs set up its inode (~12 us apiece, at every start). */
 bool ns_kernel_has(enum ns_kind k)
 {
     static int have = -1;       /* a bit for each kind; the kernel's, fixed */
     if (have < 0) {
         int m = 0;
-        int fd = open("/proc/self/ns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        char buf[2048];
-        long n;
-        while (fd >= 0 && (n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
-            for (long off = 0; off < n; ) {
-                unsigned short reclen;      /* linux_dirent64: ino 8, off 8, reclen 2, type 1 */
-                memcpy(&reclen, buf + off + 16, sizeof reclen);
-                const char *name = buf + off + 19;
-                for (int i = 0; i < NS_COUNT; i++)
-                    if (!strcmp(name, ns_table[i].name))
-                        m |= 1 << i;
-                off += reclen;
-            }
-        }
-        if (fd >= 0)
-            close(fd);
+        _cleanup_closedir_ DIR *d = opendir("/proc/self/ns");
+        for (struct dirent *de; d && (de = readdir(d)); )
+            for (int i = 0; i < NS_COUNT; i++)
+                if (!strcmp(de->d_name, ns_table[i].name))
+                    m |= 1 << i;
         have = m;
     }
     return (unsigned)k < NS_COUNT && (have & (1 << k));
@@ -131,8 +119,8 @@ int ns_from_name(const char *name)
     return -1;
 }
 
-/* The kernel's capabilities and isolab's own bounding set, from
- * PR_CAPBSET_READ (EINVAL past the last one the kernel knows): a few
+/* The kernel's capabilities and isolab's own bounding set, from libcap's
+ * cap_get_bound (-1 past the last one the kernel knows): a few
  * dozen cheap calls instead of /proc/sys/kernel/cap_last_cap and
  * /proc/self/status, on every start. */
 static int cap_last = -1;
@@ -145,7 +133,7 @@ static void cap_read_bounding(void)
     uint64_t bnd = 0;
     int c = 0;
     for (; c < 64; c++) {
-        int r = prctl(PR_CAPBSET_READ, c, 0, 0, 0);
+        int r = cap_get_bound((cap_value_t)c);      /* libcap: PR_CAPBSET_READ */
         if (r < 0)
             break;
         if (r == 1)

@@ -49,8 +49,8 @@ struct sandbox_ctx {
     bool release_wait;
     /* Child side: this process is the pid-namespace init, which forked the
      * command at the console step and applies steps 3-7 to itself too; its
-     * seccomp filter is its own allowlist (seccomp_init.c) and it keeps no
-     * capability (caps.c). */
+     * seccomp filter is its own allowlist (seccomp_init.c) and it keeps only
+     * CAP_KILL (caps.c). */
     bool init_copy;
     /* fds the engine passes to the sandbox on purpose (the pty relay's
      * socketpair end, ...): every other fd above 2 is closed before the

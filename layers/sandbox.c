@@ -12,8 +12,8 @@
  *     the terminal (setsid, TIOCSCTTY) before any filter; from here on
  *     both apply steps 3-7 to themselves: one Landlock ruleset, its rules
  *     added once before the fork; the init's seccomp filter is its own
- *     allowlist of what it does (seccomp_init.c), and it keeps no
- *     capability (caps.c). (Under a live supervisor,
+ *     allowlist of what it does (seccomp_init.c), and it keeps only
+ *     CAP_KILL (caps.c). (Under a live supervisor,
  *     which takes the listener from the first process, the init forks
  *     after step 7, under the profile's filter.)
  *   3 LSM: AppArmor change_onexec or Landlock

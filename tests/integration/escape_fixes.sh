@@ -240,3 +240,14 @@ else
           --security-opt seccomp=unconfined -- sh -c "$inject getuid" </dev/null 2>&1)
     expect_contains "init: without seccomp the same call runs (getuid=0)" "$out" "getuid=0"
 fi
+# The command's first line already sees the init held: the command waits for
+# it before its own filter. Twenty starts, read as the very first thing.
+bad=0
+for _ in $(seq 20); do
+    st=$("$ISOLAB" run -- grep -E '^(Seccomp|CapEff):' /proc/1/status </dev/null 2>&1 | tr -s '\t ' ' ')
+    case "$st" in *"CapEff: 0000000000000020"*"Seccomp: 2"*) ;; *) bad=$((bad + 1)); note_st=$st ;; esac
+done
+check "init: from the command's first line, pid 1 has its filter and CAP_KILL alone (20 of 20; $bad not: ${note_st:-})" [ "$bad" -eq 0 ]
+# CAP_KILL is what lets it pass a signal on to a command that changed uid.
+out=$(timeout 20 bash -c '"$0" run -- setpriv --reuid=1000 --regid=1000 --clear-groups sleep 30 </dev/null & p=$!; sleep 1; kill -TERM $p; wait $p; echo "rc=$?"' "$ISOLAB" 2>&1)
+expect_contains "init: SIGTERM reaches a command that changed its uid (143, not the 10 s SIGKILL)" "$out" "rc=143"
