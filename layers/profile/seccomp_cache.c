@@ -71,6 +71,8 @@ uint64_t sc_bpf_cache_key_text(uint64_t text_hash, uint64_t caps)
     const struct scmp_version *v = seccomp_version();
     unsigned int ver[3] = { v->major, v->minor, v->micro };
     h = sc_hash64(h, ver, sizeof ver);
+    bool compact = sc_bpf_compact_wanted();
+    h = sc_hash64(h, &compact, sizeof compact);
     /* A rebuilt isolab may compile differently: the binary is in the key --
      * the file on disk, not /proc/self/exe, which is a new sealed memfd at
      * every start (sealed_self.c): keyed by that, no entry was ever found

@@ -594,6 +594,11 @@ static int compile_core(const struct seccomp_profile *p, uint64_t caps,
         prog->len = 0;
         return -1;
     }
+    /* Ranges for libseccomp's one comparison per syscall (seccomp_compact.c):
+     * under a third of the instructions for Docker's profile, the same
+     * verdicts. Out of memory it stays as it was. */
+    if (sc_bpf_compact_wanted())
+        (void)sc_bpf_compact(prog);
     unsigned int fl = p->flags;
     if (notify && p->listener_path && !m->on) {
         fl |= SECCOMP_FILTER_FLAG_NEW_LISTENER;

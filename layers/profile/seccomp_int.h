@@ -82,4 +82,35 @@ long sc_enosys_last(const struct seccomp_profile *p, uint64_t caps, uint32_t arc
 int sc_enosys_prepend(const struct seccomp_profile *p, uint64_t caps, unsigned long kver,
                       struct sock_fprog *prog, struct isolab_err *err);
 
+/* A shorter program with the same verdicts (seccomp_compact.c): libseccomp's
+ * comparisons of the syscall number become ranges. 1 if prog was replaced
+ * (the old filter freed), 0 if kept as it was, -ENOMEM. */
+#include <linux/filter.h>
+struct seccomp_data;
+int sc_bpf_compact(struct sock_fprog *prog);
+/* Unless ISOLAB_NO_COMPACT=1: then programs stay as libseccomp wrote them. */
+bool sc_bpf_compact_wanted(void);
+/* What seccomp returns for d under prog, run in user space; *args_read
+ * (if args_read) is set when the run loaded an argument (seccomp_bpfrun.c). */
+uint32_t sc_bpf_run(const struct sock_fprog *prog, const struct seccomp_data *d, bool *args_read);
+/* Do a and b return the same for every arch, number and argument that can
+ * tell them apart? false also for a program it cannot reason about. */
+bool sc_bpf_same_verdicts(const struct sock_fprog *a, const struct sock_fprog *b);
+/* Room for element n of the array *v (*cap elements of elem bytes), which
+ * doubles when full; false out of memory (*v as it was). */
+bool sc_grow(void **v, size_t *cap, size_t n, size_t elem);
+/* A jset of one bit high enough (bit 27 up) to split the numbers into a few
+ * intervals (the x32 bit, 30). */
+static inline bool sc_bpf_high_bit(uint32_t k)
+{
+    return k >= (1u << 27) && (k & (k - 1)) == 0;
+}
+/* Where the jump at pc goes, taken or not (forward only, as the kernel checks). */
+static inline unsigned sc_bpf_target(const struct sock_filter *f, unsigned pc, bool taken)
+{
+    if (BPF_OP(f->code) == BPF_JA)
+        return pc + 1 + f->k;
+    return pc + 1 + (taken ? f->jt : f->jf);
+}
+
 #endif
