@@ -3,6 +3,7 @@
 #ifndef ISOLAB_LAYER_H
 #define ISOLAB_LAYER_H
 
+#include <sched.h>
 #include <linux/filter.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -63,6 +64,10 @@ struct sandbox_ctx {
      * state. Its type is known only to that layer's file. */
     void *priv[LAYER_COUNT];
     struct live_io live;    /* its terminal: pty or relay pipes (live/) */
+    /* The start runs on one CPU (sandbox.c, pin_start): the caller's CPU
+     * set, given back to each process before it is the learner's. */
+    cpu_set_t start_cpus;
+    bool pinned;
 };
 
 /* A layer's vtable. A hook the layer does not need is NULL (crun's idea);

@@ -60,7 +60,8 @@ static const char *const secret_files[] = {
 /* Docker's /dev nodes (runc's defaults), bound from the host's /dev. (A
  * mknod would be cheaper as root, but chmod and mknodat would join the
  * calls every probe run makes, probe_common_syscalls: then an edit of
- * chmod, lab 2's, would re-run every probe.) */
+ * chmod, lab 2's, would re-run every probe. umask has joined them: an
+ * edit of it is rare.) */
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 
 static int fail(struct isolab_err *err, const char *what, const char *path)
@@ -193,31 +194,36 @@ static int build_dev(const char *root, struct isolab_err *err)
     return 0;
 }
 
-/* Empty read-only directories to mask with, made once a sandbox: a bind
- * mount costs a third of a new tmpfs, to make and to tear down, and a
- * sandbox masks up to a dozen directories (bench/run.sh). Two small empty
- * tmpfs (nosuid, nodev, noexec) whose roots have their mode from the mount
- * (no chmod, no umask: the probe runner's calls stay
- * probe_common_syscalls): EMPTY_1777 for Docker's masked directories (as
- * runc's "tmpfs -o ro"), EMPTY_0755 for the host's secret state. A bind
- * takes its source's mount flags, and outlives the staging mounts, which
- * leave with the old root. */
+/* Directories of the staging tmpfs, bound into the new root: one tmpfs
+ * instead of one each (a tmpfs costs about three binds to make and to tear
+ * down, bench/run.sh), and a bind outlives the staging mounts, which leave
+ * with the old root. Their modes are exact: setup_root runs with umask 0.
+ *  - empty read-only directories to mask with, bound onto themselves and
+ *    made read-only, nosuid, nodev, noexec (a bind takes its source's mount
+ *    flags): EMPTY_1777 for Docker's masked directories (as runc's "tmpfs
+ *    -o ro"), EMPTY_0755 for the host's secret state;
+ *  - the writable /tmp, /root and /home (STAGE's nosuid, nodev). */
 #define EMPTY_1777 STAGE "/empty-1777"
 #define EMPTY_0755 STAGE "/empty-0755"
+#define STAGE_TMP STAGE "/tmp"
+#define STAGE_ROOT STAGE "/root"
+#define STAGE_HOME STAGE "/home"
 
-static int make_empty(const char *dir, const char *opts, struct isolab_err *err)
+static int make_empty(const char *dir, mode_t mode, struct isolab_err *err)
 {
-    unsigned long fl = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-    if (mkdir(dir, 0755) < 0 || mount("isolab", dir, "tmpfs", fl | MS_RDONLY, opts) < 0)
-        return fail(err, "mount an empty tmpfs on", dir);
+    unsigned long fl = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    if (mkdir(dir, mode) < 0 || mount(dir, dir, NULL, MS_BIND, NULL) < 0 ||
+        mount(NULL, dir, NULL, fl, NULL) < 0)
+        return fail(err, "make an empty read-only directory", dir);
     return 0;
 }
 
 static int make_empty_store(struct isolab_err *err)
 {
-    if (make_empty(EMPTY_1777, "size=0,mode=1777", err) < 0 ||
-        make_empty(EMPTY_0755, "size=0,mode=0755", err) < 0)
+    if (make_empty(EMPTY_1777, 01777, err) < 0 || make_empty(EMPTY_0755, 0755, err) < 0)
         return -1;
+    if (mkdir(STAGE_TMP, 01777) < 0 || mkdir(STAGE_ROOT, 0700) < 0 || mkdir(STAGE_HOME, 0755) < 0)
+        return fail(err, "mkdir", STAGE_TMP);
     return 0;
 }
 
@@ -269,8 +275,9 @@ static int mask_one_dir(const char *root, const char *path, const char *empty,
     return bind_empty(empty, p, "mask (secrets)", err);
 }
 
-/* A home gets a writable tmpfs of its own (a shell's history works). */
-static int mask_home(const char *root, const char *path, const char *opts,
+/* A home gets an empty writable directory of its own (a shell's history
+ * works), from the staging tmpfs. */
+static int mask_home(const char *root, const char *path, const char *stage_dir,
                      struct isolab_err *err)
 {
     char p[ISOLAB_PATH_MAX];
@@ -278,7 +285,7 @@ static int mask_home(const char *root, const char *path, const char *opts,
     if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
         return 0;
     snprintf(p, sizeof p, "%s%s", root, path);
-    if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+    if (mount(stage_dir, p, NULL, MS_BIND, NULL) < 0)
         return fail(err, "mask (secrets)", path);
     return 0;
 }
@@ -314,8 +321,8 @@ static int mask_ssh_keys(const char *root, struct isolab_err *err)
 /* The host's secrets in the default root (an overlay of the host's /). */
 static int mask_secrets(const char *root, struct isolab_err *err)
 {
-    if (mask_home(root, "/root", "mode=0700", err) < 0 ||
-        mask_home(root, "/home", "mode=0755", err) < 0)
+    if (mask_home(root, "/root", STAGE_ROOT, err) < 0 ||
+        mask_home(root, "/home", STAGE_HOME, err) < 0)
         return -1;
     for (size_t i = 0; i < sizeof secret_state_dirs / sizeof secret_state_dirs[0]; i++)
         if (mask_one_dir(root, secret_state_dirs[i], EMPTY_0755, err) < 0)
@@ -347,7 +354,7 @@ static int build_overlay_root(struct isolab_err *err)
     return 0;
 }
 
-static int setup_root(const struct lab_config *cfg, struct isolab_err *err)
+static int build_root(const struct lab_config *cfg, struct isolab_err *err)
 {
     char p[ISOLAB_PATH_MAX];
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -392,8 +399,8 @@ static int setup_root(const struct lab_config *cfg, struct isolab_err *err)
         return -1;
     snprintf(p, sizeof p, NEWROOT "/tmp");
     mkdir(p, 01777);
-    if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
-        return fail(err, "mount tmpfs on", p);
+    if (mount(STAGE_TMP, p, NULL, MS_BIND, NULL) < 0)
+        return fail(err, "bind /tmp on", p);
     if (mask_paths(NEWROOT, err) < 0)
         return -1;
     if (!cfg->rootfs[0] && !cfg->host_secrets && mask_secrets(NEWROOT, err) < 0)
@@ -410,6 +417,15 @@ static int setup_root(const struct lab_config *cfg, struct isolab_err *err)
     if (chdir("/") < 0)
         return fail(err, "chdir", "/");
     return 0;
+}
+
+/* The new root, with umask 0 for exact modes (the learner's comes back). */
+static int setup_root(const struct lab_config *cfg, struct isolab_err *err)
+{
+    mode_t mask = umask(0);
+    int rc = build_root(cfg, err);
+    umask(mask);
+    return rc;
 }
 
 /* Docker 20.10+ sets this sysctl in the container's network namespace (not

@@ -186,6 +186,7 @@ static void free_sandbox(struct sandbox *sb)
 {
     if (!sb)
         return;
+    sandbox_unpin(&sb->ctx);    /* a start that failed before the report */
     if (sb->sync_fd >= 0)
         close(sb->sync_fd);
     if (sb->ctx.child > 0 && !sb->waited) {
@@ -453,6 +454,7 @@ static _Noreturn void child_main(struct sandbox *sb, int sync_fd, int err_fd)
             continue;
         }
         if (steps[i].step == STEP_NNP) {
+            sandbox_unpin(ctx);     /* before any filter of its own */
             child_nnp(cfg, err_fd, &confined[0]);
             continue;
         }
@@ -594,6 +596,7 @@ static int sandbox_spawn(struct sandbox *sb, struct isolab_err *err)
     _cleanup_close_ int err_w = errp[1];
     sb->err_fd = errp[0];
     fflush(NULL);
+    sandbox_pin_start(&sb->ctx);
     pid_t pid = clone_child(sb, clone_flags(sb));
     if (pid == 0) {
         close(sb->sync_fd);
@@ -691,6 +694,7 @@ static int sandbox_release(struct sandbox *sb, struct isolab_err *err)
     if (sb->ctx.release_wait)
         close(steal_fd(&sb->sync_fd));
     int rc = read_child_report(sb, err);
+    sandbox_unpin(&sb->ctx);
     if (sb->sync_fd >= 0)
         close(steal_fd(&sb->sync_fd));
     return rc;

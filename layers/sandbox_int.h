@@ -70,4 +70,11 @@ void sandbox_explain_start(const struct lab_config *cfg, const struct child_repo
  * memory.events), read before the cgroup is removed; -1 unknown. */
 long cgroup_oom_kills(const struct sandbox_ctx *ctx);
 
+/* The start runs on the caller's current CPU (sandbox_cpu.c): pinned by
+ * the parent before the clone; every process gives the caller's CPU set
+ * back (unpin) before it is the learner's, the parent once it has heard
+ * the report. */
+void sandbox_pin_start(struct sandbox_ctx *ctx);
+void sandbox_unpin(struct sandbox_ctx *ctx);
+
 #endif

@@ -24,8 +24,9 @@ const char probe_common_syscalls[] =
     "fstat futex getdents64 getpgid getpid getrandom gettid ioctl kill landlock_add_rule "
     "landlock_create_ruleset landlock_restrict_self mkdir mmap mount mprotect munmap "
     "newfstatat openat pipe2 pivot_root prctl read restart_syscall rmdir rt_sigaction "
-    "rt_sigprocmask rt_sigreturn set_robust_list sethostname setpgid setsid symlink "
-    "umount2 unlink wait4 waitid write";
+    "rt_sigprocmask rt_sigreturn sched_setaffinity set_robust_list sethostname setpgid setsid "
+    "symlink "
+    "umask umount2 unlink wait4 waitid write";
 
 /* Beyond the common ones, per probe: every syscall it or its children make,
  * on any path (allowed, refused, cleaning up). */
