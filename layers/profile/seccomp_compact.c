@@ -543,7 +543,8 @@ static long drop_unreached(const struct sock_fprog *p, struct dispatch *const *d
 
 int sc_bpf_compact(struct sock_fprog *prog)
 {
-    const struct sock_fprog *p = prog;
+    /* p is the program as it came; prog may take the short one's length */
+    const struct sock_fprog orig = *prog, *p = &orig;
     if (!p->len || p->len > BPF_MAXINSNS)
         return 0;
     struct ctx c = {.prog = p};
