@@ -222,8 +222,13 @@ static int make_empty_store(struct isolab_err *err)
 {
     if (make_empty(EMPTY_1777, 01777, err) < 0 || make_empty(EMPTY_0755, 0755, err) < 0)
         return -1;
-    if (mkdir(STAGE_TMP, 01777) < 0 || mkdir(STAGE_ROOT, 0700) < 0 || mkdir(STAGE_HOME, 0755) < 0)
-        return fail(err, "mkdir", STAGE_TMP);
+    static const struct {
+        const char *dir;
+        mode_t mode;
+    } dirs[] = {{STAGE_TMP, 01777}, {STAGE_ROOT, 0700}, {STAGE_HOME, 0755}};
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+        if (mkdir(dirs[i].dir, dirs[i].mode) < 0)
+            return fail(err, "mkdir", dirs[i].dir);
     return 0;
 }
 
