@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 #include <vterm.h>
@@ -680,6 +681,17 @@ static void draw_row(struct tui *t, struct tui_pane *p, int row)
     }
 }
 
+/* The pty keeps the pane's size: were it ever to differ from what the pane
+ * shows (a CI run once saw a shell in a 65-column pane report 80), the next
+ * frame tells it again. One TIOCGWINSZ a frame. */
+static void pty_size_check(struct tui_pane *p)
+{
+    struct winsize ws;
+    if (p->sb && p->master >= 0 && ioctl(p->master, TIOCGWINSZ, &ws) == 0 &&
+        (ws.ws_row != p->vrows || ws.ws_col != p->vcols))
+        sandbox_pty_resize(p->sb, (unsigned short)p->vrows, (unsigned short)p->vcols);
+}
+
 static void pane_resize(struct tui_pane *p, int rows, int cols)
 {
     p->vrows = rows;
@@ -739,6 +751,8 @@ void tui_pane_draw(struct tui *t, struct tui_rect r)
     p->content = c;
     if (c.h != p->vrows || c.w != p->vcols)
         pane_resize(p, c.h, c.w);
+    else
+        pty_size_check(p);
     for (int y = r.y; y < r.y + r.h; y++)
         mvhline(y, r.x, ' ', r.w);
     if (border)
