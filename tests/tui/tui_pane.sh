@@ -22,6 +22,9 @@ expect_in_pane() {   # NAME TEXT
 }
 alive() { if kill -0 "$(tm_pid)" 2>/dev/null; then pass "$1"; else fail "$1"; fi; }
 prompt_wait() { tm_wait "(isolab)" >/dev/null; }
+# s after an exit: the ended shell's screen (its prompt too) stays until the
+# new one starts, so first wait for the frame to lose "it ran under".
+new_shell() { tm send-keys -t t:0 s; tm_wait_gone "it ran under" >/dev/null; prompt_wait; }
 
 tm_start 120 40
 tm_isolab -- --preset docker
@@ -157,15 +160,13 @@ tm_expect "layers: the new shell runs without seccomp (unshare -U works)" "unsha
 # The exit in words.
 tm send-keys -t t:0 'exit 3' Enter
 tm_expect "exit: the pane says the status" "the shell exited with status 3"
-tm send-keys -t t:0 s
-prompt_wait
+new_shell
 tm send-keys -t t:0 'kill -9 $$' Enter
 tm_expect "exit: the pane says the signal" "the shell was killed by signal 9 (Killed)"
 alive "exit: isolab goes on after the shell died"
 
 # Quitting the TUI ends the pane's sandbox.
-tm send-keys -t t:0 s
-prompt_wait
+new_shell
 # A job in the background of the pane's shell: it goes with the sandbox.
 # (the output, not the typed line: bg-42 shows only once the shell ran it)
 tm send-keys -t t:0 'sleep 4242 & echo bg-$((40+2))' Enter
