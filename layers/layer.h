@@ -142,6 +142,8 @@ void sandbox_reset_signals(void);
 
 /* The pid-namespace init's own seccomp allowlist (seccomp_init.c). */
 const struct sock_fprog *seccomp_init_filter(void);
+/* The calls that filter allows (native ABI), for its test. */
+const int *seccomp_init_syscalls(size_t *n);
 
 /* The filter the seccomp layer prepared: its length in BPF instructions
  * (0 = none) and its SECCOMP_FILTER_FLAG_* flags (seccomp.c). */
