@@ -25,6 +25,7 @@ const char probe_common_syscalls[] =
     "landlock_create_ruleset landlock_restrict_self mkdir mmap mount mprotect munmap "
     "newfstatat openat pipe2 pivot_root prctl read restart_syscall rmdir rt_sigaction "
     "rt_sigprocmask rt_sigreturn sched_setaffinity set_robust_list sethostname setpgid setsid "
+    "setxattr "
     "symlink "
     "umask umount2 unlink wait4 waitid write";
 

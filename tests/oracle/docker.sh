@@ -155,8 +155,9 @@ expect_contains "export docker: the fidelity report names the time namespace" "$
 #   signal: SIGTERM sent to the client (docker run / isolab run) reaches
 #           the command, whose trap exits 42.
 # The node is made in the root (an overlay on both sides, with devices
-# allowed), not in /tmp: isolab's /tmp is a nodev tmpfs, where every node
-# is refused whatever the device cgroup says.
+# allowed), not in /tmp: isolab's /tmp is a nodev tmpfs where the overlay
+# cannot hold it (--rootfs, rootless), and there every node is refused
+# whatever the device cgroup says.
 DEV_SCRIPT='n=$1; t=$2; f=/dev-node-${n%:*}-${n#*:}
 mknod $f $t ${n%:*} ${n#*:} || exit 10
 if [ "$t" = b ]; then ( : <$f ) 2>/dev/null || exit 20
