@@ -19,6 +19,7 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 
 #include "cgroup_int.h"
@@ -269,7 +270,7 @@ static bool field(const char *s, int k, char *out, size_t n)
 /* id parent maj:min root mountpoint opts [optional...] - type source superopts.
  * Only the cgroup lines are taken apart (sscanf on every line of the host's
  * mountinfo cost ~0.1 ms a start). */
-static void parse_mountinfo(struct cg_info *info)
+void cg_mounts_mountinfo(struct cg_info *info)
 {
     _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
     if (!f)
@@ -294,6 +295,59 @@ static void parse_mountinfo(struct cg_info *info)
                     snprintf(info->v1_mount[c], sizeof info->v1_mount[c], "%s", mnt);
         }
     }
+}
+
+#ifndef CGROUP_SUPER_MAGIC
+#define CGROUP_SUPER_MAGIC 0x27e0eb
+#endif
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+static bool fs_is(const char *path, long magic)
+{
+    struct statfs sf;
+    return statfs(path, &sf) == 0 && (long)sf.f_type == magic;
+}
+
+/* The usual layout, without mountinfo (reading it cost ~0.1 ms a start,
+ * the most of any fact): cgroup v2 at /sys/fs/cgroup, or v1 hierarchies at
+ * /sys/fs/cgroup/<their controllers> (as /proc/self/cgroup names them, "cpu,
+ * cpuacct") with v2 at /sys/fs/cgroup/unified or nowhere. Each place is
+ * checked to be that filesystem (statfs); anything else, and false: then
+ * mountinfo decides, as it always did. */
+bool cg_mounts_usual(struct cg_info *info)
+{
+    char buf[4096];
+    if (cg_read("/proc/self", "cgroup", buf, sizeof buf) <= 0)
+        return false;
+    struct cg_info t;
+    memset(&t, 0, sizeof t);
+    bool any_v1 = false;
+    for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        char *list = strchr(l, ':'), *end = list ? strchr(list + 1, ':') : NULL;
+        if (!end || strncmp(l, "0:", 2) == 0)
+            continue;
+        *end = '\0';
+        list++;
+        for (int c = 0; c < CG_NCTRL; c++) {
+            if (!has_token(list, cg_ctrl_name[c], ","))
+                continue;
+            int r = snprintf(t.v1_mount[c], sizeof t.v1_mount[c], "/sys/fs/cgroup/%s", list);
+            if (r <= 0 || (size_t)r >= sizeof t.v1_mount[c] || !fs_is(t.v1_mount[c], CGROUP_SUPER_MAGIC))
+                return false;
+            any_v1 = true;
+        }
+    }
+    if (!any_v1 && fs_is("/sys/fs/cgroup", CGROUP2_SUPER_MAGIC))
+        snprintf(t.v2_mount, sizeof t.v2_mount, "/sys/fs/cgroup");
+    else if (any_v1 && fs_is("/sys/fs/cgroup/unified", CGROUP2_SUPER_MAGIC))
+        snprintf(t.v2_mount, sizeof t.v2_mount, "/sys/fs/cgroup/unified");
+    else
+        return false;   /* no cgroups, or cgroup2 somewhere else: mountinfo says */
+    memcpy(info->v1_mount, t.v1_mount, sizeof t.v1_mount);
+    memcpy(info->v2_mount, t.v2_mount, sizeof t.v2_mount);
+    return true;
 }
 
 static bool cg_dir_writable(const char *dir)
@@ -347,7 +401,8 @@ const struct cg_info *cg_detect(void)
     if (done)
         return &info;
     done = true;
-    parse_mountinfo(&info);
+    if (!cg_mounts_usual(&info))
+        cg_mounts_mountinfo(&info);
     bool any_v1 = false;
     for (int c = 0; c < CG_NCTRL; c++)
         any_v1 |= c != CG_DEVICES && info.v1_mount[c][0] != '\0';

@@ -74,6 +74,10 @@ const struct cg_backend *cg_backend(void);
 extern const char *const cg_ctrl_name[CG_NCTRL];   /* "pids", "memory", "cpu" */
 
 const struct cg_info *cg_detect(void);
+/* cg_detect's two ways to the mounts, for the test that they agree: the
+ * usual layout by statfs (false where it cannot tell), and mountinfo. */
+bool cg_mounts_usual(struct cg_info *info);
+void cg_mounts_mountinfo(struct cg_info *info);
 
 /* Small file helpers; the error names the file and what was written. */
 int cg_write(const char *dir, const char *file, const char *val, struct isolab_err *err);

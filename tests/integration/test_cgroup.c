@@ -81,6 +81,36 @@ static int count_own_cgroups(void)
     return count;
 }
 
+/* The statfs shortcut finds the mounts mountinfo lists (or says it cannot). */
+static void test_mounts_shortcut_agrees(void **state)
+{
+    (void)state;
+    static struct cg_info fast, slow;
+    memset(&fast, 0, sizeof fast);
+    memset(&slow, 0, sizeof slow);
+    cg_mounts_mountinfo(&slow);
+    if (!cg_mounts_usual(&fast)) {
+        printf("ok - the statfs shortcut agrees with mountinfo # SKIP this machine's cgroups "
+               "are not in the usual layout (mountinfo decides; v2 at '%s')\n", slow.v2_mount);
+        return;
+    }
+    printf("# shortcut: v2 at '%s'; v1 pids '%s' memory '%s' cpu '%s' devices '%s'\n",
+           fast.v2_mount, fast.v1_mount[CG_PIDS], fast.v1_mount[CG_MEMORY], fast.v1_mount[CG_CPU],
+           fast.v1_mount[CG_DEVICES]);
+    assert_string_equal(fast.v2_mount, slow.v2_mount);
+    for (int c = 0; c < CG_NCTRL; c++) {
+        /* the same hierarchy: a symlink (cpu -> cpu,cpuacct) may name it */
+        struct stat a, b;
+        if (!slow.v1_mount[c][0]) {
+            assert_string_equal(fast.v1_mount[c], "");
+            continue;
+        }
+        assert_int_equal(stat(fast.v1_mount[c], &a), 0);
+        assert_int_equal(stat(slow.v1_mount[c], &b), 0);
+        assert_true(a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+    }
+}
+
 static void test_mode_detected(void **state)
 {
     (void)state;
@@ -482,6 +512,7 @@ int main(int argc, char **argv)
 
     struct CMUnitTest tests[16];
     size_t n = 0;
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_mounts_shortcut_agrees);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_mode_detected);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_stale_cgroups_removed_at_start);
     if (pids) {
