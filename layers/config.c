@@ -94,21 +94,21 @@ int ns_clone_flag(enum ns_kind k)
     return (unsigned)k < NS_COUNT ? ns_table[k].flag : 0;
 }
 
-/* The entries of /proc/self/ns, read once: one readdir, where an access()
- * of each entry made nsfs set up its inode (~12 us apiece, at every start). */
+/* /proc/self/ns/<name>, looked at once a kind and only for the kinds
+ * asked about: an access() makes nsfs set up that entry's inode (~12 us),
+ * a readdir of /proc/self/ns all of them (~70 us, at every start when the
+ * time namespace's default was decided by it). */
 bool ns_kernel_has(enum ns_kind k)
 {
-    static int have = -1;       /* a bit for each kind; the kernel's, fixed */
-    if (have < 0) {
-        int m = 0;
-        _cleanup_closedir_ DIR *d = opendir("/proc/self/ns");
-        for (struct dirent *de; d && (de = readdir(d)); )
-            for (int i = 0; i < NS_COUNT; i++)
-                if (!strcmp(de->d_name, ns_table[i].name))
-                    m |= 1 << i;
-        have = m;
+    static signed char have[NS_COUNT];   /* 0 not looked, 1 yes, -1 no */
+    if ((unsigned)k >= NS_COUNT)
+        return false;
+    if (!have[k]) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/self/ns/%s", ns_table[k].name);
+        have[k] = access(path, F_OK) == 0 ? 1 : -1;
     }
-    return (unsigned)k < NS_COUNT && (have & (1 << k));
+    return have[k] > 0;
 }
 
 int ns_from_name(const char *name)
@@ -258,14 +258,17 @@ static int exe_dir(char *out, size_t n)
     return 0;
 }
 
-int isolab_data_path(const char *rel, char *out, size_t n)
+/* The data directory beside the binary, found once a process (the binary
+ * does not move): "" until looked for, then the directory or ISOLAB_DATADIR. */
+static const char *exe_data_dir(void)
 {
+    static char base[PATH_MAX];
+    static bool done;
+    if (done)
+        return base;
+    done = true;
     struct stat st;
-    const char *env = getenv("ISOLAB_DATADIR");
     char dir[PATH_MAX];
-    if (env && *env) {
-        return snprintf(out, n, "%s/%s", env, rel) < (int)n ? 0 : -1;
-    }
     /* Source tree: profiles/ beside the binary (or one level up, for test
      * binaries under build/). */
     if (exe_dir(dir, sizeof dir) == 0) {
@@ -274,15 +277,24 @@ int isolab_data_path(const char *rel, char *out, size_t n)
             char probe[PATH_MAX + 64];
             snprintf(probe, sizeof probe, "%s%s/profiles", dir, ups[i]);
             if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode)) {
-                char real[PATH_MAX];
                 snprintf(probe, sizeof probe, "%s%s", dir, ups[i]);
-                if (!realpath(probe, real))
-                    return snprintf(out, n, "%s/%s", probe, rel) < (int)n ? 0 : -1;
-                return snprintf(out, n, "%s/%s", real, rel) < (int)n ? 0 : -1;
+                if (!realpath(probe, base) && snprintf(base, sizeof base, "%s", probe) >= (int)sizeof base)
+                    base[0] = '\0';
+                if (base[0])
+                    return base;
             }
         }
     }
-    return snprintf(out, n, "%s/%s", ISOLAB_DATADIR, rel) < (int)n ? 0 : -1;
+    snprintf(base, sizeof base, "%s", ISOLAB_DATADIR);
+    return base;
+}
+
+int isolab_data_path(const char *rel, char *out, size_t n)
+{
+    const char *env = getenv("ISOLAB_DATADIR");
+    if (env && *env)
+        return snprintf(out, n, "%s/%s", env, rel) < (int)n ? 0 : -1;
+    return snprintf(out, n, "%s/%s", exe_data_dir(), rel) < (int)n ? 0 : -1;
 }
 
 int lab_config_fit_host(struct lab_config *cfg, char *notes, size_t n)

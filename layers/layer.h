@@ -142,6 +142,10 @@ void sandbox_reset_signals(void);
 
 /* The pid-namespace init's own seccomp allowlist (seccomp_init.c). */
 const struct sock_fprog *seccomp_init_filter(void);
+
+/* After a clone that failed with EINVAL: the namespace the kernel lacks,
+ * as the error (-1), or 0 when it has them all (namespaces.c). */
+int ns_explain_clone(const struct lab_config *cfg, struct isolab_err *err);
 /* The calls that filter allows (native ABI), for its test. */
 const int *seccomp_init_syscalls(size_t *n);
 

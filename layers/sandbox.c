@@ -606,6 +606,8 @@ static int sandbox_spawn(struct sandbox *sb, struct isolab_err *err)
     live_parent_forget_child_ends(&sb->ctx.live);
     if (pid < 0) {
         int e = errno;
+        if (e == EINVAL && layer_in_force(&sb->cfg, LAYER_NS) && ns_explain_clone(&sb->cfg, err) < 0)
+            return -1;
         isolab_err_set(err, e, "namespaces: clone: %s", strerror(e));
         if (e == EPERM || e == EINVAL)
             isolab_err_hint(err, "this kernel or user may not create some of these namespaces; "
