@@ -258,15 +258,14 @@ static int exe_dir(char *out, size_t n)
     return 0;
 }
 
-/* The data directory beside the binary, found once a process (the binary
- * does not move): "" until looked for, then the directory or ISOLAB_DATADIR. */
+/* The data directory beside the binary, kept once found (the binary does
+ * not move). Not found is not kept: the sealed copy (sealed_self.c) knows
+ * its file only once isolab_run_sealed has run, after a first look. */
 static const char *exe_data_dir(void)
 {
     static char base[PATH_MAX];
-    static bool done;
-    if (done)
+    if (base[0])
         return base;
-    done = true;
     struct stat st;
     char dir[PATH_MAX];
     /* Source tree: profiles/ beside the binary (or one level up, for test
@@ -285,8 +284,7 @@ static const char *exe_data_dir(void)
             }
         }
     }
-    snprintf(base, sizeof base, "%s", ISOLAB_DATADIR);
-    return base;
+    return ISOLAB_DATADIR;
 }
 
 int isolab_data_path(const char *rel, char *out, size_t n)

@@ -94,6 +94,18 @@ int cg_mkdir(const char *path, struct isolab_err *err)
     return -1;
 }
 
+/* dir in parent, which is there but at a first start: made only then. */
+int cg_mkdir_under(const char *parent, const char *dir, struct isolab_err *err)
+{
+    if (mkdir(dir, 0755) == 0 || errno == EEXIST)
+        return 0;
+    if (errno != ENOENT)
+        return cg_mkdir(dir, err);   /* the error, worded */
+    if (cg_mkdir(parent, err) < 0)
+        return -1;
+    return cg_mkdir(dir, err);
+}
+
 static unsigned long long proc_starttime(pid_t pid)
 {
     char path[64], buf[1024];
@@ -168,11 +180,16 @@ int cg_sandbox_name(char *out, size_t n, int *lock_fd, struct isolab_err *err)
         return isolab_err_set(err, errno, "cgroups: getrandom for the cgroup's name: %s",
                               strerror(errno));
     snprintf(out, n, "sb-%016llx", (unsigned long long)id);
-    if (make_lock_dir(err) < 0)
-        return -1;
     char path[ISOLAB_PATH_MAX];
     lock_path(out, path, sizeof path);
-    _cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    const int flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
+    /* the directory is there but at a first start: made only then */
+    _cleanup_close_ int fd = open(path, flags, 0600);
+    if (fd < 0 && errno == ENOENT) {
+        if (make_lock_dir(err) < 0)
+            return -1;
+        fd = open(path, flags, 0600);
+    }
     if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
         int e = errno;
         isolab_err_set(err, e, "cgroups: the owner's lock %s: %s", path, strerror(e));

@@ -85,6 +85,7 @@ int cg_read(const char *dir, const char *file, char *buf, size_t n);
 bool cg_has_file(const char *dir, const char *file);
 /* mkdir that accepts EEXIST; fills err naming the path. */
 int cg_mkdir(const char *path, struct isolab_err *err);
+int cg_mkdir_under(const char *parent, const char *dir, struct isolab_err *err);
 /* "sb-<16 hex digits>", random: nothing in it tells the sandbox its host pid.
  * The owner holds an flock on <lock dir>/<name>.lock (outside the sandbox's
  * view) for as long as the cgroup lives; *lock_fd gets it. -1 with err. */

@@ -138,10 +138,8 @@ static int v1_prepare(const struct lab_config *cfg, const struct cg_info *info,
         if (!v1_joins(cfg, info, priv, c))
             continue;
         snprintf(parent, sizeof parent, "%.3900s/isolab", info->v1_mount[c]);
-        if (cg_mkdir(parent, err) < 0)
-            return -1;
         snprintf(priv->dir[c], sizeof priv->dir[c], "%.3900s/%.90s", parent, name);
-        if (cg_mkdir(priv->dir[c], err) < 0)
+        if (cg_mkdir_under(parent, priv->dir[c], err) < 0)
             return -1;
         priv->created[c] = true;
     }
