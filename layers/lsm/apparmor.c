@@ -29,13 +29,15 @@
 
 bool apparmor_kernel_enabled(void)
 {
-    char buf[8] = "";
-    _cleanup_fclose_ FILE *f = fopen("/sys/module/apparmor/parameters/enabled", "re");
-    if (!f)
-        return false;
-    bool y = fgets(buf, sizeof buf, f) && buf[0] == 'Y';
+    /* the module's parameter is the boot's: read once a process */
+    static int enabled = -1;
+    if (enabled < 0) {
+        char buf[8] = "";
+        _cleanup_fclose_ FILE *f = fopen("/sys/module/apparmor/parameters/enabled", "re");
+        enabled = f && fgets(buf, sizeof buf, f) && buf[0] == 'Y';
+    }
     struct stat st;
-    return y && stat(AA_FS, &st) == 0 && S_ISDIR(st.st_mode);
+    return enabled && stat(AA_FS, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /* The policy directory of each loaded profile, AA_FS/policy/profiles/<name>.<n>,
