@@ -20,6 +20,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <linux/magic.h>
 #include <time.h>
 
 #include "cgroup_int.h"
@@ -314,12 +315,6 @@ void cg_mounts_mountinfo(struct cg_info *info)
     }
 }
 
-#ifndef CGROUP_SUPER_MAGIC
-#define CGROUP_SUPER_MAGIC 0x27e0eb
-#endif
-#ifndef CGROUP2_SUPER_MAGIC
-#define CGROUP2_SUPER_MAGIC 0x63677270
-#endif
 
 static bool fs_is(const char *path, long magic)
 {
@@ -327,41 +322,44 @@ static bool fs_is(const char *path, long magic)
     return statfs(path, &sf) == 0 && (long)sf.f_type == magic;
 }
 
+/* A v1 hierarchy's own file at its root, which shows that the mount at
+ * /sys/fs/cgroup/<controller> holds that controller (pids has none there). */
+static const char *const v1_root_file[CG_NCTRL] = {NULL, "memory.usage_in_bytes", "cpu.shares",
+                                                   "devices.list"};
+
 /* The usual layout, without mountinfo (reading it cost ~0.1 ms a start,
- * the most of any fact): cgroup v2 at /sys/fs/cgroup, or v1 hierarchies at
- * /sys/fs/cgroup/<their controllers> (as /proc/self/cgroup names them, "cpu,
- * cpuacct") with v2 at /sys/fs/cgroup/unified or nowhere. Each place is
- * checked to be that filesystem (statfs); anything else, and false: then
- * mountinfo decides, as it always did. */
+ * /proc/self/cgroup ~50 us): cgroup v2 at /sys/fs/cgroup whose root has
+ * pids, memory and cpu (a controller is in one hierarchy only, so none is
+ * on v1), or a tmpfs there with each v1 controller at /sys/fs/cgroup/<name>
+ * (statfs, and a file of that controller's) and v2 at
+ * /sys/fs/cgroup/unified. Anything else, and false: then mountinfo
+ * decides, as it always did. */
 bool cg_mounts_usual(struct cg_info *info)
 {
-    char buf[4096];
-    if (cg_read("/proc/self", "cgroup", buf, sizeof buf) <= 0)
-        return false;
     struct cg_info t;
     memset(&t, 0, sizeof t);
-    bool any_v1 = false;
-    for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        char *list = strchr(l, ':'), *end = list ? strchr(list + 1, ':') : NULL;
-        if (!end || strncmp(l, "0:", 2) == 0)
-            continue;
-        *end = '\0';
-        list++;
-        for (int c = 0; c < CG_NCTRL; c++) {
-            if (!has_token(list, cg_ctrl_name[c], ","))
-                continue;
-            int r = snprintf(t.v1_mount[c], sizeof t.v1_mount[c], "/sys/fs/cgroup/%s", list);
-            if (r <= 0 || (size_t)r >= sizeof t.v1_mount[c] || !fs_is(t.v1_mount[c], CGROUP_SUPER_MAGIC))
+    if (fs_is("/sys/fs/cgroup", CGROUP2_SUPER_MAGIC)) {
+        char ctrls[512];
+        if (cg_read("/sys/fs/cgroup", "cgroup.controllers", ctrls, sizeof ctrls) < 0)
+            return false;
+        for (int c = 0; c < CG_NCTRL; c++)
+            if (c != CG_DEVICES && !has_token(ctrls, cg_ctrl_name[c], " \n"))
                 return false;
-            any_v1 = true;
-        }
-    }
-    if (!any_v1 && fs_is("/sys/fs/cgroup", CGROUP2_SUPER_MAGIC))
         snprintf(t.v2_mount, sizeof t.v2_mount, "/sys/fs/cgroup");
-    else if (any_v1 && fs_is("/sys/fs/cgroup/unified", CGROUP2_SUPER_MAGIC))
+    } else if (fs_is("/sys/fs/cgroup", TMPFS_MAGIC)) {
+        for (int c = 0; c < CG_NCTRL; c++) {
+            snprintf(t.v1_mount[c], sizeof t.v1_mount[c], "/sys/fs/cgroup/%s", cg_ctrl_name[c]);
+            char own[ISOLAB_PATH_MAX + 64];
+            snprintf(own, sizeof own, "%s/%s", t.v1_mount[c], v1_root_file[c] ? v1_root_file[c] : "");
+            if (!fs_is(t.v1_mount[c], CGROUP_SUPER_MAGIC) || (v1_root_file[c] && access(own, F_OK) < 0))
+                return false;
+        }
+        if (!fs_is("/sys/fs/cgroup/unified", CGROUP2_SUPER_MAGIC))
+            return false;   /* legacy, without cgroup2 there: mountinfo says */
         snprintf(t.v2_mount, sizeof t.v2_mount, "/sys/fs/cgroup/unified");
-    else
-        return false;   /* no cgroups, or cgroup2 somewhere else: mountinfo says */
+    } else {
+        return false;
+    }
     memcpy(info->v1_mount, t.v1_mount, sizeof t.v1_mount);
     memcpy(info->v2_mount, t.v2_mount, sizeof t.v2_mount);
     return true;
