@@ -142,6 +142,8 @@ void sandbox_reset_signals(void);
 
 /* The pid-namespace init's own seccomp allowlist (seccomp_init.c). */
 const struct sock_fprog *seccomp_init_filter(void);
+/* A sandbox_start begins (seccomp.c: its prepare reuses its validate's read). */
+void seccomp_new_start(void);
 
 /* After a clone that failed with EINVAL: the namespace the kernel lacks,
  * as the error (-1), or 0 when it has them all (namespaces.c). */

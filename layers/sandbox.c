@@ -706,6 +706,7 @@ int sandbox_start(const struct lab_config *cfg_in, struct sandbox **out,
                   struct isolab_err *err)
 {
     *out = NULL;
+    seccomp_new_start();
     if (lab_config_validate(cfg_in, err) < 0)
         return -1;
     _cleanup_sandbox_ struct sandbox *sb = calloc(1, sizeof *sb);
