@@ -1,7 +1,6 @@
 /* The seccomp layer's filter for the sandbox's pid-namespace init (seccomp.c
  * loads it at the init's seccomp step, load_init_copy). */
 #include <errno.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -10,6 +9,7 @@
 #include <sys/syscall.h>
 
 #include "layer.h"
+#include "seccomp_int.h"
 
 /* The pid-namespace init's own filter. The init is a fork of isolab that
  * never execs; after its filter it only applies the capability step,
@@ -47,10 +47,9 @@ const int *seccomp_init_syscalls(size_t *n)
     return init_syscalls;
 }
 
-/* The numbers as segments: segment i is bound[i] up to the next bound
- * (the last, up to 2^32 and so the x32 numbers too), allowed or not.
- * Returns how many. */
-static unsigned init_segments(uint32_t *bound, bool *allow)
+/* The numbers as ranges for sc_bpf_ret_tree: each allowed or refused, the
+ * last up to 2^32 (and so the x32 numbers too). Returns how many. */
+static unsigned init_ranges(struct sc_ret_range *r)
 {
     uint32_t nr[N_INIT_SYSCALLS];
     for (size_t i = 0; i < N_INIT_SYSCALLS; i++)
@@ -61,65 +60,37 @@ static unsigned init_segments(uint32_t *bound, bool *allow)
             nr[j] = nr[j - 1];
             nr[j - 1] = t;
         }
+    const uint32_t allow = SECCOMP_RET_ALLOW, deny = SECCOMP_RET_ERRNO | EPERM;
     unsigned n = 0;
-    uint32_t next = 0;   /* the first number no segment holds yet */
+    uint32_t next = 0;   /* the first number no range holds yet */
     for (size_t i = 0; i < N_INIT_SYSCALLS; i++) {
-        if (n > 0 && allow[n - 1] && nr[i] <= next) {   /* the run goes on (or a repeat) */
+        if (n > 0 && r[n - 1].ret == allow && nr[i] <= next) {   /* the run goes on (or a repeat) */
             if (nr[i] == next)
                 next++;
             continue;
         }
-        if (nr[i] > next) {
-            bound[n] = next;
-            allow[n++] = false;
-        }
-        bound[n] = nr[i];
-        allow[n++] = true;
+        if (nr[i] > next)
+            r[n++] = (struct sc_ret_range){next, deny};
+        r[n++] = (struct sc_ret_range){nr[i], allow};
         next = nr[i] + 1;
     }
-    bound[n] = next;
-    allow[n++] = false;
+    r[n++] = (struct sc_ret_range){next, deny};
     return n;
 }
 
-struct tree_out {
-    struct sock_filter *f;
-    const uint32_t *bound;
-    const bool *allow;
-    unsigned ret_allow, ret_deny;
-};
-
-/* A balanced tree of jge over segments [i, j), pre-order from pc; where a
- * side is one segment, the jump goes straight to its return. Returns the
- * next free pc. */
-static unsigned emit_tree(const struct tree_out *o, unsigned pc, unsigned i, unsigned j)
-{
-    if (j - i == 1)
-        return pc;
-    unsigned m = (i + j) / 2;
-    unsigned right = emit_tree(o, pc + 1, i, m);
-    unsigned end = emit_tree(o, right, m, j);
-    unsigned yes = j - m == 1 ? (o->allow[m] ? o->ret_allow : o->ret_deny) : right;
-    unsigned no = m - i == 1 ? (o->allow[i] ? o->ret_allow : o->ret_deny) : pc + 1;
-    o->f[pc] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, o->bound[m],
-                                            (unsigned char)(yes - pc - 1),
-                                            (unsigned char)(no - pc - 1));
-    return end;
-}
-
-/* A tree, not a list: the kernel runs every syscall number through a new
- * filter to fill its cache of always-allowed calls (seccomp_cache_prepare),
- * so a list of 46 comparisons cost ~0.1 ms a load (bench: the init's
- * filter is on the way to the command's execve). */
+/* A tree (the compaction's, seccomp_compact.c), not a list: the kernel runs
+ * every syscall number through a new filter to fill its cache of
+ * always-allowed calls (seccomp_cache_prepare), so a list of 46 comparisons
+ * cost ~0.1 ms a load (bench: the init's filter is on the way to the
+ * command's execve), the tree ~0.05 ms. */
 const struct sock_fprog *seccomp_init_filter(void)
 {
-    static struct sock_filter f[2 * N_INIT_SYSCALLS + 8];
+    static struct sock_filter f[2 * (2 * N_INIT_SYSCALLS + 1) + 8];
     static struct sock_fprog prog;
     if (prog.len)
         return &prog;
-    uint32_t bound[2 * N_INIT_SYSCALLS + 1];
-    bool allow[2 * N_INIT_SYSCALLS + 1];
-    unsigned nseg = init_segments(bound, allow);
+    struct sc_ret_range r[2 * N_INIT_SYSCALLS + 1];
+    unsigned nr = init_ranges(r);
     unsigned short n = 0;
     f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
                                           offsetof(struct seccomp_data, arch));
@@ -128,11 +99,7 @@ const struct sock_fprog *seccomp_init_filter(void)
     f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
     f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
                                           offsetof(struct seccomp_data, nr));
-    /* nseg - 1 comparisons, then the two returns (within a jump's 255) */
-    struct tree_out o = {f, bound, allow, n + nseg - 1, n + nseg};
-    n = (unsigned short)emit_tree(&o, n, 0, nseg);
-    f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-    f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+    n = (unsigned short)(n + sc_bpf_ret_tree(r, nr, f + n));
     prog.filter = f;
     prog.len = n;
     return &prog;

@@ -398,6 +398,19 @@ static void emit_tree(struct out *o, const struct seg *s, size_t i, size_t j)
     emit_tree(o, s, mid, j);
 }
 
+size_t sc_bpf_ret_tree(const struct sc_ret_range *r, size_t n, struct sock_filter *f)
+{
+    if (n == 0 || n > SC_RET_TREE_MAX)
+        return 0;
+    struct seg s[SC_RET_TREE_MAX];
+    int jt[2 * SC_RET_TREE_MAX], jf[2 * SC_RET_TREE_MAX];
+    for (size_t i = 0; i < n; i++)
+        s[i] = (struct seg){r[i].lo, i + 1 < n ? r[i + 1].lo - 1 : U32_MAX, RET_LABEL | r[i].ret};
+    struct out o = {.f = f, .rel_jt = jt, .rel_jf = jf};
+    emit_tree(&o, s, 0, n - 1);   /* every exit a return: nothing to place after */
+    return o.n;
+}
+
 /* Copy the program, each rewritten dispatch (dis[pc] for its load) as its
  * tree, then place every jump. False if a jump no longer fits. */
 static bool assemble(const struct sock_fprog *p, struct dispatch *const *dis,

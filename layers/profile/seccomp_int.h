@@ -90,6 +90,17 @@ struct seccomp_data;
 int sc_bpf_compact(struct sock_fprog *prog);
 /* Unless ISOLAB_NO_COMPACT=1: then programs stay as libseccomp wrote them. */
 bool sc_bpf_compact_wanted(void);
+/* A range of syscall numbers, lo up to the next one's lo (the last up to
+ * 2^32), and what it returns. */
+struct sc_ret_range {
+    uint32_t lo, ret;
+};
+#define SC_RET_TREE_MAX 256
+/* The ranges r[0..n) (r[0].lo == 0, ascending, n <= SC_RET_TREE_MAX) as the
+ * compaction's tree of jge and returns, into f (room for 2n instructions):
+ * for a program of isolab's own, with A holding the number. Returns how
+ * many instructions. */
+size_t sc_bpf_ret_tree(const struct sc_ret_range *r, size_t n, struct sock_filter *f);
 /* What seccomp returns for d under prog, run in user space; *args_read
  * (if args_read) is set when the run loaded an argument (seccomp_bpfrun.c). */
 uint32_t sc_bpf_run(const struct sock_fprog *prog, const struct seccomp_data *d, bool *args_read);
