@@ -22,7 +22,7 @@
 const char probe_common_syscalls[] =
     "access alarm brk capget capset chdir clock_gettime clone close exit exit_group fcntl "
     "fstat futex getdents64 getpgid getpid getrandom gettid ioctl kill landlock_add_rule "
-    "landlock_create_ruleset landlock_restrict_self mkdir mmap mount mprotect munmap "
+    "landlock_create_ruleset landlock_restrict_self mkdir mknodat mmap mount mprotect munmap "
     "newfstatat openat pipe2 pivot_root prctl read restart_syscall rmdir rt_sigaction "
     "rt_sigprocmask rt_sigreturn sched_setaffinity set_robust_list sethostname setpgid setsid "
     "setxattr "
