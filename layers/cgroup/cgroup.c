@@ -539,8 +539,13 @@ int cg_kill_and_remove(const char *dir, int version)
     return kill_and_remove_depth(dir, version, 0);
 }
 
-void cg_remove_stale(const char *parent, int version)
+void cg_remove_stale(const char *parent, int version, unsigned int shared)
 {
+    /* A cgroup directory's link count is 2 + its subdirectories (kernfs):
+     * a stat, where a readdir is four calls. */
+    struct stat st;
+    if (stat(parent, &st) < 0 || st.st_nlink <= 2 + shared)
+        return;
     _cleanup_closedir_ DIR *d = opendir(parent);
     if (!d)
         return;

@@ -34,8 +34,9 @@ struct cg_priv {
     bool accounting;
     bool device_rules;      /* Docker's device rules (not under --privileged) */
     char name[96];          /* "sb-<hex>", "" until made */
-    char dir[CG_NCTRL][ISOLAB_PATH_MAX];      /* "" = not created */
-    bool created[CG_NCTRL];
+    char dir[CG_NCTRL][ISOLAB_PATH_MAX];      /* "" = not joined */
+    bool joined[CG_NCTRL];  /* dir[c] is the sandbox's (v1: devices may be shared) */
+    bool created[CG_NCTRL]; /* dir[c] is the sandbox's own: cleanup removes it */
     /* cgroup v1: <dir>/tasks of each created cgroup, opened by the parent,
      * written "0" by the child itself (cgroup_child_join): a task that
      * moves itself takes no global lock, where writing another's pid to
@@ -101,8 +102,10 @@ int cg_v2_attach_device_program(int cgroup_fd, const char *dir, struct isolab_er
 /* Kill every process in dir and rmdir it, retrying briefly. v2 uses
  * cgroup.kill where the kernel has it. Returns 0 once the directory is gone. */
 int cg_kill_and_remove(const char *dir, int version);
-/* Remove sandbox cgroups under parent whose owning isolab is dead. */
-void cg_remove_stale(const char *parent, int version);
+/* Remove sandbox cgroups under parent whose owning isolab is dead. shared:
+ * how many directories of all sandboxes' parent holds (v1's shared devices
+ * cgroup); with no more than those, there is nothing to look at. */
+void cg_remove_stale(const char *parent, int version, unsigned int shared);
 
 /* Does the config ask for the limit that controller c enforces? */
 bool cg_limit_wanted(const struct lab_config *cfg, enum cg_ctrl c);

@@ -65,7 +65,7 @@ static void v2_remove_stale(const struct cg_info *info)
 {
     char parent[ISOLAB_PATH_MAX + 16];
     snprintf(parent, sizeof parent, "%s/isolab", info->v2_base);
-    cg_remove_stale(parent, 2);
+    cg_remove_stale(parent, 2, 0);
 }
 
 static int v2_set_limits(const struct lab_config *cfg, const char *dir, struct isolab_err *err)
@@ -118,7 +118,7 @@ static int v2_prepare(const struct lab_config *cfg, const struct cg_info *info,
     snprintf(dir, ISOLAB_PATH_MAX, "%.3900s/%.90s", parent, name);
     if (cg_mkdir(dir, err) < 0)
         return -1;
-    priv->created[CG_PIDS] = true;
+    priv->created[CG_PIDS] = priv->joined[CG_PIDS] = true;
 
     if (!priv->accounting && v2_set_limits(cfg, dir, err) < 0)
         return -1;

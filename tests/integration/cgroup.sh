@@ -3,7 +3,7 @@
 # --memory, --cpus): the limits as the probes inside the sandbox meet them,
 # the sandbox's own cgroup under isolab/, and the mode this machine has.
 source "$(dirname "$0")/../lib.sh"
-plan 8
+plan 11
 if ! need_root; then
     skip_all cgroup "these tests create cgroups as root"
 fi
@@ -56,4 +56,36 @@ left=$(for d in /sys/fs/cgroup/isolab /sys/fs/cgroup/*/isolab; do
            [ -n "$name" ] && [ -d "$d/${name#isolab/}" ] && echo "$d"; done)
 check "cgroup: isolab removed the sandbox's cgroup ${name:-?} when it ended" \
     [ -n "$name" -a -z "$left" ]
+# v1: Docker's device rules are one cgroup that every sandbox shares,
+# isolab/docker, made at a first start under the sandbox's own name and
+# renamed into place (cgroup_v1.c). Eight first starts at once must each
+# find it complete: /dev/null opens, /dev/kmsg (1:11, not in Docker's rules;
+# ": >" writes nothing) is refused. The shared cgroup is removed first (it
+# is made again), unless a sandbox is in it.
+shared=/sys/fs/cgroup/devices/isolab/docker
+three=("cgroup v1: 8 first starts at once: /dev/null opens in each"
+       "cgroup v1: ... and /dev/kmsg is refused in each"
+       "cgroup v1: one shared devices cgroup is left, and no temporary one")
+if ! grep -q ' /sys/fs/cgroup/devices cgroup ' /proc/self/mounts; then
+    for t in "${three[@]}"; do skip "$t" "no cgroup v1 devices hierarchy here ($mode)"; done
+elif [ -d "$shared" ] && ! rmdir "$shared" 2>/dev/null; then
+    for t in "${three[@]}"; do skip "$t" "a sandbox is in $shared (rmdir: busy)"; done
+else
+    out_dir=$(mktemp -d)
+    pids=()
+    for i in 1 2 3 4 5 6 7 8; do
+        "$ISOLAB" run --security-opt apparmor=unconfined -- sh -c \
+            '(: > /dev/null) && echo NULL; mknod /etc/k c 1 11 && (: > /etc/k) && echo KMSG' \
+            </dev/null > "$out_dir/$i" 2>&1 &
+        pids+=($!)
+    done
+    wait "${pids[@]}"
+    opened=$(grep -l NULL "$out_dir"/* | wc -l)
+    kmsg=$(grep -l KMSG "$out_dir"/* | wc -l)
+    temp=$(find /sys/fs/cgroup/devices/isolab -mindepth 1 -maxdepth 1 -type d -name 'sb-*' | wc -l)
+    check "${three[0]} ($opened of 8)" [ "$opened" -eq 8 ]
+    check "${three[1]} ($kmsg opened it)" [ "$kmsg" -eq 0 ]
+    check "${three[2]} ($temp temporary)" [ -d "$shared" -a "$temp" -eq 0 ]
+    rm -rf "$out_dir"
+fi
 exit 0

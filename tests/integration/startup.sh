@@ -11,7 +11,7 @@ source "$(dirname "$0")/../lib.sh"
 if ! need_root; then
     skip_all startup "the default sandbox (overlay root, cgroups) needs root"
 fi
-plan 6
+plan 8
 cache=$(mktemp -d); trap 'rm -rf "$cache"' EXIT
 for i in 1 2 3; do
     XDG_CACHE_HOME=$cache "$ISOLAB" run -- /bin/true || fail "run $i: isolab run -- /bin/true failed"
@@ -28,13 +28,20 @@ else
     skip "and writes no new one" "no strace"
 fi
 
-# cgroup v1: in its cgroup in the hierarchies that enforce something (pids
-# and devices, memory and cpu with their limits), moved there by itself
+# cgroup v1: in its cgroup in the hierarchies that enforce something (pids,
+# memory and cpu with their limits), moved there by itself; in devices, the
+# one cgroup with Docker's rules that every sandbox shares (cgroup_v1.c)
 if grep -q ' /sys/fs/cgroup/pids cgroup ' /proc/self/mounts; then
-    in=$("$ISOLAB" run -- cat /proc/self/cgroup | grep -oE '^[0-9]+:(pids|memory|cpu|devices):/isolab/sb-[0-9a-f]{16}$' | cut -d: -f2 | sort | tr '\n' ' ')
-    check "by default the sandbox's process is in its pids and devices cgroups only ($in)" [ "$in" = "devices pids " ]
-    in=$("$ISOLAB" run --memory 64m --cpus 0.5 -- cat /proc/self/cgroup | grep -cE '^[0-9]+:(pids|memory|cpu|devices):/isolab/sb-[0-9a-f]{16}$')
-    check "with --memory and --cpus, in the memory and cpu hierarchies too ($in)" [ "$in" -eq 4 ]
+    own='^[0-9]+:(pids|memory|cpu|devices):/isolab/sb-[0-9a-f]{16}$'
+    cg=$("$ISOLAB" run -- cat /proc/self/cgroup)
+    in=$(grep -oE "$own" <<<"$cg" | cut -d: -f2 | sort | tr '\n' ' ')
+    check "by default the sandbox's process is in its own pids cgroup only ($in)" [ "$in" = "pids " ]
+    check "and in the shared devices cgroup, isolab/docker" grep -qE '^[0-9]+:devices:/isolab/docker$' <<<"$cg"
+    rules=$(cat /sys/fs/cgroup/devices/isolab/docker/devices.list 2>&1)
+    check "which holds Docker's device rules (c 1:3 rwm, and no a *:* rwm)" \
+        bash -c 'grep -qx "c 1:3 rwm" <<<"$1" && ! grep -q "^a " <<<"$1"' _ "$rules"
+    in=$("$ISOLAB" run --memory 64m --cpus 0.5 -- cat /proc/self/cgroup | grep -cE "$own")
+    check "with --memory and --cpus, in the memory and cpu hierarchies too ($in)" [ "$in" -eq 3 ]
     if command -v strace >/dev/null; then
         out=$(strace -f -e trace=openat -o /dev/stdout "$ISOLAB" run -- /bin/true 2>&1)
         check "the launcher moves no process by pid (no cgroup.procs opened for writing)" \
@@ -43,7 +50,9 @@ if grep -q ' /sys/fs/cgroup/pids cgroup ' /proc/self/mounts; then
         skip "the launcher moves no process by pid" "no strace"
     fi
 else
-    skip "by default the sandbox's process is in its pids and devices cgroups only" "not cgroup v1 (v2 clones straight into it)"
+    skip "by default the sandbox's process is in its own pids cgroup only" "not cgroup v1 (v2 clones straight into it)"
+    skip "and in the shared devices cgroup, isolab/docker" "not cgroup v1"
+    skip "which holds Docker's device rules" "not cgroup v1"
     skip "with --memory and --cpus, in the memory and cpu hierarchies too" "not cgroup v1"
     skip "the launcher moves no process by pid" "not cgroup v1"
 fi
