@@ -330,14 +330,14 @@ static const char *const v1_root_file[CG_NCTRL] = {NULL, "memory.usage_in_bytes"
 /* The usual layout, without mountinfo (reading it cost ~0.1 ms a start,
  * /proc/self/cgroup ~50 us): cgroup v2 at /sys/fs/cgroup whose root has
  * pids, memory and cpu (a controller is in one hierarchy only, so none is
- * on v1), or a tmpfs there with each v1 controller at /sys/fs/cgroup/<name>
- * (statfs, and a file of that controller's) and v2 at
- * /sys/fs/cgroup/unified. Anything else, and false: then mountinfo
- * decides, as it always did. */
+ * on v1), or each v1 controller at /sys/fs/cgroup/<name> and v2 at
+ * /sys/fs/cgroup/unified. A statfs of a controller's own file at its
+ * hierarchy's root (pids has none there: its directory) shows both that
+ * the file is there and that it is on a v1 cgroupfs. Anything else, and
+ * false: then mountinfo decides, as it always did. Written straight into
+ * info (a zeroed static): a cg_info is 25 KB. */
 bool cg_mounts_usual(struct cg_info *info)
 {
-    struct cg_info t;
-    memset(&t, 0, sizeof t);
     if (fs_is("/sys/fs/cgroup", CGROUP2_SUPER_MAGIC)) {
         char ctrls[512];
         if (cg_read("/sys/fs/cgroup", "cgroup.controllers", ctrls, sizeof ctrls) < 0)
@@ -345,23 +345,21 @@ bool cg_mounts_usual(struct cg_info *info)
         for (int c = 0; c < CG_NCTRL; c++)
             if (c != CG_DEVICES && !has_token(ctrls, cg_ctrl_name[c], " \n"))
                 return false;
-        snprintf(t.v2_mount, sizeof t.v2_mount, "/sys/fs/cgroup");
-    } else if (fs_is("/sys/fs/cgroup", TMPFS_MAGIC)) {
-        for (int c = 0; c < CG_NCTRL; c++) {
-            snprintf(t.v1_mount[c], sizeof t.v1_mount[c], "/sys/fs/cgroup/%s", cg_ctrl_name[c]);
-            char own[ISOLAB_PATH_MAX + 64];
-            snprintf(own, sizeof own, "%s/%s", t.v1_mount[c], v1_root_file[c] ? v1_root_file[c] : "");
-            if (!fs_is(t.v1_mount[c], CGROUP_SUPER_MAGIC) || (v1_root_file[c] && access(own, F_OK) < 0))
-                return false;
-        }
-        if (!fs_is("/sys/fs/cgroup/unified", CGROUP2_SUPER_MAGIC))
-            return false;   /* legacy, without cgroup2 there: mountinfo says */
-        snprintf(t.v2_mount, sizeof t.v2_mount, "/sys/fs/cgroup/unified");
-    } else {
-        return false;
+        snprintf(info->v2_mount, sizeof info->v2_mount, "/sys/fs/cgroup");
+        return true;
     }
-    memcpy(info->v1_mount, t.v1_mount, sizeof t.v1_mount);
-    memcpy(info->v2_mount, t.v2_mount, sizeof t.v2_mount);
+    for (int c = 0; c < CG_NCTRL; c++) {
+        char own[128];
+        snprintf(own, sizeof own, "/sys/fs/cgroup/%s/%s", cg_ctrl_name[c],
+                 v1_root_file[c] ? v1_root_file[c] : "");
+        if (!fs_is(own, CGROUP_SUPER_MAGIC))
+            return false;
+    }
+    if (!fs_is("/sys/fs/cgroup/unified", CGROUP2_SUPER_MAGIC))
+        return false;   /* legacy, without cgroup2 there: mountinfo says */
+    for (int c = 0; c < CG_NCTRL; c++)
+        snprintf(info->v1_mount[c], sizeof info->v1_mount[c], "/sys/fs/cgroup/%s", cg_ctrl_name[c]);
+    snprintf(info->v2_mount, sizeof info->v2_mount, "/sys/fs/cgroup/unified");
     return true;
 }
 
