@@ -112,6 +112,15 @@ static int sealed_copy(const char *path)
     return steal_fd(&m);
 }
 
+void isolab_sealed_adopt(void)
+{
+    const char *env = getenv("ISOLAB_SELF");
+    if (!env || !running_sealed())
+        return;
+    snprintf(self_path, sizeof self_path, "%s", env);
+    unsetenv("ISOLAB_SELF");   /* not for the sandbox's environment */
+}
+
 void isolab_run_sealed(char **argv)
 {
     const char *env = getenv("ISOLAB_SELF");

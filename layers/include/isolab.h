@@ -229,6 +229,10 @@ uint64_t lab_config_seccomp_caps(const struct lab_config *cfg);
  * where memfds are not available (then the binary runs from its file). Set
  * ISOLAB_NO_SEALED_COPY=1 to skip it. (layers/sealed_self.c) */
 void isolab_run_sealed(char **argv);
+/* In the sealed copy, before anything reads the data directory: take the
+ * original binary's path (which isolab_run_sealed passed on), so that the
+ * directory beside it is found. A no-op elsewhere. */
+void isolab_sealed_adopt(void);
 /* Whether `isolab run` with cfg needs the sealed copy. Not when nothing in
  * the sandbox can reach an isolab process's /proc/PID/exe: a pid namespace
  * with its own /proc (a mount namespace) hides isolab itself, and its init -- a fork of isolab that never execs --

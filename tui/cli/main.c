@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -142,35 +143,43 @@ static void print_exit_why(const struct lab_config *cfg, struct sandbox_exit *ex
         fprintf(stderr, "  hint: %s\n", w.hint);
 }
 
-/* The sealed copy, for a run that needs it (isolab_sealed_needed): decided
- * from the flags, read once quietly here; the copy reads them again. A flag
- * error re-execs too, and the copy reports it. */
-static void run_sealed_if_needed(int argc, char **argv)
+/* The flags, parsed once, with their messages held back (a memfd in place
+ * of stderr): a run that needs the sealed copy (isolab_sealed_needed), or
+ * whose flags are wrong, re-execs it, and the copy parses them and reports
+ * for itself; any other run prints what was held, and goes on with cfg. */
+static int parse_run_flags(int argc, char **argv, struct lab_config *cfg, struct run_opts *o)
 {
-    struct lab_config cfg;
-    lab_config_init_docker(&cfg);
-    struct run_opts o = {.verbose = false, .tty = LAB_TTY_AUTO};
-    int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (saved >= 0 && null >= 0)
-        dup2(null, STDERR_FILENO);
-    int i = parse_layer_flags(&cfg, argc, argv, "isolab run", run_extra, &o);
-    if (saved >= 0) {
+    isolab_sealed_adopt();
+    lab_config_init_docker(cfg);
+    *o = (struct run_opts){.verbose = false, .tty = LAB_TTY_AUTO};
+    int saved = dup(STDERR_FILENO), held = memfd_create("isolab-run-flags", MFD_CLOEXEC);
+    bool holding = saved >= 0 && held >= 0 && dup2(held, STDERR_FILENO) >= 0;
+    int i = parse_layer_flags(cfg, argc, argv, "isolab run", run_extra, o);
+    if (holding)
         dup2(saved, STDERR_FILENO);
+    if (saved >= 0)
         close(saved);
-    }
-    if (null >= 0)
-        close(null);
-    if (i < 0 || isolab_sealed_needed(&cfg, live_cli_wanted()))
+    if (i < 0 || isolab_sealed_needed(cfg, live_cli_wanted()))
         isolab_run_sealed(argv - 1);   /* main's argv: "isolab", "run", ... */
+    /* Here: no re-exec (this is the copy, or there is none to be had). */
+    off_t len = holding ? lseek(held, 0, SEEK_CUR) : 0;
+    char buf[4096];
+    for (off_t off = 0; off < len; ) {
+        ssize_t n = pread(held, buf, sizeof buf, off);
+        if (n <= 0 || write(STDERR_FILENO, buf, (size_t)n) != n)
+            break;
+        off += n;
+    }
+    if (held >= 0)
+        close(held);
+    return i;
 }
 
 static int cmd_run(int argc, char **argv)
 {
-    run_sealed_if_needed(argc, argv);
     struct lab_config cfg;
-    lab_config_init_docker(&cfg);
-    struct run_opts o = {.verbose = false, .tty = LAB_TTY_AUTO};
-    int i = parse_layer_flags(&cfg, argc, argv, "isolab run", run_extra, &o);
+    struct run_opts o;
+    int i = parse_run_flags(argc, argv, &cfg, &o);
     if (i < 0)
         return 125;
     cfg.argv = i < argc ? &argv[i] : NULL;
