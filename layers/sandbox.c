@@ -111,6 +111,7 @@ void layer_describe(const struct lab_config *cfg, enum layer_id id, char *buf, s
 void sandbox_ctx_init(struct sandbox_ctx *ctx, const struct lab_config *cfg)
 {
     memset(ctx, 0, sizeof *ctx);
+    live_io_init(&ctx->live);   /* its fds -1: closing a ctx never closes stdin */
     ctx->clone_cgroup_fd = -1;
     ctx->cgroup_lock_fd = -1;
     ctx->child = -1;
@@ -154,18 +155,17 @@ static void effective_config(const struct lab_config *in, struct lab_config *out
     lab_config_fit_host(out, NULL, 0);
 }
 
-int lab_config_validate(const struct lab_config *cfg, struct isolab_err *err)
+/* The checks of lab_config_validate, on a config already effective. */
+static int validate_effective(const struct lab_config *eff, struct isolab_err *err)
 {
-    struct lab_config eff;
-    effective_config(cfg, &eff);
-    if (!eff.layer_on[LAYER_NS] && geteuid() != 0) {
+    if (!eff->layer_on[LAYER_NS] && geteuid() != 0) {
         isolab_err_set(err, EPERM, "namespaces: running as an ordinary user needs the "
                        "namespaces layer (a user namespace)");
         isolab_err_hint(err, "switch namespaces on, or run isolab as root");
         return -1;
     }
     for (int id = 0; id < LAYER_COUNT; id++) {
-        if (!layer_in_force(&eff, id))
+        if (!layer_in_force(eff, id))
             continue;
         char why[256] = "";
         if (layer_table[id]->available && !layer_table[id]->available(why, sizeof why)) {
@@ -173,10 +173,17 @@ int lab_config_validate(const struct lab_config *cfg, struct isolab_err *err)
             isolab_err_hint(err, "switch the %s layer off to run without it", layer_name(id));
             return -1;
         }
-        if (layer_table[id]->validate && layer_table[id]->validate(&eff, err) < 0)
+        if (layer_table[id]->validate && layer_table[id]->validate(eff, err) < 0)
             return -1;
     }
     return 0;
+}
+
+int lab_config_validate(const struct lab_config *cfg, struct isolab_err *err)
+{
+    struct lab_config eff;
+    effective_config(cfg, &eff);
+    return validate_effective(&eff, err);
 }
 
 /* The one unwind path, for every failure and for the end of a sandbox: a
@@ -707,16 +714,17 @@ int sandbox_start(const struct lab_config *cfg_in, struct sandbox **out,
 {
     *out = NULL;
     seccomp_new_start();
-    if (lab_config_validate(cfg_in, err) < 0)
-        return -1;
+    /* Validated as it will be applied: one copy of the config, not two. */
     _cleanup_sandbox_ struct sandbox *sb = calloc(1, sizeof *sb);
     if (!sb)
         return isolab_err_set(err, ENOMEM, "launcher: out of memory");
     sb->sync_fd = sb->err_fd = -1;
+    effective_config(cfg_in, &sb->cfg);
+    sandbox_ctx_init(&sb->ctx, &sb->cfg);   /* before any return: free_sandbox reads it */
+    if (validate_effective(&sb->cfg, err) < 0)
+        return -1;
     sb->shared = child_shared_new();
     sb->wait_flags = sandbox_sigchld_ignored() ? __WALL : 0;
-    effective_config(cfg_in, &sb->cfg);
-    sandbox_ctx_init(&sb->ctx, &sb->cfg);
     if (live_prepare(&sb->cfg, &sb->ctx.live, err) < 0 || sandbox_prepare(sb, err) < 0 ||
         sandbox_spawn(sb, err) < 0 || sandbox_release(sb, err) < 0 ||
         live_receive_master(&sb->ctx.live, err) < 0)
