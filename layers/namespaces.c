@@ -460,7 +460,25 @@ static int build_overlay_root(const struct lab_config *cfg, bool userns, struct 
     return 0;
 }
 
-static int build_root(const struct lab_config *cfg, bool userns, struct isolab_err *err)
+/* Every entry of the new root is there (its mount points made): the
+ * parent may make Landlock's rules for them now (sandbox_cpu.c). */
+static void root_ready(int *fd)
+{
+    if (*fd >= 0 && write(*fd, "r", 1) != 1) {
+        /* unheard: the parent's poll sees the report or the EOF */
+    }
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+void ns_stage_root_of(pid_t child, char *out, size_t n)
+{
+    snprintf(out, n, "/proc/%d/root" NEWROOT, (int)child);
+}
+
+static int build_root(const struct lab_config *cfg, bool userns, int *ready_fd,
+                      struct isolab_err *err)
 {
     char p[ISOLAB_PATH_MAX];
     struct root_masks m = {0};
@@ -509,6 +527,7 @@ static int build_root(const struct lab_config *cfg, bool userns, struct isolab_e
         return fail(err, "mkdir", p);
     if (!m.tmp && mount(STAGE_TMP, p, NULL, MS_BIND, NULL) < 0)
         return fail(err, "bind /tmp on", p);
+    root_ready(ready_fd);
     if (mask_paths(NEWROOT, err) < 0)
         return -1;
     if (!cfg->rootfs[0] && !cfg->host_secrets && mask_secrets(NEWROOT, &m, err) < 0)
@@ -528,10 +547,11 @@ static int build_root(const struct lab_config *cfg, bool userns, struct isolab_e
 }
 
 /* The new root, with umask 0 for exact modes (the learner's comes back). */
-static int setup_root(const struct lab_config *cfg, bool userns, struct isolab_err *err)
+static int setup_root(const struct lab_config *cfg, bool userns, int *ready_fd,
+                      struct isolab_err *err)
 {
     mode_t mask = umask(0);
-    int rc = build_root(cfg, userns, err);
+    int rc = build_root(cfg, userns, ready_fd, err);
     umask(mask);
     return rc;
 }
@@ -563,7 +583,7 @@ static int ns_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
         set_unpriv_ports(err) < 0)
         return -1;
     if (step == STEP_MOUNT && cfg->ns[NS_MNT])
-        return setup_root(cfg, ctx->userns, err);
+        return setup_root(cfg, ctx->userns, &ctx->rules.ready[1], err);
     if (step == STEP_HOSTNAME && cfg->ns[NS_UTS]) {
         const char *h = cfg->hostname[0] ? cfg->hostname : "isolab";
         if (sethostname(h, strlen(h)) < 0)

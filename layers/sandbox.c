@@ -112,6 +112,7 @@ void sandbox_ctx_init(struct sandbox_ctx *ctx, const struct lab_config *cfg)
 {
     memset(ctx, 0, sizeof *ctx);
     live_io_init(&ctx->live);   /* its fds -1: closing a ctx never closes stdin */
+    ctx->rules.ready[0] = ctx->rules.ready[1] = ctx->rules.done[0] = ctx->rules.done[1] = -1;
     ctx->clone_cgroup_fd = -1;
     ctx->cgroup_lock_fd = -1;
     ctx->child = -1;
@@ -207,6 +208,7 @@ static void free_sandbox(struct sandbox *sb)
         sb->prepared[id] = false;
     }
     live_close(&sb->ctx.live);
+    sandbox_rules_close(&sb->ctx);
     if (sb->err_fd >= 0)
         close(sb->err_fd);
     child_shared_free(sb->shared);
@@ -604,13 +606,16 @@ static int sandbox_spawn(struct sandbox *sb, struct isolab_err *err)
     sb->err_fd = errp[0];
     fflush(NULL);
     sandbox_pin_start(&sb->ctx);
+    sandbox_rules_open(&sb->cfg, &sb->ctx);
     pid_t pid = clone_child(sb, clone_flags(sb));
     if (pid == 0) {
         close(sb->sync_fd);
         close(sb->err_fd);
+        sandbox_rules_forget(&sb->ctx, true);
         child_main(sb, sync_r, err_w);
     }
     live_parent_forget_child_ends(&sb->ctx.live);
+    sandbox_rules_forget(&sb->ctx, false);
     if (pid < 0) {
         int e = errno;
         if (e == EINVAL && layer_in_force(&sb->cfg, LAYER_NS) && ns_explain_clone(&sb->cfg, err) < 0)
@@ -702,6 +707,7 @@ static int sandbox_release(struct sandbox *sb, struct isolab_err *err)
      * died before it could set PDEATHSIG": closed once it has reported. */
     if (sb->ctx.release_wait)
         close(steal_fd(&sb->sync_fd));
+    sandbox_rules_parent(&sb->cfg, &sb->ctx, sb->err_fd);
     int rc = read_child_report(sb, err);
     sandbox_unpin(&sb->ctx);
     if (sb->sync_fd >= 0)

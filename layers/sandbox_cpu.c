@@ -1,5 +1,9 @@
 /* The start on one CPU (sandbox.c calls these). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
+#include <unistd.h>
 
 #include "layer.h"
 #include "sandbox_int.h"
@@ -25,4 +29,86 @@ void sandbox_unpin(struct sandbox_ctx *ctx)
     if (ctx->pinned)
         sched_setaffinity(0, sizeof ctx->start_cpus, &ctx->start_cpus);
     ctx->pinned = false;
+}
+
+/* ---- Landlock's rules, made beside the child --------------------------------
+ * The child's first lookups of its new root's entries through a fresh
+ * overlay (~8 us each) are Landlock's rules' cost; the parent, idle until
+ * the report, makes them on the other CPU while the child mounts Docker's
+ * masks and the host's secrets, pivots and detaches the old root. Rules tie
+ * to inodes, so a rule on an entry made through /proc/<pid>/root before the
+ * pivot is the rule the child would make after it (a mount later placed on
+ * an entry is beneath that entry's rule, as Landlock walks up through
+ * mount points). The parent goes back to the start's CPU afterwards: the
+ * hand-overs that follow stay local wake-ups. */
+
+static void close_fd_at(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+void sandbox_rules_open(const struct lab_config *cfg, struct sandbox_ctx *ctx)
+{
+    if (!ctx->pinned || CPU_COUNT(&ctx->start_cpus) < 2 || !lsm_parent_rules_wanted(cfg, ctx))
+        return;
+    if (pipe2(ctx->rules.ready, O_CLOEXEC) < 0)
+        return;
+    if (pipe2(ctx->rules.done, O_CLOEXEC) < 0) {
+        close_fd_at(&ctx->rules.ready[0]);
+        close_fd_at(&ctx->rules.ready[1]);
+    }
+}
+
+void sandbox_rules_forget(struct sandbox_ctx *ctx, bool child)
+{
+    close_fd_at(child ? &ctx->rules.ready[0] : &ctx->rules.ready[1]);
+    close_fd_at(child ? &ctx->rules.done[1] : &ctx->rules.done[0]);
+}
+
+void sandbox_rules_close(struct sandbox_ctx *ctx)
+{
+    sandbox_rules_forget(ctx, false);
+    sandbox_rules_forget(ctx, true);
+}
+
+/* Parent side, after the release: wait for the child's new root (or its
+ * report: it failed, or the rules were not needed), make the rules from the
+ * other CPU, and say so. Any failure says nothing: the child makes them. */
+void sandbox_rules_parent(const struct lab_config *cfg, struct sandbox_ctx *ctx, int err_fd)
+{
+    if (ctx->rules.ready[0] < 0)
+        return;
+    int cpu = sched_getcpu();
+    cpu_set_t others = ctx->start_cpus;
+    if (cpu >= 0)
+        CPU_CLR(cpu, &others);
+    bool moved = cpu >= 0 && CPU_COUNT(&others) > 0 &&
+                 sched_setaffinity(0, sizeof others, &others) == 0;
+    struct pollfd p[2] = {{.fd = ctx->rules.ready[0], .events = POLLIN},
+                          {.fd = err_fd, .events = POLLIN}};
+    while (poll(p, 2, -1) < 0 && errno == EINTR)
+        ;
+    char c = 0;
+    bool ready = (p[0].revents & POLLIN) && read(ctx->rules.ready[0], &c, 1) == 1 && c == 'r';
+    close_fd_at(&ctx->rules.ready[0]);
+    if (ready) {
+        char root[128];
+        ns_stage_root_of(ctx->child, root, sizeof root);
+        int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0 && lsm_parent_rules(cfg, ctx, fd) == 0 &&
+            write(ctx->rules.done[1], "d", 1) != 1) {
+            /* unheard: the child makes them */
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    close_fd_at(&ctx->rules.done[1]);
+    if (moved) {
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(cpu, &one);
+        sched_setaffinity(0, sizeof one, &one);
+    }
 }

@@ -76,5 +76,12 @@ long cgroup_oom_kills(const struct sandbox_ctx *ctx);
  * the report. */
 void sandbox_pin_start(struct sandbox_ctx *ctx);
 void sandbox_unpin(struct sandbox_ctx *ctx);
+/* Landlock's rules made by the parent beside the child (ctx->rules): open
+ * the pipes before the clone, where they can serve; forget the other side's
+ * ends after it; the parent's part; close whatever is left. */
+void sandbox_rules_open(const struct lab_config *cfg, struct sandbox_ctx *ctx);
+void sandbox_rules_forget(struct sandbox_ctx *ctx, bool child);
+void sandbox_rules_parent(const struct lab_config *cfg, struct sandbox_ctx *ctx, int err_fd);
+void sandbox_rules_close(struct sandbox_ctx *ctx);
 
 #endif

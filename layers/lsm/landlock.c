@@ -5,8 +5,10 @@
  * them; reading and executing stay unrestricted. A rule grants those rights
  * beneath one directory (or on one file). The ruleset is created in the
  * parent (so a kernel without Landlock is an error before anything starts);
- * the rules are added in the child at STEP_LSM, after pivot_root, because the
- * paths must name the sandbox's files, not the host's.
+ * the rules must name the sandbox's files, not the host's: the child adds
+ * them before STEP_LSM, after pivot_root, or, as real root with a mount
+ * namespace, the parent adds isolab-default's to the same ruleset through
+ * /proc/<pid>/root while the child mounts the rest (sandbox_cpu.c).
  *
  * How the policies map onto Landlock, and where it has to approximate:
  *  - isolab-default: writes are allowed beneath every entry of / except /proc
@@ -163,11 +165,12 @@ static int allow_beneath_at(int ruleset, int dirfd, const char *path, bool follo
     return 0;
 }
 
-/* isolab-default: every entry of / but proc and sys. getdents64 on a stack
- * buffer: the child should not allocate. */
-static int allow_root_entries(int ruleset, struct isolab_err *err)
+/* isolab-default: every entry of the root (rootfd, or / when -1) but proc
+ * and sys. getdents64 on a stack buffer: the child should not allocate. */
+static int allow_root_entries(int ruleset, int rootfd, struct isolab_err *err)
 {
-    _cleanup_close_ int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    _cleanup_close_ int root = rootfd >= 0 ? openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                                           : open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (root < 0)
         return isolab_err_set(err, errno, "lsm: opening / for the Landlock rules: %s",
                               strerror(errno));
@@ -219,7 +222,7 @@ static int landlock_prebuild(const struct lab_config *cfg, struct lsm_state *st,
         return 0;
     const char *name = lsm_policy_name(cfg);
     if (is_default(name)) {
-        if (allow_root_entries(ruleset, err) < 0)
+        if (allow_root_entries(ruleset, -1, err) < 0)
             return -1;
     } else if (is_readonly_root(name)) {
         static const char *const writable[] = {
@@ -239,6 +242,21 @@ static int landlock_prebuild(const struct lab_config *cfg, struct lsm_state *st,
     }
     st->rules_added = true;
     return 0;
+}
+
+/* The parent's part (sandbox_cpu.c): isolab-default's rules only, whose
+ * entries are the root's own (isolab-readonly-root names $HOME too). */
+static bool landlock_rules_at_ok(const struct lab_config *cfg)
+{
+    return is_default(lsm_policy_name(cfg));
+}
+
+static int landlock_rules_at(const struct lab_config *cfg, struct lsm_state *st, int rootfd,
+                             struct isolab_err *err)
+{
+    if (st->ruleset_fd < 0 || !landlock_rules_at_ok(cfg))
+        return isolab_err_set(err, EINVAL, "lsm: no Landlock rules to make here");
+    return allow_root_entries(st->ruleset_fd, rootfd, err);
 }
 
 static int landlock_enter(const struct lab_config *cfg, struct lsm_state *st,
@@ -292,6 +310,8 @@ const struct lsm_backend landlock_backend = {
     .validate = landlock_validate,
     .prepare = landlock_prepare,
     .prebuild = landlock_prebuild,
+    .rules_at_ok = landlock_rules_at_ok,
+    .rules_at = landlock_rules_at,
     .enter = landlock_enter,
     /* A ruleset binds the thread that enforces it and everything it starts:
      * the pid-namespace init is confined already. */

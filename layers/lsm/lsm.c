@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "lsm_int.h"
 
@@ -154,12 +155,30 @@ static int lsm_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
     return st->backend->prepare(cfg, st, err);
 }
 
+/* Child side: the parent's word on the rules (sandbox_cpu.c), once. */
+static void parent_rules_heard(struct sandbox_ctx *ctx, struct lsm_state *st)
+{
+    int *fd = &ctx->rules.done[0];
+    if (*fd < 0)
+        return;
+    char c = 0;
+    ssize_t n;
+    do
+        n = read(*fd, &c, 1);
+    while (n < 0 && errno == EINTR);
+    if (n == 1 && c == 'd' && st)
+        st->rules_added = true;
+    close(*fd);
+    *fd = -1;
+}
+
 static int lsm_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                      enum child_step step, struct isolab_err *err)
 {
     struct lsm_state *st = ctx->priv[LAYER_LSM];
     if (step != STEP_LSM || !st || !st->backend)
         return 0;
+    parent_rules_heard(ctx, st);
     return st->backend->enter(cfg, st, err);
 }
 
@@ -194,9 +213,30 @@ int lsm_child_prebuild(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                        struct isolab_err *err)
 {
     struct lsm_state *st = ctx->priv[LAYER_LSM];
+    parent_rules_heard(ctx, st);
     if (!layer_in_force(cfg, LAYER_LSM) || !st || !st->backend || !st->backend->prebuild)
         return 0;
     return st->backend->prebuild(cfg, st, err);
+}
+
+/* The parent can make the rules where it may reach the child's new root
+ * (as real root: no user namespace between them) and the mechanism can. */
+bool lsm_parent_rules_wanted(const struct lab_config *cfg, const struct sandbox_ctx *ctx)
+{
+    const struct lsm_state *st = ctx->priv[LAYER_LSM];
+    return layer_in_force(cfg, LAYER_LSM) && st && st->backend && st->backend->rules_at_ok &&
+           st->backend->rules_at_ok(cfg) && !ctx->userns && layer_in_force(cfg, LAYER_NS) &&
+           cfg->ns[NS_MNT];
+}
+
+int lsm_parent_rules(const struct lab_config *cfg, struct sandbox_ctx *ctx, int rootfd)
+{
+    struct lsm_state *st = ctx->priv[LAYER_LSM];
+    struct isolab_err quiet;
+    isolab_err_clear(&quiet);
+    if (!st || !st->backend || !st->backend->rules_at)
+        return -1;
+    return st->backend->rules_at(cfg, st, rootfd, &quiet);
 }
 
 int lsm_confine_init(const struct lab_config *cfg, const struct sandbox_ctx *ctx,

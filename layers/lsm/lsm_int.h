@@ -27,6 +27,12 @@ struct lsm_backend {
      * both will confine themselves with at STEP_LSM, made once (Landlock's
      * rules, into the ruleset they share). NULL = nothing to make. */
     int (*prebuild)(const struct lab_config *cfg, struct lsm_state *st, struct isolab_err *err);
+    /* Parent side, the same rules for the child's new root, reached from
+     * rootfd before its pivot; NULL, or false from rules_at_ok: the child
+     * makes them (prebuild). */
+    bool (*rules_at_ok)(const struct lab_config *cfg);
+    int (*rules_at)(const struct lab_config *cfg, struct lsm_state *st, int rootfd,
+                    struct isolab_err *err);
     /* Child side, at STEP_LSM. */
     int (*enter)(const struct lab_config *cfg, struct lsm_state *st, struct isolab_err *err);
     /* The pid-namespace init, which never execs; NULL = already confined. */

@@ -3,7 +3,7 @@
 # has: AppArmor (the test VM) or Landlock (this machine). Docker's flags:
 # --security-opt apparmor=NAME|unconfined, --cap-add, --security-opt seccomp=.
 source "$(dirname "$0")/../lib.sh"
-plan 13
+plan 17
 if ! need_root; then
     skip_all lsm "these tests start sandboxes as root"
 fi
@@ -69,5 +69,37 @@ else
     skip "apparmor: the sandbox's init (pid 1) is confined too" "$why"
     skip "apparmor: isolab loaded isolab-default" "$why"
     skip "apparmor: apparmor=isolab-readonly-root is in force" "$why"
+fi
+
+# Landlock's isolab-default rules are made by the parent, from the other CPU,
+# through /proc/<pid>/root, while the child mounts the rest of its root
+# (sandbox_cpu.c); on one CPU the child makes them itself after the pivot.
+# Both ways must give the same verdicts.
+writes='for f in /etc/isolab-ll /tmp/isolab-ll /root/isolab-ll /var/tmp/isolab-ll /isolab-ll \
+               /dev/null /dev/shm/isolab-ll /proc/self/comm /sys/kernel/isolab-ll; do
+            if (: > "$f") 2>/dev/null; then echo "$f w"; else echo "$f -"; fi; done'
+three=("lsm: Landlock: the parent made the rules (the add_rule calls are its own)"
+       "lsm: Landlock: and the child, on one CPU"
+       "lsm: Landlock: both ways give the same verdicts")
+if [ "$aa" = yes ]; then
+    for t in "${three[@]}"; do skip "$t" "AppArmor is the mechanism here: no Landlock rules"; done
+elif ! command -v strace >/dev/null || ! command -v taskset >/dev/null || [ "$(nproc)" -lt 2 ]; then
+    for t in "${three[@]}"; do skip "$t" "needs strace, taskset and two CPUs"; done
+else
+    tr=$(mktemp)
+    # isolab's own pid: the first execve's (taskset execs isolab in place)
+    two=$(strace -f -qq -e trace=landlock_add_rule,execve -o "$tr" "$ISOLAB" run -- sh -c "$writes" 2>&1)
+    parent=$(grep -m1 execve "$tr" | awk '{ print $1 }')
+    first=$(grep -m1 landlock_add_rule "$tr" | awk '{ print $1 }')
+    check "${three[0]} (isolab $parent, rules by ${first:-nobody})" [ -n "$first" ] && [ "$first" = "$parent" ]
+    one=$(strace -f -qq -e trace=landlock_add_rule,execve -o "$tr" taskset -c 0 "$ISOLAB" run -- sh -c "$writes" 2>&1)
+    parent=$(grep -m1 execve "$tr" | awk '{ print $1 }')
+    first=$(grep -m1 landlock_add_rule "$tr" | awk '{ print $1 }')
+    n=$(grep -c landlock_add_rule "$tr")
+    check "${three[1]} ($n rules, by ${first:-nobody}, not isolab $parent)" \
+        [ "$n" -gt 5 ] && [ -n "$first" ] && [ "$first" != "$parent" ]
+    rm -f "$tr"
+    printf '%s\n' "$two" | sed 's/^/# /'
+    check "${three[2]}" [ "$two" = "$one" ] && expect_contains "lsm: Landlock: / itself is refused" "$two" "/isolab-ll -"
 fi
 exit 0

@@ -3,8 +3,9 @@
 configuration, and print them as JSON: {"common": [...], "probes": {id: [...]}}.
 
 "common" is what the sandbox's first process (the probe runner) makes after
-its seccomp filter is in place, and what every probe child makes before the
-probe itself; a probe's list is every syscall made by its child and the
+its seccomp filter is in place (its setup before that, the mounts, is no
+profile's to refuse), and what every probe child makes before the probe
+itself; a probe's list is every syscall made by its child and the
 child's descendants. Usage: probe_syscalls.py ISOLAB [layer flags...]
 (the probes run in catalogue order, one child each, forked by the runner)."""
 import json, os, re, subprocess, sys, tempfile
@@ -63,7 +64,9 @@ def record(isolab, flags):
             if pid in filtered:
                 common.add(name)       # the sandbox's own steps after its filter
         elif who == -1:
-            common.add(name)
+            if pid in filtered:
+                common.add(name)       # the runner's own, once its filter is in
+                                       # (before it, no profile can refuse one)
         elif who < len(per):
             per[who].add(name)
     return {"common": sorted(common),
