@@ -151,7 +151,18 @@ phase() {
         sleep 0.2
     done
     local left_windows; left_windows=$(( $($S list-windows -t class 2>/dev/null | wc -l) - 1 ))
+    # The server reaps a window's process when it hears SIGCHLD: a zombie
+    # there for a moment has ended. Up to 5 s for the tree to be the server
+    # and its sleep alone, then what is still there counts.
+    local t3; t3=$(now_ms)
+    while [ $(( $(now_ms) - t3 )) -lt 5000 ] && [ "$(tree | wc -l)" -gt 2 ]; do sleep 0.1; done
     local left_procs; left_procs=$(( $(tree | wc -l) - 2 ))   # the server and its sleep
+    if [ "$left_procs" -gt 0 ]; then    # which, and in what state
+        for p in $(tree); do
+            printf '  # left: %s %s %s\n' "$p" "$(cat /proc/"$p"/comm 2>/dev/null)" \
+                "$(awk '{print $3}' /proc/"$p"/stat 2>/dev/null)"
+        done
+    fi
     $S kill-server 2>/dev/null || true
     local left_cg=0 left_lock=0 c
     for c in $(sort -u <<<"$cgs" | grep sb- || true); do
