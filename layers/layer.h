@@ -69,10 +69,11 @@ struct sandbox_ctx {
     cpu_set_t start_cpus;
     bool pinned;
     /* Landlock's rules, made by the parent on the other CPU while the child
-     * mounts the rest of its root (sandbox_cpu.c): the child writes 'r' on
-     * ready[1] once every entry of its new root is there, the parent 'd' on
-     * done[1] once their rules are in the ruleset both share (EOF instead:
-     * the child makes them itself). -1 = not used. */
+     * mounts the rest of its root (sandbox_cpu.c): once every entry of its
+     * new root is there, the child sends that root's directory fd on
+     * ready[1] (a socketpair), and the parent writes 'd' on done[1] once
+     * their rules are in the ruleset both share (EOF instead: the child
+     * makes them itself). -1 = not used. */
     struct {
         int ready[2], done[2];
     } rules;
@@ -173,12 +174,9 @@ bool cgroup_moves_child(const struct sandbox_ctx *ctx);
 int lsm_child_prebuild(const struct lab_config *cfg, struct sandbox_ctx *ctx,
                        struct isolab_err *err);
 /* The parent may make Landlock's rules for the child's new root, and does
- * so from rootfd, that root as the parent reaches it (lsm.c). */
+ * so from rootfd, that root's directory, which the child sent it (lsm.c). */
 bool lsm_parent_rules_wanted(const struct lab_config *cfg, const struct sandbox_ctx *ctx);
 int lsm_parent_rules(const struct lab_config *cfg, struct sandbox_ctx *ctx, int rootfd);
-/* The child's new root, as its parent reaches it before the pivot:
- * /proc/<pid>/root<stage> (namespaces.c). */
-void ns_stage_root_of(pid_t child, char *out, size_t n);
 /* Confine the pid-namespace init itself, which never execs (lsm.c). */
 int lsm_confine_init(const struct lab_config *cfg, const struct sandbox_ctx *ctx,
                      struct isolab_err *err);

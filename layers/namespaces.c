@@ -17,6 +17,7 @@
 
 #include "export.h"
 #include "layer.h"
+#include "sendfd.h"
 
 /* Where the new root is assembled inside the child's private mount ns. The
  * tmpfs mounted here is visible only in that namespace. */
@@ -461,20 +462,21 @@ static int build_overlay_root(const struct lab_config *cfg, bool userns, struct 
 }
 
 /* Every entry of the new root is there (its mount points made): the
- * parent may make Landlock's rules for them now (sandbox_cpu.c). */
-static void root_ready(int *fd)
+ * parent may make Landlock's rules for them now (sandbox_cpu.c), from the
+ * new root's own directory, sent to it: the very inodes, whatever the
+ * child does next (a pivot). */
+static void root_ready(int *sock)
 {
-    if (*fd >= 0 && write(*fd, "r", 1) != 1) {
-        /* unheard: the parent's poll sees the report or the EOF */
+    if (*sock < 0)
+        return;
+    int fd = open(NEWROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0 && isolab_send_fd(*sock, "r", 1, fd) != 1) {
+        /* unheard: the parent's poll sees the report or the hang-up */
     }
-    if (*fd >= 0)
-        close(*fd);
-    *fd = -1;
-}
-
-void ns_stage_root_of(pid_t child, char *out, size_t n)
-{
-    snprintf(out, n, "/proc/%d/root" NEWROOT, (int)child);
+    if (fd >= 0)
+        close(fd);
+    close(*sock);
+    *sock = -1;
 }
 
 static int build_root(const struct lab_config *cfg, bool userns, int *ready_fd,

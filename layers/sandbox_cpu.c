@@ -3,10 +3,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "layer.h"
 #include "sandbox_int.h"
+#include "sendfd.h"
 
 /* The start is a relay (the parent, the init, the command, each waiting
  * for the one before): on one CPU each hand-over is a local wake-up, where
@@ -36,8 +38,9 @@ void sandbox_unpin(struct sandbox_ctx *ctx)
  * overlay (~8 us each) are Landlock's rules' cost; the parent, idle until
  * the report, makes them on the other CPU while the child mounts Docker's
  * masks and the host's secrets, pivots and detaches the old root. Rules tie
- * to inodes, so a rule on an entry made through /proc/<pid>/root before the
- * pivot is the rule the child would make after it (a mount later placed on
+ * to inodes, so a rule on an entry of the new root's directory (which the
+ * child sends, SCM_RIGHTS) before the pivot is the rule the child would
+ * make after it (a mount later placed on
  * an entry is beneath that entry's rule, as Landlock walks up through
  * mount points). The parent goes back to the start's CPU afterwards: the
  * hand-overs that follow stay local wake-ups. */
@@ -53,7 +56,7 @@ void sandbox_rules_open(const struct lab_config *cfg, struct sandbox_ctx *ctx)
 {
     if (!ctx->pinned || CPU_COUNT(&ctx->start_cpus) < 2 || !lsm_parent_rules_wanted(cfg, ctx))
         return;
-    if (pipe2(ctx->rules.ready, O_CLOEXEC) < 0)
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctx->rules.ready) < 0)
         return;
     if (pipe2(ctx->rules.done, O_CLOEXEC) < 0) {
         close_fd_at(&ctx->rules.ready[0]);
@@ -91,19 +94,15 @@ void sandbox_rules_parent(const struct lab_config *cfg, struct sandbox_ctx *ctx,
     while (poll(p, 2, -1) < 0 && errno == EINTR)
         ;
     char c = 0;
-    bool ready = (p[0].revents & POLLIN) && read(ctx->rules.ready[0], &c, 1) == 1 && c == 'r';
-    close_fd_at(&ctx->rules.ready[0]);
-    if (ready) {
-        char root[128];
-        ns_stage_root_of(ctx->child, root, sizeof root);
-        int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd >= 0 && lsm_parent_rules(cfg, ctx, fd) == 0 &&
-            write(ctx->rules.done[1], "d", 1) != 1) {
-            /* unheard: the child makes them */
-        }
-        if (fd >= 0)
-            close(fd);
+    int root = -1;
+    if ((p[0].revents & POLLIN) && isolab_recv_fd(ctx->rules.ready[0], &c, 1, &root) == 1 &&
+        c == 'r' && root >= 0 && lsm_parent_rules(cfg, ctx, root) == 0 &&
+        write(ctx->rules.done[1], "d", 1) != 1) {
+        /* unheard: the child makes them */
     }
+    if (root >= 0)
+        close(root);
+    close_fd_at(&ctx->rules.ready[0]);
     close_fd_at(&ctx->rules.done[1]);
     if (moved) {
         cpu_set_t one;

@@ -8,7 +8,8 @@
  * the rules must name the sandbox's files, not the host's: the child adds
  * them before STEP_LSM, after pivot_root, or, as real root with a mount
  * namespace, the parent adds isolab-default's to the same ruleset through
- * /proc/<pid>/root while the child mounts the rest (sandbox_cpu.c).
+ * the new root's directory, which the child sends it, while the child mounts
+ * the rest (sandbox_cpu.c).
  *
  * How the policies map onto Landlock, and where it has to approximate:
  *  - isolab-default: writes are allowed beneath every entry of / except /proc
