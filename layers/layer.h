@@ -35,6 +35,8 @@ const char *child_step_name(enum child_step s);
  * more than one of them reads is here; the rest is each layer's own (priv).
  * The child is cloned without CLONE_VM and runs no exec before the layers are
  * applied, so what the parent prepared is there in the child's copy. */
+#define SANDBOX_TTYS_MAX 32
+
 struct sandbox_ctx {
     bool userns;            /* a user namespace is created (namespaces, caps, id maps) */
     /* A cgroup v2 directory for clone3(CLONE_INTO_CGROUP), else -1. Opened
@@ -76,6 +78,11 @@ struct sandbox_ctx {
      * makes them itself). -1 = not used. */
     struct {
         int ready[2], done[2];
+        /* child: what the parent said (sandbox_rules_heard): the rules are
+         * in; the terminals among its fds above 2 at the clone (n -1: not
+         * listed). */
+        bool heard, made;
+        int n_ttys, ttys[SANDBOX_TTYS_MAX];
     } rules;
 };
 
@@ -176,6 +183,9 @@ int lsm_child_prebuild(const struct lab_config *cfg, struct sandbox_ctx *ctx,
 /* The parent may make Landlock's rules for the child's new root, and does
  * so from rootfd, that root's directory, which the child sent it (lsm.c). */
 bool lsm_parent_rules_wanted(const struct lab_config *cfg, const struct sandbox_ctx *ctx);
+/* Child side: wait for the parent's word, once (ctx->rules: made, ttys);
+ * false when it sent none (sandbox_cpu.c). */
+bool sandbox_rules_heard(struct sandbox_ctx *ctx);
 int lsm_parent_rules(const struct lab_config *cfg, struct sandbox_ctx *ctx, int rootfd);
 /* Confine the pid-namespace init itself, which never execs (lsm.c). */
 int lsm_confine_init(const struct lab_config *cfg, const struct sandbox_ctx *ctx,

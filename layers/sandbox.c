@@ -113,6 +113,7 @@ void sandbox_ctx_init(struct sandbox_ctx *ctx, const struct lab_config *cfg)
     memset(ctx, 0, sizeof *ctx);
     live_io_init(&ctx->live);   /* its fds -1: closing a ctx never closes stdin */
     ctx->rules.ready[0] = ctx->rules.ready[1] = ctx->rules.done[0] = ctx->rules.done[1] = -1;
+    ctx->rules.n_ttys = -1;
     ctx->clone_cgroup_fd = -1;
     ctx->cgroup_lock_fd = -1;
     ctx->child = -1;
@@ -380,6 +381,10 @@ static pid_t child_console(const struct lab_config *cfg, struct sandbox_ctx *ctx
 {
     struct isolab_err e;
     isolab_err_clear(&e);
+    if (sandbox_rules_heard(ctx)) {
+        ctx->live.ttys = ctx->rules.ttys;
+        ctx->live.n_ttys = ctx->rules.n_ttys;
+    }
     if (live_child_console(cfg, &ctx->live, !pid_init, &e) < 0)
         child_fail(err_fd, STEP_CONSOLE, &e);
     if (!pid_init)

@@ -1,8 +1,11 @@
 /* The start on one CPU (sandbox.c calls these). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -52,6 +55,58 @@ static void close_fd_at(int *fd)
     *fd = -1;
 }
 
+/* The parent's word, in one write (a pipe keeps it whole under PIPE_BUF). */
+struct rules_msg {
+    char made;              /* 'd': the rules are in the ruleset */
+    char listed;            /* 1: ttys[] are all the terminals above 2 */
+    unsigned char n;
+    int ttys[SANDBOX_TTYS_MAX];
+};
+
+/* The terminals among this process's fds above 2; false if there are more
+ * than fit, or no listing. The child has the same ones (a copy of this
+ * table at the clone, which closed none since). */
+static bool list_ttys(struct rules_msg *m)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d)
+        return false;
+    bool ok = true;
+    for (struct dirent *de; (de = readdir(d)) != NULL; ) {
+        int fd = atoi(de->d_name);
+        if (de->d_name[0] == '.' || fd <= 2 || fd == dirfd(d) || !isatty(fd))
+            continue;
+        if (m->n >= SANDBOX_TTYS_MAX)
+            ok = false;
+        else
+            m->ttys[m->n++] = fd;
+    }
+    closedir(d);
+    return ok;
+}
+
+bool sandbox_rules_heard(struct sandbox_ctx *ctx)
+{
+    if (ctx->rules.heard || ctx->rules.done[0] < 0)
+        return ctx->rules.heard && ctx->rules.n_ttys >= 0;
+    struct rules_msg m;
+    memset(&m, 0, sizeof m);
+    ssize_t n;
+    do
+        n = read(ctx->rules.done[0], &m, sizeof m);
+    while (n < 0 && errno == EINTR);
+    close_fd_at(&ctx->rules.done[0]);
+    ctx->rules.heard = true;
+    if (n != (ssize_t)sizeof m)
+        return false;
+    ctx->rules.made = m.made == 'd';
+    if (m.listed == 1 && m.n <= SANDBOX_TTYS_MAX) {
+        ctx->rules.n_ttys = m.n;
+        memcpy(ctx->rules.ttys, m.ttys, sizeof m.ttys[0] * m.n);
+    }
+    return ctx->rules.n_ttys >= 0;
+}
+
 void sandbox_rules_open(const struct lab_config *cfg, struct sandbox_ctx *ctx)
 {
     if (!ctx->pinned || CPU_COUNT(&ctx->start_cpus) < 2 || !lsm_parent_rules_wanted(cfg, ctx))
@@ -89,6 +144,9 @@ void sandbox_rules_parent(const struct lab_config *cfg, struct sandbox_ctx *ctx,
         CPU_CLR(cpu, &others);
     bool moved = cpu >= 0 && CPU_COUNT(&others) > 0 &&
                  sched_setaffinity(0, sizeof others, &others) == 0;
+    struct rules_msg m;
+    memset(&m, 0, sizeof m);
+    m.listed = list_ttys(&m) ? 1 : 0;   /* while the child mounts */
     struct pollfd p[2] = {{.fd = ctx->rules.ready[0], .events = POLLIN},
                           {.fd = err_fd, .events = POLLIN}};
     while (poll(p, 2, -1) < 0 && errno == EINTR)
@@ -96,12 +154,13 @@ void sandbox_rules_parent(const struct lab_config *cfg, struct sandbox_ctx *ctx,
     char c = 0;
     int root = -1;
     if ((p[0].revents & POLLIN) && isolab_recv_fd(ctx->rules.ready[0], &c, 1, &root) == 1 &&
-        c == 'r' && root >= 0 && lsm_parent_rules(cfg, ctx, root) == 0 &&
-        write(ctx->rules.done[1], "d", 1) != 1) {
-        /* unheard: the child makes them */
-    }
+        c == 'r' && root >= 0 && lsm_parent_rules(cfg, ctx, root) == 0)
+        m.made = 'd';
     if (root >= 0)
         close(root);
+    if (write(ctx->rules.done[1], &m, sizeof m) != (ssize_t)sizeof m) {
+        /* unheard: the child makes the rules and lists its fds itself */
+    }
     close_fd_at(&ctx->rules.ready[0]);
     close_fd_at(&ctx->rules.done[1]);
     if (moved) {

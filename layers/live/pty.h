@@ -35,6 +35,11 @@ struct live_io {
     int relay_fd[3];        /* parent: the other end of those pipes, -1 none */
     bool exited;            /* reaped by sandbox_try_wait() */
     int status;             /* then: shell-style exit status */
+    /* child: the fds above 2 that were terminals when it was cloned, as the
+     * parent listed them (sandbox_cpu.c); n_ttys -1: not known, the child
+     * lists its own /proc/self/fd. */
+    const int *ttys;
+    int n_ttys;
 };
 
 struct sandbox;

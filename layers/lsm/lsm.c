@@ -155,21 +155,12 @@ static int lsm_prepare(const struct lab_config *cfg, struct sandbox_ctx *ctx,
     return st->backend->prepare(cfg, st, err);
 }
 
-/* Child side: the parent's word on the rules (sandbox_cpu.c), once. */
+/* Child side: the parent's word on the rules (sandbox_cpu.c). */
 static void parent_rules_heard(struct sandbox_ctx *ctx, struct lsm_state *st)
 {
-    int *fd = &ctx->rules.done[0];
-    if (*fd < 0)
-        return;
-    char c = 0;
-    ssize_t n;
-    do
-        n = read(*fd, &c, 1);
-    while (n < 0 && errno == EINTR);
-    if (n == 1 && c == 'd' && st)
+    sandbox_rules_heard(ctx);
+    if (ctx->rules.made && st)
         st->rules_added = true;
-    close(*fd);
-    *fd = -1;
 }
 
 static int lsm_enter(const struct lab_config *cfg, struct sandbox_ctx *ctx,

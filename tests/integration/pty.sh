@@ -46,4 +46,21 @@ expect_contains "-T: no pty" "$out" "not a tty"
 # A large output comes through the relay whole.
 n=$("$ISOLAB" run -t -- sh -c 'head -c 3000000 /dev/zero | tr "\0" x; echo' </dev/null | tr -d '\r\n' | wc -c)
 check "-t: 3 MB of output through the pty arrive whole ($n)" [ "$n" = 3000000 ]
+# A terminal among the caller's fds above 2 (fd 5 on script's pty) is closed
+# in the sandbox at its console step, before anything of the sandbox's runs:
+# from the parent's list where the parent made Landlock's rules beside the
+# child (two CPUs), from the child's own /proc/self/fd on one CPU.
+if command -v strace >/dev/null && command -v script >/dev/null && command -v taskset >/dev/null; then
+    tr=$(mktemp)
+    for how in "" "taskset -c 0"; do
+        script -qc "exec 5<>/dev/tty; strace -f -qq -e trace=execve,close,openat -o $tr $how $ISOLAB run -T -- true" /dev/null >/dev/null 2>&1
+        parent=$(grep -m1 execve "$tr" | awk '{ print $1 }')
+        closer=$(grep -E '^[0-9]+ +close\(5\) += 0' "$tr" | awk -v p="$parent" '$1 != p { print $1; exit }')
+        check "console: the caller's terminal on fd 5 is closed in the sandbox (${how:-two CPUs}; by ${closer:-nobody})" [ -n "$closer" ]
+    done
+    rm -f "$tr"
+else
+    skip "console: the caller's terminal on fd 5 is closed in the sandbox (two CPUs)" "needs strace, script and taskset"
+    skip "console: the caller's terminal on fd 5 is closed in the sandbox (taskset -c 0)" "needs strace, script and taskset"
+fi
 exit 0
