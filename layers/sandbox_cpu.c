@@ -1,10 +1,8 @@
 /* The start on one CPU (sandbox.c calls these). */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -68,21 +66,19 @@ struct rules_msg {
  * table at the clone, which closed none since). */
 static bool list_ttys(struct rules_msg *m)
 {
-    DIR *d = opendir("/proc/self/fd");
-    if (!d)
-        return false;
-    bool ok = true;
-    for (struct dirent *de; (de = readdir(d)) != NULL; ) {
-        int fd = atoi(de->d_name);
-        if (de->d_name[0] == '.' || fd <= 2 || fd == dirfd(d) || !isatty(fd))
+    enum { MAXFDS = 1024 };
+    int fds[MAXFDS];
+    size_t n = sandbox_open_fds(fds, MAXFDS);
+    if (n == 0 || n >= MAXFDS)
+        return n == 0;      /* none; or maybe more than were listed */
+    for (size_t i = 0; i < n; i++) {
+        if (!isatty(fds[i]))
             continue;
         if (m->n >= SANDBOX_TTYS_MAX)
-            ok = false;
-        else
-            m->ttys[m->n++] = fd;
+            return false;
+        m->ttys[m->n++] = fds[i];
     }
-    closedir(d);
-    return ok;
+    return true;
 }
 
 bool sandbox_rules_heard(struct sandbox_ctx *ctx)

@@ -70,7 +70,7 @@ static void guard_one(int fd, enum fd_guard how)
 /* Every open fd >= 3, from /proc/self/fd, else up to RLIMIT_NOFILE. The
  * list is read whole before anything is closed (closing the directory's own
  * fd mid-walk would end the walk). Returns how many were found. */
-static size_t open_fds(int *out, size_t max)
+size_t sandbox_open_fds(int *out, size_t max)
 {
     size_t n = 0;
     DIR *d = opendir("/proc/self/fd");
@@ -105,7 +105,7 @@ static void guard_by_listing(const struct sandbox_ctx *ctx, enum fd_guard how)
                 guard_one(fd, how);
         return;
     }
-    size_t n = open_fds(fds, MAXFDS);
+    size_t n = sandbox_open_fds(fds, MAXFDS);
     for (size_t i = 0; i < n; i++)
         if (!kept(ctx, fds[i]))
             guard_one(fds[i], how);

@@ -80,6 +80,8 @@ void sandbox_unpin(struct sandbox_ctx *ctx);
  * the pipes before the clone, where they can serve; forget the other side's
  * ends after it; the parent's part; close whatever is left. */
 void sandbox_rules_open(const struct lab_config *cfg, struct sandbox_ctx *ctx);
+/* Every open fd >= 3, up to max of them (sandbox_fds.c). */
+size_t sandbox_open_fds(int *out, size_t max);
 void sandbox_rules_forget(struct sandbox_ctx *ctx, bool child);
 void sandbox_rules_parent(const struct lab_config *cfg, struct sandbox_ctx *ctx, int err_fd);
 void sandbox_rules_close(struct sandbox_ctx *ctx);
