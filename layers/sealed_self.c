@@ -112,22 +112,26 @@ static int sealed_copy(const char *path)
     return steal_fd(&m);
 }
 
+/* In the copy: the original's path, which the environment carried. */
+static void adopt(const char *env)
+{
+    if (env)
+        snprintf(self_path, sizeof self_path, "%s", env);
+    unsetenv("ISOLAB_SELF");   /* not for the sandbox's environment */
+}
+
 void isolab_sealed_adopt(void)
 {
     const char *env = getenv("ISOLAB_SELF");
-    if (!env || !running_sealed())
-        return;
-    snprintf(self_path, sizeof self_path, "%s", env);
-    unsetenv("ISOLAB_SELF");   /* not for the sandbox's environment */
+    if (env && running_sealed())
+        adopt(env);
 }
 
 void isolab_run_sealed(char **argv)
 {
     const char *env = getenv("ISOLAB_SELF");
     if (running_sealed()) {
-        if (env)
-            snprintf(self_path, sizeof self_path, "%s", env);
-        unsetenv("ISOLAB_SELF");   /* not for the sandbox's environment */
+        adopt(env);
         return;
     }
     if (getenv("ISOLAB_NO_SEALED_COPY"))

@@ -126,9 +126,12 @@ static int v1_shared_devices(const struct cg_info *info, struct cg_priv *priv,
     if (cg_mkdir_under(parent, tmp, err) < 0)
         return -1;
     int rc = v1_set_devices(tmp, err);
-    if (rc == 0 && rename(tmp, dir) < 0 && errno != EEXIST && errno != ENOTEMPTY)
-        rc = isolab_err_set(err, errno, "cgroups: renaming %s to %s: %s", tmp, dir,
-                            strerror(errno));
+    if (rc == 0 && rename(tmp, dir) < 0 && errno != EEXIST && errno != ENOTEMPTY) {
+        rc = isolab_err_set(err, errno, "cgroups: renaming %s to %s (the devices cgroup "
+                            "every sandbox shares): %s", tmp, dir, strerror(errno));
+        isolab_err_hint(err, "this cgroup v1 refused to rename a cgroup; switch the cgroup "
+                        "layer off (--no-cgroups: then no device rules), or report it");
+    }
     rmdir(tmp);     /* renamed: gone already; else ours, empty */
     return rc;
 }

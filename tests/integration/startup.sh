@@ -11,7 +11,7 @@ source "$(dirname "$0")/../lib.sh"
 if ! need_root; then
     skip_all startup "the default sandbox (overlay root, cgroups) needs root"
 fi
-plan 8
+plan 10
 cache=$(mktemp -d); trap 'rm -rf "$cache"' EXIT
 for i in 1 2 3; do
     XDG_CACHE_HOME=$cache "$ISOLAB" run -- /bin/true || fail "run $i: isolab run -- /bin/true failed"
@@ -27,6 +27,23 @@ else
     skip "a later start opens the cached filter" "no strace"
     skip "and writes no new one" "no strace"
 fi
+
+# /dev's nodes, as root: made with mknod (the right char devices, none a
+# mount of the host's), and they work.
+out=$("$ISOLAB" run -- sh -c 'stat -c "%n %F %t:%T %a" /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty;
+      grep -c " /dev/\(null\|zero\|full\|random\|urandom\|tty\) " /proc/self/mountinfo;
+      echo x > /dev/null && head -c 3 /dev/zero | od -An -tx1' 2>&1)
+printf '%s\n' "$out" | sed 's/^/# /'
+want='/dev/null character special file 1:3 666
+/dev/zero character special file 1:5 666
+/dev/full character special file 1:7 666
+/dev/random character special file 1:8 666
+/dev/urandom character special file 1:9 666
+/dev/tty character special file 5:0 666
+0'
+check "/dev's six nodes are Docker's char devices, mode 666, and none is a mount" \
+    [ "$(printf '%s\n' "$out" | head -7)" = "$want" ]
+expect_contains "/dev/null takes a write and /dev/zero reads zeros" "$out" " 00 00 00"
 
 # cgroup v1: in its cgroup in the hierarchies that enforce something (pids,
 # memory and cpu with their limits), moved there by itself; in devices, the
